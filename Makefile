@@ -1,0 +1,36 @@
+# Tsunagu: the two commands a newcomer needs are `make run` and `make test`.
+BUILD_TYPE ?= Release
+BUILD_DIR  ?= build/$(shell echo $(BUILD_TYPE) | tr A-Z a-z)
+JOBS       ?= $(shell nproc)
+LISTEN     ?= 127.0.0.1:1026
+DATA_DIR   ?= var
+
+.PHONY: deps configure build run test unit integration format clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja: CMakeLists.txt
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+
+configure: deps $(BUILD_DIR)/build.ninja
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target tsunagu
+
+run: build
+	$(BUILD_DIR)/tsunagu serve --listen $(LISTEN) --data-dir $(DATA_DIR) --demo-data
+
+test: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+unit: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target tsunagu_unit_tests
+	@$(BUILD_DIR)/tsunagu_unit_tests
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what Tsunagu needs to build, test and benchmark on Debian 12.
+# Idempotent and quiet when everything is already there: it only calls apt-get
+# for packages that are missing.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config clang-format
+  # libraries
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libsqlite3-dev sqlite3 libssl-dev libspdlog-dev libfmt-dev
+  libtomlplusplus-dev libcli11-dev libre2-dev libhowardhinnant-date-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev curl wrk nginx-light
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

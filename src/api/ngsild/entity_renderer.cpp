@@ -1,0 +1,133 @@
+#include "api/ngsild/entity_renderer.hpp"
+
+#include "model/time.hpp"
+
+namespace tsunagu::api::ngsild {
+namespace json = boost::json;
+using model::Attribute;
+using model::AttributeKind;
+
+namespace {
+
+class Renderer {
+ public:
+  Renderer(const jsonld::Context& ctx, const RenderOptions& options) : ctx_(ctx), opt_(options) {}
+
+  void attributes(const model::AttributeList& list, json::object& out, bool top_level) {
+    for (const auto& entry : list) {
+      if (top_level && opt_.attrs && !opt_.attrs->contains(entry.name)) continue;
+      out[ctx_.compact(entry.name)] = opt_.format == Format::Simplified
+                                          ? simplified(entry)
+                                          : instances(entry);
+    }
+  }
+
+  json::value types(const std::vector<std::string>& types) {
+    if (types.size() == 1) return json::value(ctx_.compact(types.front()));
+    json::array out;
+    for (const auto& t : types) out.emplace_back(ctx_.compact(t));
+    return out;
+  }
+
+ private:
+  json::value instances(const model::AttributeEntry& entry) {
+    if (entry.instances.size() == 1) return instance(entry.instances.front());
+    json::array out;
+    for (const auto& a : entry.instances) out.push_back(instance(a));
+    return out;
+  }
+
+  json::value instance(const Attribute& a) {
+    json::object o;
+    if (opt_.format == Format::Normalized) o["type"] = model::kind_name(a.kind);
+    o[model::value_member(a.kind)] = value_of(a);
+    if (a.object_type) o["objectType"] = ctx_.compact(*a.object_type);
+    if (a.dataset_id) o["datasetId"] = *a.dataset_id;
+    if (a.observed_at) o["observedAt"] = model::format_datetime(*a.observed_at);
+    if (a.unit_code) o["unitCode"] = *a.unit_code;
+    if (opt_.sys_attrs) {
+      o["createdAt"] = model::format_datetime(a.created_at);
+      o["modifiedAt"] = model::format_datetime(a.modified_at);
+    }
+    attributes(a.sub_attributes, o, false);
+    if (opt_.format == Format::Concise) return concise(a, std::move(o));
+    return o;
+  }
+
+  // Concise: a Property or GeoProperty with nothing but its value is the value itself, unless
+  // that value is an object that would read back as an attribute.
+  static json::value concise(const Attribute& a, json::object o) {
+    if (o.size() != 1) return o;
+    const json::value& v = o.begin()->value();
+    if (a.kind == AttributeKind::GeoProperty) return v;
+    if (a.kind == AttributeKind::Property && !v.is_object()) return v;
+    return o;
+  }
+
+  json::value value_of(const Attribute& a) {
+    if (a.kind != AttributeKind::VocabProperty) return a.value;
+    if (a.value.is_string()) return json::value(ctx_.compact_vocab_value(a.value.get_string()));
+    json::array out;
+    if (a.value.is_array()) {
+      for (const auto& v : a.value.get_array()) {
+        out.emplace_back(v.is_string() ? ctx_.compact_vocab_value(v.get_string()) : "");
+      }
+    }
+    return out;
+  }
+
+  // Simplified: the value alone; a multi-attribute as {"dataset": {datasetId|@none: value}}.
+  json::value simplified(const model::AttributeEntry& entry) {
+    if (entry.instances.size() == 1 && !entry.instances.front().dataset_id) {
+      return value_of(entry.instances.front());
+    }
+    json::object dataset;
+    for (const auto& a : entry.instances) dataset[a.dataset_id.value_or("@none")] = value_of(a);
+    json::object o;
+    o["dataset"] = std::move(dataset);
+    return o;
+  }
+
+  const jsonld::Context& ctx_;
+  const RenderOptions& opt_;
+};
+
+}  // namespace
+
+json::object render_entity(const model::Entity& e, const jsonld::Context& ctx,
+                           const RenderOptions& options) {
+  Renderer r(ctx, options);
+  json::object out;
+  out["id"] = e.id;
+  out["type"] = r.types(e.types);
+  if (e.scope) out["scope"] = *e.scope;
+  if (options.sys_attrs) {
+    out["createdAt"] = model::format_datetime(e.created_at);
+    out["modifiedAt"] = model::format_datetime(e.modified_at);
+  }
+  r.attributes(e.attributes, out, true);
+  return out;
+}
+
+json::object render_feature(const model::Entity& e, const jsonld::Context& ctx,
+                            const RenderOptions& options, const std::string& geometry_property) {
+  json::object properties = render_entity(e, ctx, options);
+  properties.erase("id");
+  json::value geometry = nullptr;
+  if (const auto* entry = model::find_entry(e.attributes, geometry_property)) {
+    const auto& first = entry->instances.front();
+    if (first.kind == AttributeKind::GeoProperty) geometry = first.value;
+  }
+  json::object feature;
+  feature["id"] = e.id;
+  feature["type"] = "Feature";
+  feature["geometry"] = std::move(geometry);
+  feature["properties"] = std::move(properties);
+  return feature;
+}
+
+std::string compact_name(const std::string& iri, const jsonld::Context& context) {
+  return context.compact(iri);
+}
+
+}  // namespace tsunagu::api::ngsild

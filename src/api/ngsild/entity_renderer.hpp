@@ -1,0 +1,36 @@
+#pragma once
+// Model entities to response JSON: the normalized, concise and simplified representations
+// (clause 4.5) and GeoJSON (clause 4.5.16), with names compacted by the reader's @context.
+
+#include <boost/json/object.hpp>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "jsonld/context.hpp"
+#include "model/entity.hpp"
+
+namespace tsunagu::api::ngsild {
+
+enum class Format { Normalized, Concise, Simplified };
+
+struct RenderOptions {
+  Format format = Format::Normalized;
+  bool sys_attrs = false;
+  // Expanded names of the attributes to include; all when unset.
+  std::optional<std::set<std::string>> attrs;
+};
+
+boost::json::object render_entity(const model::Entity& entity, const jsonld::Context& context,
+                                  const RenderOptions& options);
+
+// A GeoJSON Feature whose geometry is the first instance of `geometry_property` (expanded),
+// or null when the entity has no such GeoProperty.
+boost::json::object render_feature(const model::Entity& entity, const jsonld::Context& context,
+                                   const RenderOptions& options,
+                                   const std::string& geometry_property);
+
+// Renders the names of an UpdateResult-like list compactly: expanded -> reader's term.
+std::string compact_name(const std::string& iri, const jsonld::Context& context);
+
+}  // namespace tsunagu::api::ngsild

@@ -1,0 +1,382 @@
+// /ngsi-ld/v1/entities and its sub-resources (clause 6.4 - 6.7).
+
+#include <re2/re2.h>
+
+#include <array>
+
+#include <boost/json/serialize.hpp>
+
+#include "api/ngsild/api.hpp"
+#include "api/ngsild/entity_parser.hpp"
+#include "api/ngsild/entity_renderer.hpp"
+#include "api/ngsild/query_params.hpp"
+#include "api/ngsild/reply.hpp"
+#include "api/ngsild/request_scope.hpp"
+#include "model/uri.hpp"
+
+namespace tsunagu::api::ngsild {
+namespace json = boost::json;
+namespace {
+
+constexpr std::string_view kEntities = "/ngsi-ld/v1/entities";
+constexpr std::string_view kDefaultGeometryProperty = "location";
+
+// Parameters of the query language that the next stage of the broker implements.
+constexpr std::array<std::string_view, 11> kNotYetSupported = {
+    "q", "geoQ", "georel", "geometry", "coordinates", "geoproperty", "scopeQ", "csf", "lang",
+    "pick", "omit"};
+
+Result<std::string> entity_id(const http::Request& req) {
+  const auto& id = req.param("entityId");
+  if (auto st = model::validate_uri(id, "entity id"); !st) return std::unexpected(st.error());
+  return id;
+}
+
+class EntityRoutes {
+ public:
+  explicit EntityRoutes(const ApiDeps& deps) : deps_(deps) {}
+
+  void create(http::Request&& req, http::Responder respond) {
+    if (replied_error(check_params(req, {}), respond)) return;
+    auto in = read_write_request(req);
+    if (replied_error(in, respond)) return;
+    auto entity = parse_entity(in->body.json, *in->context, EntityShape::Complete);
+    if (replied_error(entity, respond)) return;
+    const std::string location = std::string(kEntities) + "/" + entity->id;
+    deps_.entities.create(in->scope.tenant, std::move(*entity),
+                          [respond, location](Status st) {
+                            if (replied_error(st, respond)) return;
+                            http::Response res;
+                            res.status = 201;
+                            res.header("Location", location);
+                            respond(std::move(res));
+                          });
+  }
+
+  void retrieve(http::Request&& req, http::Responder respond) {
+    auto r = retrieve_response(req);
+    respond(r ? std::move(*r) : problem_response(r.error()));
+  }
+
+  void query(http::Request&& req, http::Responder respond) {
+    auto r = query_response(req);
+    respond(r ? std::move(*r) : problem_response(r.error()));
+  }
+
+  void replace(http::Request&& req, http::Responder respond) {
+    auto in = entity_write(req, {});
+    if (replied_error(in, respond)) return;
+    auto entity = parse_entity(in->body.json, *in->context, EntityShape::Fragment, &in->id);
+    if (replied_error(entity, respond)) return;
+    deps_.entities.replace(in->scope.tenant, std::move(*entity), done_204(respond));
+  }
+
+  void merge(http::Request&& req, http::Responder respond) {
+    auto in = entity_write(req, {});
+    if (replied_error(in, respond)) return;
+    auto patch = parse_entity(in->body.json, *in->context, EntityShape::Fragment, &in->id);
+    if (replied_error(patch, respond)) return;
+    deps_.entities.merge(in->scope.tenant, std::move(*patch), done_204(respond));
+  }
+
+  void remove(http::Request&& req, http::Responder respond) {
+    auto st = check_params(req, {"type"});
+    if (replied_error(st, respond)) return;
+    auto id = entity_id(req);
+    if (replied_error(id, respond)) return;
+    auto scope = read_scope(req, deps_.contexts);
+    if (replied_error(scope, respond)) return;
+    deps_.entities.remove(scope->tenant, *id, done_204(respond));
+  }
+
+  void append_attrs(http::Request&& req, http::Responder respond) {
+    auto in = entity_write(req, {"options"});
+    if (replied_error(in, respond)) return;
+    auto options = parse_options(req, {"noOverwrite"});
+    if (replied_error(options, respond)) return;
+    auto attrs = parse_attributes(in->body.json, *in->context);
+    if (replied_error(attrs, respond)) return;
+    deps_.entities.append_attributes(in->scope.tenant, in->id, std::move(*attrs),
+                                     options->contains("noOverwrite"),
+                                     done_update_result(respond, in->context));
+  }
+
+  void update_attrs(http::Request&& req, http::Responder respond) {
+    auto in = entity_write(req, {});
+    if (replied_error(in, respond)) return;
+    auto attrs = parse_attributes(in->body.json, *in->context);
+    if (replied_error(attrs, respond)) return;
+    deps_.entities.update_attributes(in->scope.tenant, in->id, std::move(*attrs),
+                                     done_update_result(respond, in->context));
+  }
+
+  void patch_attr(http::Request&& req, http::Responder respond) { write_attr(req, respond, true); }
+  void replace_attr(http::Request&& req, http::Responder respond) {
+    write_attr(req, respond, false);
+  }
+
+  void delete_attr(http::Request&& req, http::Responder respond) {
+    if (replied_error(check_params(req, {"datasetId", "deleteAll"}), respond)) return;
+    auto id = entity_id(req);
+    if (replied_error(id, respond)) return;
+    auto scope = read_scope(req, deps_.contexts);
+    if (replied_error(scope, respond)) return;
+    auto name = expand_name(req.param("attrId"), *scope->context, "attribute");
+    if (replied_error(name, respond)) return;
+    bool all = false;
+    if (auto v = req.query_param("deleteAll")) {
+      auto b = parse_bool(*v, "deleteAll");
+      if (replied_error(b, respond)) return;
+      all = *b;
+    }
+    std::optional<std::string> dataset;
+    if (auto v = req.query_param("datasetId")) {
+      if (replied_error(model::validate_uri(*v, "datasetId"), respond)) return;
+      dataset = std::string(*v);
+    }
+    deps_.entities.delete_attribute(scope->tenant, *id, *name, std::move(dataset), all,
+                                    done_204(respond));
+  }
+
+ private:
+  struct WriteRequest {
+    RequestScope scope;
+    Body body;
+    std::shared_ptr<const jsonld::Context> context;
+    std::string id;  // from the URL, when the route has one
+  };
+
+  Result<WriteRequest> read_write_request(const http::Request& req) {
+    auto scope = read_scope(req, deps_.contexts);
+    if (!scope) return std::unexpected(scope.error());
+    auto body = read_body(req);
+    if (!body) return std::unexpected(body.error());
+    auto ctx = context_for(*body, body->json, *scope, deps_.contexts);
+    if (!ctx) return std::unexpected(ctx.error());
+    return WriteRequest{std::move(*scope), std::move(*body), std::move(*ctx), {}};
+  }
+
+  // A write to /entities/{entityId}[...]: checked parameters, id, scope, body and context.
+  Result<WriteRequest> entity_write(const http::Request& req,
+                                    std::initializer_list<std::string_view> params) {
+    if (auto st = check_params(req, params); !st) return std::unexpected(st.error());
+    auto id = entity_id(req);
+    if (!id) return std::unexpected(id.error());
+    auto in = read_write_request(req);
+    if (in) in->id = std::move(*id);
+    return in;
+  }
+
+  void write_attr(const http::Request& req, http::Responder& respond, bool partial) {
+    auto in = entity_write(req, {});
+    if (replied_error(in, respond)) return;
+    const auto& term = req.param("attrId");
+    auto name = expand_name(term, *in->context, "attribute");
+    if (replied_error(name, respond)) return;
+    auto attr = parse_attribute_body(in->body.json, term, *in->context, partial);
+    if (replied_error(attr, respond)) return;
+    if (partial) {
+      deps_.entities.patch_attribute(in->scope.tenant, in->id, *name, std::move(*attr),
+                                     done_204(respond));
+    } else {
+      deps_.entities.replace_attribute(in->scope.tenant, in->id, *name, std::move(*attr),
+                                       done_204(respond));
+    }
+  }
+
+  static broker::Callback<void> done_204(http::Responder respond) {
+    return [respond = std::move(respond)](Status st) {
+      if (replied_error(st, respond)) return;
+      respond(no_content());
+    };
+  }
+
+  static broker::Callback<broker::UpdateOutcome> done_update_result(
+      http::Responder respond, std::shared_ptr<const jsonld::Context> ctx) {
+    return [respond = std::move(respond), ctx](Result<broker::UpdateOutcome> r) {
+      if (replied_error(r, respond)) return;
+      respond(update_result_response(*r, *ctx));
+    };
+  }
+
+  Result<http::Response> retrieve_response(const http::Request& req) {
+    if (auto st = check_params(req, {"attrs", "options", "format", "geometryProperty", "type",
+                                     "lang", "pick", "omit"});
+        !st) {
+      return std::unexpected(st.error());
+    }
+    if (auto st = reject_not_yet_supported(req); !st) return std::unexpected(st.error());
+    auto id = entity_id(req);
+    if (!id) return std::unexpected(id.error());
+    auto scope = read_scope(req, deps_.contexts, true);
+    if (!scope) return std::unexpected(scope.error());
+    auto render = parse_render_options(req, *scope->context);
+    if (!render) return std::unexpected(render.error());
+    auto entity = deps_.entities.get(scope->tenant, *id);
+    if (!entity) return std::unexpected(entity.error());
+    if (scope->response == Media::GeoJson) {
+      auto geometry = geometry_property(req, *scope->context);
+      if (!geometry) return std::unexpected(geometry.error());
+      return json_response(200, render_feature(*entity, *scope->context, *render, *geometry),
+                           *scope);
+    }
+    return json_response(200, render_entity(*entity, *scope->context, *render), *scope);
+  }
+
+  Result<http::Response> query_response(const http::Request& req) {
+    if (auto st = check_params(req, {"type", "id", "idPattern", "attrs", "limit", "offset",
+                                     "count", "options", "format", "geometryProperty", "q",
+                                     "geoQ", "georel", "geometry", "coordinates", "geoproperty",
+                                     "scopeQ", "csf", "lang", "pick", "omit", "local"});
+        !st) {
+      return std::unexpected(st.error());
+    }
+    if (auto st = reject_not_yet_supported(req); !st) return std::unexpected(st.error());
+    auto scope = read_scope(req, deps_.contexts, true);
+    if (!scope) return std::unexpected(scope.error());
+    auto render = parse_render_options(req, *scope->context);
+    if (!render) return std::unexpected(render.error());
+    auto query = build_query(req, *scope->context, render->attrs);
+    if (!query) return std::unexpected(query.error());
+    auto page = deps_.entities.query(scope->tenant, *query);
+    if (!page) {
+      // A tenant nobody has written to yet simply has no entities... except that the spec
+      // asks to tell the client the tenant does not exist.
+      return std::unexpected(page.error());
+    }
+    json::value body;
+    if (scope->response == Media::GeoJson) {
+      auto geometry = geometry_property(req, *scope->context);
+      if (!geometry) return std::unexpected(geometry.error());
+      json::array features;
+      for (const auto& e : page->entities) {
+        features.push_back(render_feature(e, *scope->context, *render, *geometry));
+      }
+      json::object collection;
+      collection["type"] = "FeatureCollection";
+      collection["features"] = std::move(features);
+      body = std::move(collection);
+    } else {
+      json::array entities;
+      for (const auto& e : page->entities) {
+        entities.push_back(render_entity(e, *scope->context, *render));
+      }
+      body = std::move(entities);
+    }
+    auto res = json_response(200, std::move(body), *scope);
+    if (page->total) res.header("NGSILD-Results-Count", std::to_string(*page->total));
+    return res;
+  }
+
+  Result<store::EntityQuery> build_query(const http::Request& req, const jsonld::Context& ctx,
+                                         const std::optional<std::set<std::string>>& attrs) {
+    store::EntityQuery q;
+    q.limit = deps_.limits.default_page_size;
+    if (auto v = req.query_param("type")) {
+      auto types = comma_list(*v, "type");
+      if (!types) return std::unexpected(types.error());
+      for (const auto& t : *types) {
+        auto iri = expand_name(t, ctx, "entity type");
+        if (!iri) return std::unexpected(iri.error());
+        q.types.push_back(*iri);
+      }
+    }
+    if (auto v = req.query_param("id")) {
+      auto ids = comma_list(*v, "id");
+      if (!ids) return std::unexpected(ids.error());
+      for (const auto& id : *ids) {
+        if (auto st = model::validate_uri(id, "id"); !st) return std::unexpected(st.error());
+      }
+      q.ids = std::move(*ids);
+    }
+    if (auto v = req.query_param("idPattern")) {
+      RE2::Options options;
+      options.set_log_errors(false);
+      RE2 re(*v, options);
+      if (!re.ok()) {
+        return fail(ErrorKind::BadRequestData, "idPattern '" + std::string(*v) +
+                                                   "' is not a valid regular expression: " +
+                                                   re.error());
+      }
+      q.id_pattern = std::string(*v);
+    }
+    if (attrs) q.attrs.assign(attrs->begin(), attrs->end());
+    if (q.types.empty() && q.ids.empty() && !q.id_pattern && q.attrs.empty()) {
+      return fail(ErrorKind::BadRequestData,
+                  "a query needs at least one of type, id, idPattern, attrs, q or geoQ");
+    }
+    if (auto st = paging(req, q); !st) return std::unexpected(st.error());
+    return q;
+  }
+
+  Status paging(const http::Request& req, store::EntityQuery& q) {
+    constexpr std::size_t kHuge = 1'000'000'000;
+    if (auto v = req.query_param("limit")) {
+      auto limit = parse_size(*v, "limit", kHuge);
+      if (!limit) return std::unexpected(limit.error());
+      if (*limit > deps_.limits.max_page_size) {
+        return fail(ErrorKind::TooManyResults,
+                    "limit " + std::to_string(*limit) + " exceeds the maximum page size of " +
+                        std::to_string(deps_.limits.max_page_size));
+      }
+      q.limit = *limit;
+    }
+    if (auto v = req.query_param("offset")) {
+      auto offset = parse_size(*v, "offset", kHuge);
+      if (!offset) return std::unexpected(offset.error());
+      q.offset = *offset;
+    }
+    if (auto v = req.query_param("count")) {
+      auto count = parse_bool(*v, "count");
+      if (!count) return std::unexpected(count.error());
+      q.count = *count;
+    }
+    if (q.limit == 0 && !q.count) {
+      return fail(ErrorKind::BadRequestData, "limit=0 is only meaningful with count=true");
+    }
+    return ok();
+  }
+
+  static Status reject_not_yet_supported(const http::Request& req) {
+    for (auto name : kNotYetSupported) {
+      if (req.query_param(name)) {
+        return fail(ErrorKind::OperationNotSupported,
+                    "query parameter '" + std::string(name) + "' is not supported yet");
+      }
+    }
+    return ok();
+  }
+
+  static Result<std::string> geometry_property(const http::Request& req,
+                                               const jsonld::Context& ctx) {
+    auto name = req.query_param("geometryProperty").value_or(kDefaultGeometryProperty);
+    return expand_name(name, ctx, "geometryProperty");
+  }
+
+  const ApiDeps deps_;
+};
+
+}  // namespace
+
+void register_entity_routes(http::Router& router, const ApiDeps& deps) {
+  auto routes = std::make_shared<EntityRoutes>(deps);
+  auto bind = [routes](void (EntityRoutes::*fn)(http::Request&&, http::Responder)) {
+    return [routes, fn](http::Request&& req, http::Responder respond) {
+      ((*routes).*fn)(std::move(req), std::move(respond));
+    };
+  };
+  const std::string base(kEntities);
+  router.add("POST", base, bind(&EntityRoutes::create));
+  router.add("GET", base, bind(&EntityRoutes::query));
+  router.add("GET", base + "/{entityId}", bind(&EntityRoutes::retrieve));
+  router.add("PUT", base + "/{entityId}", bind(&EntityRoutes::replace));
+  router.add("PATCH", base + "/{entityId}", bind(&EntityRoutes::merge));
+  router.add("DELETE", base + "/{entityId}", bind(&EntityRoutes::remove));
+  router.add("POST", base + "/{entityId}/attrs", bind(&EntityRoutes::append_attrs));
+  router.add("PATCH", base + "/{entityId}/attrs", bind(&EntityRoutes::update_attrs));
+  router.add("PATCH", base + "/{entityId}/attrs/{attrId}", bind(&EntityRoutes::patch_attr));
+  router.add("PUT", base + "/{entityId}/attrs/{attrId}", bind(&EntityRoutes::replace_attr));
+  router.add("DELETE", base + "/{entityId}/attrs/{attrId}", bind(&EntityRoutes::delete_attr));
+}
+
+}  // namespace tsunagu::api::ngsild

@@ -1,0 +1,119 @@
+#include "api/ngsild/request_scope.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "jsonld/core_context.hpp"
+#include "jsonld/link_header.hpp"
+
+namespace tsunagu::api::ngsild {
+namespace json = boost::json;
+namespace {
+
+constexpr std::size_t kMaxJsonDepth = 64;
+
+bool has_context_member(const json::value& v) {
+  if (v.is_object()) return v.get_object().contains("@context");
+  if (v.is_array()) {
+    for (const auto& e : v.get_array()) {
+      if (has_context_member(e)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<RequestScope> read_scope(const http::Request& req, jsonld::ContextResolver& resolver,
+                                bool geojson_allowed) {
+  RequestScope scope;
+  if (auto tenant = req.header("NGSILD-Tenant")) scope.tenant = std::string(*tenant);
+  auto media = response_media(req.header("Accept"), geojson_allowed);
+  if (!media) return std::unexpected(media.error());
+  scope.response = *media;
+  std::optional<std::string> link;
+  if (auto header = req.header("Link")) {
+    auto parsed = jsonld::parse_context_link(*header);
+    if (!parsed) return std::unexpected(parsed.error());
+    link = *parsed;
+  }
+  if (link) {
+    auto ctx = resolver.resolve(json::value(*link));
+    if (!ctx) return std::unexpected(ctx.error());
+    scope.context = *ctx;
+    scope.context_url = *link;
+  } else {
+    scope.context = resolver.core();
+    scope.context_url = std::string(jsonld::kCoreContextUrl);
+  }
+  return scope;
+}
+
+Result<Body> read_body(const http::Request& req) {
+  auto media = body_media(req.header("Content-Type"));
+  if (!media) return std::unexpected(media.error());
+  if (req.body.empty()) return fail(ErrorKind::BadRequestData, "the request body is empty");
+  json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
+  boost::system::error_code ec;
+  json::value parsed = json::parse(req.body, ec, {}, options);
+  if (ec) {
+    return fail(ErrorKind::InvalidRequest, "the request body is not valid JSON: " + ec.message());
+  }
+  const bool carries_context = has_context_member(parsed);
+  if (*media == Media::Json && carries_context) {
+    return fail(ErrorKind::BadRequestData,
+                "a body with \"@context\" must be sent as application/ld+json; with "
+                "application/json give the context in a Link header");
+  }
+  if (*media == Media::JsonLd && req.header("Link")) {
+    return fail(ErrorKind::BadRequestData,
+                "an application/ld+json body carries its own @context; a Link header is not "
+                "allowed with it");
+  }
+  return Body{std::move(parsed), *media};
+}
+
+Result<std::shared_ptr<const jsonld::Context>> context_for(const Body& body,
+                                                           const json::value& element,
+                                                           const RequestScope& scope,
+                                                           jsonld::ContextResolver& resolver) {
+  if (body.media == Media::Json) return scope.context;
+  const auto* ctx = element.is_object() ? element.get_object().if_contains("@context") : nullptr;
+  if (ctx == nullptr) {
+    return fail(ErrorKind::BadRequestData,
+                "an application/ld+json body must carry \"@context\" in every object");
+  }
+  return resolver.resolve(*ctx);
+}
+
+void attach_context(http::Response& res, json::value& body, const RequestScope& scope) {
+  if (scope.response != Media::JsonLd) {
+    res.header("Link", jsonld::format_context_link(scope.context_url));
+    return;
+  }
+  auto add = [&](json::value& v) {
+    if (!v.is_object()) return;
+    // "@context" leads the object, as in every example of the specification.
+    json::object with;
+    with["@context"] = scope.context_url;
+    for (auto& [k, val] : v.get_object()) with[k] = std::move(val);
+    v = std::move(with);
+  };
+  if (body.is_array()) {
+    for (auto& e : body.get_array()) add(e);
+  } else {
+    add(body);
+  }
+}
+
+http::Response json_response(int status, json::value body, const RequestScope& scope) {
+  http::Response res;
+  res.status = status;
+  attach_context(res, body, scope);
+  res.header("Content-Type", std::string(media_type_name(scope.response)));
+  res.body = json::serialize(body);
+  return res;
+}
+
+}  // namespace tsunagu::api::ngsild

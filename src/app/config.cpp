@@ -1,0 +1,141 @@
+#include "app/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <set>
+#include <toml++/toml.h>
+
+namespace tsunagu::app {
+namespace {
+
+std::unexpected<Error> bad_config(std::string message) {
+  return fail(ErrorKind::InvalidRequest, "configuration: " + std::move(message));
+}
+
+template <typename T>
+Result<T> parse_number(std::string_view text, std::string_view what) {
+  T value{};
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) {
+    return bad_config(std::string(what) + " must be a number, not '" + std::string(text) + "'");
+  }
+  return value;
+}
+
+// Every key of every table must be one we know.
+Status check_keys(const toml::table& root) {
+  static const std::map<std::string, std::set<std::string>> kKnown = {
+      {"server",
+       {"listen", "threads", "max_body_bytes", "max_header_bytes", "read_timeout_seconds",
+        "max_connections"}},
+      {"storage", {"data_dir"}},
+      {"ngsild", {"batch_max", "default_page_size", "max_page_size"}},
+      {"contexts", {"allow_remote", "fetch_timeout_ms", "map"}},
+      {"demo", {"load", "dir"}},
+      {"log", {"level"}},
+  };
+  for (const auto& [section, node] : root) {
+    auto known = kKnown.find(std::string(section.str()));
+    if (known == kKnown.end() || !node.is_table()) {
+      return bad_config("unknown section [" + std::string(section.str()) + "]");
+    }
+    for (const auto& [key, value] : *node.as_table()) {
+      if (!known->second.contains(std::string(key.str()))) {
+        return bad_config("unknown key '" + std::string(key.str()) + "' in [" +
+                          std::string(section.str()) + "]");
+      }
+    }
+  }
+  return ok();
+}
+
+void read_sizes(const toml::table& t, Config& c) {
+  auto size = [&](std::string_view path, std::size_t& out) {
+    if (auto v = t.at_path(path).value<std::int64_t>(); v && *v >= 0) {
+      out = static_cast<std::size_t>(*v);
+    }
+  };
+  size("server.max_body_bytes", c.max_body_bytes);
+  size("server.max_header_bytes", c.max_header_bytes);
+  size("server.max_connections", c.max_connections);
+  size("ngsild.batch_max", c.batch_max);
+  size("ngsild.default_page_size", c.default_page_size);
+  size("ngsild.max_page_size", c.max_page_size);
+  if (auto v = t.at_path("server.threads").value<std::int64_t>(); v && *v >= 0) {
+    c.threads = static_cast<unsigned>(*v);
+  }
+  if (auto v = t.at_path("server.read_timeout_seconds").value<std::int64_t>(); v && *v > 0) {
+    c.read_timeout = std::chrono::seconds(*v);
+  }
+  if (auto v = t.at_path("contexts.fetch_timeout_ms").value<std::int64_t>(); v && *v > 0) {
+    c.context_fetch_timeout = std::chrono::milliseconds(*v);
+  }
+}
+
+}  // namespace
+
+Status set_listen(Config& config, std::string_view listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return bad_config("listen address '" + std::string(listen) + "' must be HOST:PORT");
+  }
+  auto host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  auto port = parse_number<unsigned short>(listen.substr(colon + 1), "listen port");
+  if (!port) return std::unexpected(port.error());
+  config.host = std::string(host);
+  config.port = *port;
+  return ok();
+}
+
+Status add_context_mapping(Config& config, std::string_view mapping) {
+  auto eq = mapping.find('=');
+  if (eq == std::string_view::npos || eq == 0 || eq + 1 == mapping.size()) {
+    return bad_config("context mapping '" + std::string(mapping) + "' must be URL=FILE");
+  }
+  config.context_map[std::string(mapping.substr(0, eq))] = std::string(mapping.substr(eq + 1));
+  return ok();
+}
+
+Status load_config_file(const std::filesystem::path& file, Config& config) {
+  toml::table t;
+  try {
+    t = toml::parse_file(file.string());
+  } catch (const toml::parse_error& err) {
+    return bad_config(file.string() + ": " + std::string(err.description()));
+  }
+  if (auto st = check_keys(t); !st) return st;
+  if (auto v = t.at_path("server.listen").value<std::string>()) {
+    if (auto st = set_listen(config, *v); !st) return st;
+  }
+  if (auto v = t.at_path("storage.data_dir").value<std::string>()) config.data_dir = *v;
+  if (auto v = t.at_path("contexts.allow_remote").value<bool>()) config.allow_remote_contexts = *v;
+  if (auto v = t.at_path("demo.load").value<bool>()) config.demo_data = *v;
+  if (auto v = t.at_path("demo.dir").value<std::string>()) config.demo_dir = *v;
+  if (auto v = t.at_path("log.level").value<std::string>()) config.log_level = *v;
+  if (const auto* map = t.at_path("contexts.map").as_table()) {
+    for (const auto& [url, path] : *map) {
+      if (auto p = path.value<std::string>()) config.context_map[std::string(url.str())] = *p;
+    }
+  }
+  read_sizes(t, config);
+  return ok();
+}
+
+Status apply_environment(Config& config) {
+  if (const char* v = std::getenv("TSUNAGU_LISTEN")) {
+    if (auto st = set_listen(config, v); !st) return st;
+  }
+  if (const char* v = std::getenv("TSUNAGU_DATA_DIR")) config.data_dir = v;
+  if (const char* v = std::getenv("TSUNAGU_THREADS")) {
+    auto n = parse_number<unsigned>(v, "TSUNAGU_THREADS");
+    if (!n) return std::unexpected(n.error());
+    config.threads = *n;
+  }
+  if (const char* v = std::getenv("TSUNAGU_LOG_LEVEL")) config.log_level = v;
+  return ok();
+}
+
+}  // namespace tsunagu::app

@@ -1,0 +1,60 @@
+#pragma once
+// The configuration of `tsunagu serve`: defaults, then a TOML file (--config), then TSUNAGU_*
+// environment variables, then command-line flags; each later source overrides the earlier.
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "model/error.hpp"
+
+namespace tsunagu::app {
+
+struct Config {
+  // [server]
+  std::string host = "127.0.0.1";
+  unsigned short port = 1026;
+  unsigned threads = 0;  // 0: one per core, at least 2
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_header_bytes = 16 * 1024;
+  std::chrono::seconds read_timeout{30};
+  std::size_t max_connections = 10000;
+  std::optional<std::filesystem::path> ready_file;  // written with "host:port" once listening
+
+  // [storage]
+  std::filesystem::path data_dir = "var";
+
+  // [ngsild]
+  std::size_t batch_max = 1000;
+  std::size_t default_page_size = 20;
+  std::size_t max_page_size = 1000;
+
+  // [contexts]
+  bool allow_remote_contexts = true;
+  std::chrono::milliseconds context_fetch_timeout{5000};
+  std::map<std::string, std::filesystem::path> context_map;  // URL -> local file
+
+  // [demo]
+  bool demo_data = false;
+  std::filesystem::path demo_dir = "data/demo";
+
+  // [log]
+  std::string log_level = "info";
+};
+
+// Reads a TOML file over `config`. Unknown keys are errors: a misspelt setting must not be
+// silently ignored.
+Status load_config_file(const std::filesystem::path& file, Config& config);
+
+// Applies TSUNAGU_LISTEN, TSUNAGU_DATA_DIR, TSUNAGU_THREADS, TSUNAGU_LOG_LEVEL.
+Status apply_environment(Config& config);
+
+// "host:port" (IPv6 as "[::1]:1026").
+Status set_listen(Config& config, std::string_view listen);
+
+// "URL=FILE".
+Status add_context_mapping(Config& config, std::string_view mapping);
+
+}  // namespace tsunagu::app

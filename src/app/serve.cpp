@@ -1,0 +1,110 @@
+#include "app/serve.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/signal_set.hpp>
+#include <fstream>
+#include <thread>
+
+#include "api/ngsild/api.hpp"
+#include "api/ngsild/problem.hpp"
+#include "app/context_loader.hpp"
+#include "app/demo_data.hpp"
+#include "app/health.hpp"
+#include "broker/entity_service.hpp"
+#include "http/server.hpp"
+#include "jsonld/resolver.hpp"
+#include "model/time.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace tsunagu::app {
+namespace {
+
+http::ServerOptions server_options(const Config& c) {
+  http::ServerOptions o;
+  o.host = c.host;
+  o.port = c.port;
+  o.threads = c.threads ? c.threads : std::max(2u, std::thread::hardware_concurrency());
+  o.body_limit = c.max_body_bytes;
+  o.header_limit = c.max_header_bytes;
+  o.read_timeout = c.read_timeout;
+  o.max_connections = c.max_connections;
+  return o;
+}
+
+// Written to a temporary name and renamed, so a reader never sees a partial address.
+Status write_ready_file(const std::filesystem::path& file, const std::string& address) {
+  auto tmp = file;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << address << "\n";
+    if (!out) return fail(ErrorKind::InternalError, "cannot write " + tmp.string());
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, file, ec);
+  if (ec) return fail(ErrorKind::InternalError, "cannot write " + file.string());
+  return ok();
+}
+
+std::unique_ptr<jsonld::DocumentLoader> document_loader(const Config& c) {
+  ContextLoaderOptions options;
+  options.mapped = c.context_map;
+  options.allow_remote = c.allow_remote_contexts;
+  options.timeout = c.context_fetch_timeout;
+  return std::make_unique<ContextLoader>(std::move(options));
+}
+
+}  // namespace
+
+int serve(const Config& config) {
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  const auto started = std::chrono::steady_clock::now();
+
+  auto store = store::sqlite::SqliteStore::open(config.data_dir);
+  if (!store) {
+    spdlog::critical("{}", store.error().message);
+    return 1;
+  }
+  model::SystemClock clock;
+  jsonld::ContextResolver contexts(document_loader(config));
+  broker::EntityService entities(**store, clock);
+  const api::ngsild::ApiDeps deps{
+      entities, contexts, {config.batch_max, config.default_page_size, config.max_page_size}};
+
+  if (config.demo_data) {
+    if (auto st = load_demo_data(config.demo_dir, config.data_dir, entities, contexts); !st) {
+      spdlog::warn("demo data not loaded: {}", st.error().message);
+    }
+  }
+
+  http::Router router;
+  register_health(router, started);
+  api::ngsild::register_routes(router, deps);
+  http::Server server(server_options(config), std::move(router), api::ngsild::transport_problem);
+  auto address = server.start();
+  if (!address) {
+    spdlog::critical("{}", address.error().message);
+    return 1;
+  }
+  boost::asio::signal_set signals(server.io(), SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {} received: finishing requests in flight, then stopping", signal);
+    server.stop();
+  });
+  spdlog::info("tsunagu {} serving NGSI-LD on http://{} (data in {})", TSUNAGU_VERSION, *address,
+               config.data_dir.string());
+  if (config.ready_file) {
+    if (auto st = write_ready_file(*config.ready_file, *address); !st) {
+      spdlog::critical("{}", st.error().message);
+      return 1;
+    }
+  }
+  server.run();
+  (*store)->close();
+  spdlog::info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace tsunagu::app

@@ -1,0 +1,175 @@
+#include "broker/entity_merge.hpp"
+
+#include <algorithm>
+
+namespace tsunagu::broker {
+namespace {
+using model::Attribute;
+using model::AttributeList;
+using model::Timestamp;
+
+void note_updated(UpdateOutcome& out, const std::string& name) {
+  if (std::find(out.updated.begin(), out.updated.end(), name) == out.updated.end()) {
+    out.updated.push_back(name);
+  }
+}
+
+std::string instance_label(const Attribute& a) {
+  return a.dataset_id ? " (datasetId " + *a.dataset_id + ")" : std::string();
+}
+
+// The new state of an instance that replaces `old` (or is new when old is null): it keeps the
+// old creation time, as the attribute itself was not created by this change.
+Attribute replacing(const Attribute* old, Attribute incoming, Timestamp now) {
+  model::stamp_new(incoming.sub_attributes, now);
+  incoming.created_at = old ? old->created_at : now;
+  incoming.modified_at = now;
+  return incoming;
+}
+
+void merge_members(Attribute& target, const Attribute& fragment, Timestamp now);
+
+void merge_sub_attributes(AttributeList& target, const AttributeList& fragment, Timestamp now) {
+  for (const auto& entry : fragment) {
+    for (const auto& sub : entry.instances) {
+      if (is_delete_marker(sub)) {
+        model::remove_instances(target, entry.name, sub.dataset_id, false);
+        continue;
+      }
+      auto* existing_entry = model::find_entry(target, entry.name);
+      Attribute* existing =
+          existing_entry ? model::find_instance(*existing_entry, sub.dataset_id) : nullptr;
+      if (existing) {
+        merge_members(*existing, sub, now);
+      } else {
+        model::put_instance(target, entry.name, replacing(nullptr, sub, now));
+      }
+    }
+  }
+}
+
+void merge_members(Attribute& target, const Attribute& fragment, Timestamp now) {
+  if (!fragment.value.is_null()) {
+    target.value = fragment.value;
+    target.kind = fragment.kind;
+  }
+  if (fragment.observed_at) target.observed_at = fragment.observed_at;
+  if (fragment.unit_code) target.unit_code = fragment.unit_code;
+  if (fragment.object_type) target.object_type = fragment.object_type;
+  merge_sub_attributes(target.sub_attributes, fragment.sub_attributes, now);
+  target.modified_at = now;
+}
+
+void touch(model::Entity& entity, Timestamp now) { entity.modified_at = now; }
+
+}  // namespace
+
+bool is_delete_marker(const Attribute& a) {
+  return a.value.is_string() && a.value.get_string() == kNullValue;
+}
+
+UpdateOutcome append_attributes(model::Entity& entity, AttributeList incoming, bool no_overwrite,
+                                Timestamp now) {
+  UpdateOutcome out;
+  for (auto& entry : incoming) {
+    for (auto& inst : entry.instances) {
+      auto* existing_entry = model::find_entry(entity.attributes, entry.name);
+      const Attribute* old =
+          existing_entry ? model::find_instance(*existing_entry, inst.dataset_id) : nullptr;
+      if (old && no_overwrite) {
+        out.not_updated.push_back(
+            {entry.name, "attribute" + instance_label(inst) + " exists and options=noOverwrite"});
+        continue;
+      }
+      model::put_instance(entity.attributes, entry.name, replacing(old, std::move(inst), now));
+      note_updated(out, entry.name);
+    }
+  }
+  if (out.changed()) touch(entity, now);
+  return out;
+}
+
+UpdateOutcome update_attributes(model::Entity& entity, AttributeList incoming, Timestamp now) {
+  UpdateOutcome out;
+  for (auto& entry : incoming) {
+    for (auto& inst : entry.instances) {
+      auto* existing_entry = model::find_entry(entity.attributes, entry.name);
+      const Attribute* old =
+          existing_entry ? model::find_instance(*existing_entry, inst.dataset_id) : nullptr;
+      if (!old) {
+        out.not_updated.push_back(
+            {entry.name, "attribute" + instance_label(inst) + " does not exist"});
+        continue;
+      }
+      if (is_delete_marker(inst)) {
+        model::remove_instances(entity.attributes, entry.name, inst.dataset_id, false);
+      } else {
+        model::put_instance(entity.attributes, entry.name, replacing(old, std::move(inst), now));
+      }
+      note_updated(out, entry.name);
+    }
+  }
+  if (out.changed()) touch(entity, now);
+  return out;
+}
+
+void merge_entity(model::Entity& entity, const model::Entity& patch, Timestamp now) {
+  for (const auto& type : patch.types) {
+    if (!model::has_type(entity, type)) entity.types.push_back(type);
+  }
+  if (patch.scope) entity.scope = patch.scope;
+  merge_sub_attributes(entity.attributes, patch.attributes, now);
+  touch(entity, now);
+}
+
+void replace_entity(model::Entity& entity, model::Entity replacement, Timestamp now) {
+  if (!replacement.types.empty()) entity.types = std::move(replacement.types);
+  entity.scope = std::move(replacement.scope);
+  entity.attributes = std::move(replacement.attributes);
+  model::stamp_new(entity.attributes, now);
+  touch(entity, now);
+}
+
+Status patch_attribute(model::Entity& entity, const std::string& name, const Attribute& fragment,
+                       Timestamp now) {
+  auto* entry = model::find_entry(entity.attributes, name);
+  Attribute* target = entry ? model::find_instance(*entry, fragment.dataset_id) : nullptr;
+  if (!target) {
+    return fail(ErrorKind::ResourceNotFound, "entity '" + entity.id + "' has no attribute '" +
+                                                 name + "'" + instance_label(fragment));
+  }
+  if (is_delete_marker(fragment)) {
+    model::remove_instances(entity.attributes, name, fragment.dataset_id, false);
+  } else {
+    merge_members(*target, fragment, now);
+  }
+  touch(entity, now);
+  return ok();
+}
+
+Status replace_attribute(model::Entity& entity, const std::string& name, Attribute attr,
+                         Timestamp now) {
+  auto* entry = model::find_entry(entity.attributes, name);
+  const Attribute* old = entry ? model::find_instance(*entry, attr.dataset_id) : nullptr;
+  if (!old) {
+    return fail(ErrorKind::ResourceNotFound, "entity '" + entity.id + "' has no attribute '" +
+                                                 name + "'" + instance_label(attr));
+  }
+  model::put_instance(entity.attributes, name, replacing(old, std::move(attr), now));
+  touch(entity, now);
+  return ok();
+}
+
+Status delete_attribute(model::Entity& entity, const std::string& name,
+                        const std::optional<std::string>& dataset_id, bool delete_all,
+                        Timestamp now) {
+  if (model::remove_instances(entity.attributes, name, dataset_id, delete_all) == 0) {
+    std::string which = dataset_id ? " with datasetId '" + *dataset_id + "'" : std::string();
+    return fail(ErrorKind::ResourceNotFound,
+                "entity '" + entity.id + "' has no attribute '" + name + "'" + which);
+  }
+  touch(entity, now);
+  return ok();
+}
+
+}  // namespace tsunagu::broker

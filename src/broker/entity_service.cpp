@@ -1,0 +1,267 @@
+#include "broker/entity_service.hpp"
+
+namespace tsunagu::broker {
+namespace {
+
+Error not_found(const std::string& id) {
+  return Error{ErrorKind::ResourceNotFound, "entity '" + id + "' does not exist", {}};
+}
+
+// Loads the entity for a change, or fails with ResourceNotFound.
+Result<model::Entity> load_for_change(store::WriteTxn& txn, const std::string& id) {
+  auto found = txn.get(id);
+  if (!found) return std::unexpected(found.error());
+  if (!*found) return std::unexpected(not_found(id));
+  return std::move(**found);
+}
+
+}  // namespace
+
+Result<model::Entity> EntityService::get(const std::string& tenant, const std::string& id) {
+  auto db = store_.tenant(tenant, tenant.empty());
+  if (!db) return std::unexpected(db.error());
+  auto found = (*db)->get(id);
+  if (!found) return std::unexpected(found.error());
+  if (!*found) return std::unexpected(not_found(id));
+  return std::move(**found);
+}
+
+Result<store::QueryPage> EntityService::query(const std::string& tenant,
+                                              const store::EntityQuery& q) {
+  auto db = store_.tenant(tenant, tenant.empty());
+  if (!db) return std::unexpected(db.error());
+  return (*db)->query(q);
+}
+
+void EntityService::submit(const std::string& tenant, bool create_tenant,
+                           std::function<Status(store::WriteTxn&)> apply, Callback<void> done) {
+  auto db = store_.tenant(tenant, create_tenant || tenant.empty());
+  if (!db) return done(std::unexpected(db.error()));
+  (*db)->submit(store::WriteJob{std::move(apply), std::move(done)});
+}
+
+template <typename T>
+void EntityService::modify(const std::string& tenant, const std::string& id,
+                           std::function<Result<T>(model::Entity&, model::Timestamp)> change,
+                           Callback<T> done) {
+  // The job's output travels to `done` through this shared slot: apply runs before done.
+  auto out = std::make_shared<Result<T>>(std::unexpected(Error{ErrorKind::InternalError, "", {}}));
+  auto apply = [this, id, change = std::move(change), out](store::WriteTxn& txn) -> Status {
+    auto entity = load_for_change(txn, id);
+    if (!entity) return std::unexpected(entity.error());
+    *out = change(*entity, clock_.now());
+    if (!*out) return std::unexpected(out->error());
+    return txn.update(*entity);
+  };
+  submit(tenant, false, std::move(apply), [out, done = std::move(done)](Status st) {
+    if (!st) return done(std::unexpected(st.error()));
+    done(std::move(*out));
+  });
+}
+
+void EntityService::create(const std::string& tenant, model::Entity entity,
+                           Callback<void> done) {
+  auto apply = [this, entity = std::move(entity)](store::WriteTxn& txn) mutable -> Status {
+    const auto now = clock_.now();
+    entity.created_at = entity.modified_at = now;
+    model::stamp_new(entity.attributes, now);
+    return txn.insert(entity);
+  };
+  submit(tenant, true, std::move(apply), std::move(done));
+}
+
+void EntityService::replace(const std::string& tenant, model::Entity entity,
+                            Callback<void> done) {
+  const std::string id = entity.id;
+  modify<void>(
+      tenant, id,
+      [replacement = std::move(entity)](model::Entity& e, model::Timestamp now) -> Status {
+        replace_entity(e, replacement, now);
+        return ok();
+      },
+      std::move(done));
+}
+
+void EntityService::merge(const std::string& tenant, model::Entity patch, Callback<void> done) {
+  const std::string id = patch.id;
+  modify<void>(
+      tenant, id,
+      [patch = std::move(patch)](model::Entity& e, model::Timestamp now) -> Status {
+        merge_entity(e, patch, now);
+        return ok();
+      },
+      std::move(done));
+}
+
+void EntityService::remove(const std::string& tenant, const std::string& id, Callback<void> done) {
+  auto apply = [id](store::WriteTxn& txn) -> Status {
+    auto removed = txn.remove(id);
+    if (!removed) return std::unexpected(removed.error());
+    if (!*removed) return std::unexpected(not_found(id));
+    return ok();
+  };
+  submit(tenant, false, std::move(apply), std::move(done));
+}
+
+void EntityService::append_attributes(const std::string& tenant, const std::string& id,
+                                      model::AttributeList attrs, bool no_overwrite,
+                                      Callback<UpdateOutcome> done) {
+  modify<UpdateOutcome>(
+      tenant, id,
+      [attrs = std::move(attrs), no_overwrite](model::Entity& e, model::Timestamp now) {
+        return Result<UpdateOutcome>(broker::append_attributes(e, attrs, no_overwrite, now));
+      },
+      std::move(done));
+}
+
+void EntityService::update_attributes(const std::string& tenant, const std::string& id,
+                                      model::AttributeList attrs, Callback<UpdateOutcome> done) {
+  modify<UpdateOutcome>(
+      tenant, id,
+      [attrs = std::move(attrs)](model::Entity& e, model::Timestamp now) {
+        return Result<UpdateOutcome>(broker::update_attributes(e, attrs, now));
+      },
+      std::move(done));
+}
+
+void EntityService::patch_attribute(const std::string& tenant, const std::string& id,
+                                    const std::string& name, model::Attribute fragment,
+                                    Callback<void> done) {
+  modify<void>(
+      tenant, id,
+      [name, fragment = std::move(fragment)](model::Entity& e, model::Timestamp now) {
+        return broker::patch_attribute(e, name, fragment, now);
+      },
+      std::move(done));
+}
+
+void EntityService::replace_attribute(const std::string& tenant, const std::string& id,
+                                      const std::string& name, model::Attribute attr,
+                                      Callback<void> done) {
+  modify<void>(
+      tenant, id,
+      [name, attr = std::move(attr)](model::Entity& e, model::Timestamp now) {
+        return broker::replace_attribute(e, name, attr, now);
+      },
+      std::move(done));
+}
+
+void EntityService::delete_attribute(const std::string& tenant, const std::string& id,
+                                     const std::string& name,
+                                     std::optional<std::string> dataset_id, bool delete_all,
+                                     Callback<void> done) {
+  modify<void>(
+      tenant, id,
+      [name, dataset_id = std::move(dataset_id), delete_all](model::Entity& e,
+                                                              model::Timestamp now) {
+        return broker::delete_attribute(e, name, dataset_id, delete_all, now);
+      },
+      std::move(done));
+}
+
+void EntityService::batch(const std::string& tenant, bool create_tenant,
+                          std::vector<std::string> ids,
+                          std::function<Status(store::WriteTxn&, std::size_t, BatchOutcome&)> step,
+                          Callback<BatchOutcome> done) {
+  auto out = std::make_shared<BatchOutcome>();
+  auto apply = [ids = std::move(ids), step = std::move(step), out](store::WriteTxn& txn) {
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      auto st = txn.nested([&](store::WriteTxn& t) { return step(t, i, *out); });
+      if (st) {
+        out->success.push_back(ids[i]);
+      } else {
+        out->errors.push_back({ids[i], st.error()});
+      }
+    }
+    return ok();
+  };
+  submit(tenant, create_tenant, std::move(apply), [out, done = std::move(done)](Status st) {
+    if (!st) return done(std::unexpected(st.error()));
+    done(std::move(*out));
+  });
+}
+
+namespace {
+std::vector<std::string> ids_of(const std::vector<model::Entity>& entities) {
+  std::vector<std::string> ids;
+  ids.reserve(entities.size());
+  for (const auto& e : entities) ids.push_back(e.id);
+  return ids;
+}
+}  // namespace
+
+void EntityService::batch_create(const std::string& tenant, std::vector<model::Entity> entities,
+                                 Callback<BatchOutcome> done) {
+  auto ids = ids_of(entities);
+  auto shared = std::make_shared<std::vector<model::Entity>>(std::move(entities));
+  auto step = [this, shared](store::WriteTxn& txn, std::size_t i, BatchOutcome& out) -> Status {
+    model::Entity e = (*shared)[i];
+    const auto now = clock_.now();
+    e.created_at = e.modified_at = now;
+    model::stamp_new(e.attributes, now);
+    auto st = txn.insert(e);
+    if (st) out.created.push_back(e.id);
+    return st;
+  };
+  batch(tenant, true, std::move(ids), std::move(step), std::move(done));
+}
+
+void EntityService::batch_upsert(const std::string& tenant, std::vector<model::Entity> entities,
+                                 UpsertMode mode, Callback<BatchOutcome> done) {
+  auto ids = ids_of(entities);
+  auto shared = std::make_shared<std::vector<model::Entity>>(std::move(entities));
+  auto step = [this, shared, mode](store::WriteTxn& txn, std::size_t i,
+                                   BatchOutcome& out) -> Status {
+    model::Entity incoming = (*shared)[i];
+    const auto now = clock_.now();
+    auto found = txn.get(incoming.id);
+    if (!found) return std::unexpected(found.error());
+    if (!*found) {
+      incoming.created_at = incoming.modified_at = now;
+      model::stamp_new(incoming.attributes, now);
+      auto st = txn.insert(incoming);
+      if (st) out.created.push_back(incoming.id);
+      return st;
+    }
+    model::Entity& stored = **found;
+    if (mode == UpsertMode::Replace) {
+      replace_entity(stored, std::move(incoming), now);
+    } else {
+      for (const auto& t : incoming.types) {
+        if (!model::has_type(stored, t)) stored.types.push_back(t);
+      }
+      broker::append_attributes(stored, std::move(incoming.attributes), false, now);
+      stored.modified_at = now;
+    }
+    return txn.update(stored);
+  };
+  batch(tenant, true, std::move(ids), std::move(step), std::move(done));
+}
+
+void EntityService::batch_update(const std::string& tenant, std::vector<model::Entity> entities,
+                                 bool no_overwrite, Callback<BatchOutcome> done) {
+  auto ids = ids_of(entities);
+  auto shared = std::make_shared<std::vector<model::Entity>>(std::move(entities));
+  auto step = [this, shared, no_overwrite](store::WriteTxn& txn, std::size_t i,
+                                           BatchOutcome&) -> Status {
+    model::Entity incoming = (*shared)[i];
+    auto stored = load_for_change(txn, incoming.id);
+    if (!stored) return std::unexpected(stored.error());
+    broker::append_attributes(*stored, std::move(incoming.attributes), no_overwrite, clock_.now());
+    return txn.update(*stored);
+  };
+  batch(tenant, false, std::move(ids), std::move(step), std::move(done));
+}
+
+void EntityService::batch_delete(const std::string& tenant, std::vector<std::string> ids,
+                                 Callback<BatchOutcome> done) {
+  auto step = [ids](store::WriteTxn& txn, std::size_t i, BatchOutcome&) -> Status {
+    auto removed = txn.remove(ids[i]);
+    if (!removed) return std::unexpected(removed.error());
+    if (!*removed) return std::unexpected(not_found(ids[i]));
+    return ok();
+  };
+  batch(tenant, false, ids, std::move(step), std::move(done));
+}
+
+}  // namespace tsunagu::broker

@@ -1,0 +1,90 @@
+#pragma once
+// The entity operations of the broker, independent of HTTP: the API layer parses and expands a
+// request into model values, calls one of these, and renders what comes back.
+//
+// Writes are asynchronous: each runs as one store write job (so its read-modify-write is
+// atomic) and its callback is called after the commit is durable, on the store's writer thread;
+// callbacks must be quick. Reads are synchronous.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "broker/entity_merge.hpp"
+#include "model/entity.hpp"
+#include "model/error.hpp"
+#include "model/time.hpp"
+#include "store/store.hpp"
+
+namespace tsunagu::broker {
+
+template <typename T>
+using Callback = std::function<void(Result<T>)>;
+
+struct BatchError {
+  std::string entity_id;
+  Error error;
+};
+
+struct BatchOutcome {
+  std::vector<std::string> success;  // ids, in request order
+  std::vector<std::string> created;  // the subset of success that was created (upsert)
+  std::vector<BatchError> errors;
+};
+
+enum class UpsertMode { Replace, Update };
+
+class EntityService {
+ public:
+  EntityService(store::Store& store, const model::Clock& clock) : store_(store), clock_(clock) {}
+
+  Result<model::Entity> get(const std::string& tenant, const std::string& id);
+  Result<store::QueryPage> query(const std::string& tenant, const store::EntityQuery& query);
+
+  void create(const std::string& tenant, model::Entity entity, Callback<void> done);
+  void replace(const std::string& tenant, model::Entity entity, Callback<void> done);
+  void merge(const std::string& tenant, model::Entity patch, Callback<void> done);
+  void remove(const std::string& tenant, const std::string& id, Callback<void> done);
+
+  void append_attributes(const std::string& tenant, const std::string& id,
+                         model::AttributeList attrs, bool no_overwrite,
+                         Callback<UpdateOutcome> done);
+  void update_attributes(const std::string& tenant, const std::string& id,
+                         model::AttributeList attrs, Callback<UpdateOutcome> done);
+  void patch_attribute(const std::string& tenant, const std::string& id, const std::string& name,
+                       model::Attribute fragment, Callback<void> done);
+  void replace_attribute(const std::string& tenant, const std::string& id,
+                         const std::string& name, model::Attribute attr, Callback<void> done);
+  void delete_attribute(const std::string& tenant, const std::string& id, const std::string& name,
+                        std::optional<std::string> dataset_id, bool delete_all,
+                        Callback<void> done);
+
+  void batch_create(const std::string& tenant, std::vector<model::Entity> entities,
+                    Callback<BatchOutcome> done);
+  void batch_upsert(const std::string& tenant, std::vector<model::Entity> entities,
+                    UpsertMode mode, Callback<BatchOutcome> done);
+  void batch_update(const std::string& tenant, std::vector<model::Entity> entities,
+                    bool no_overwrite, Callback<BatchOutcome> done);
+  void batch_delete(const std::string& tenant, std::vector<std::string> ids,
+                    Callback<BatchOutcome> done);
+
+ private:
+  // Runs `change` on the stored entity `id` inside one write job and stores the result.
+  template <typename T>
+  void modify(const std::string& tenant, const std::string& id,
+              std::function<Result<T>(model::Entity&, model::Timestamp)> change,
+              Callback<T> done);
+  // Submits a job to the tenant's store; `create_tenant` for operations that may create data.
+  void submit(const std::string& tenant, bool create_tenant,
+              std::function<Status(store::WriteTxn&)> apply, Callback<void> done);
+  // Runs `step` per entity in a nested transaction and gathers a BatchOutcome.
+  void batch(const std::string& tenant, bool create_tenant, std::vector<std::string> ids,
+             std::function<Status(store::WriteTxn&, std::size_t, BatchOutcome&)> step,
+             Callback<BatchOutcome> done);
+
+  store::Store& store_;
+  const model::Clock& clock_;
+};
+
+}  // namespace tsunagu::broker

@@ -1,0 +1,24 @@
+#include "http/message.hpp"
+
+#include <algorithm>
+
+namespace tsunagu::http {
+
+std::optional<std::string_view> Request::header(std::string_view name) const {
+  auto it = headers.find(name);
+  if (it == headers.end()) return std::nullopt;
+  return it->value();
+}
+
+std::optional<std::string_view> Request::query_param(std::string_view name) const {
+  auto it = std::find_if(query.begin(), query.end(), [&](const auto& p) { return p.first == name; });
+  if (it == query.end()) return std::nullopt;
+  return std::string_view(it->second);
+}
+
+std::size_t Request::query_count(std::string_view name) const {
+  return static_cast<std::size_t>(
+      std::count_if(query.begin(), query.end(), [&](const auto& p) { return p.first == name; }));
+}
+
+}  // namespace tsunagu::http

@@ -1,0 +1,51 @@
+#pragma once
+// Requests and responses as handlers see them. Transport only: nothing here knows NGSI-LD.
+
+#include <boost/beast/http/fields.hpp>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace tsunagu::http {
+
+struct Request {
+  std::string method;  // upper case, e.g. "GET"
+  std::string target;  // as received, e.g. "/ngsi-ld/v1/entities?type=Shelter"
+  std::string path;    // the target's path, not decoded
+  std::vector<std::pair<std::string, std::string>> query;  // percent-decoded, in order
+  boost::beast::http::fields headers;
+  std::string body;
+  std::map<std::string, std::string> params;  // path parameters, percent-decoded
+  std::string request_id;
+
+  std::optional<std::string_view> header(std::string_view name) const;
+  // The value of a query parameter given once; nullopt when absent.
+  std::optional<std::string_view> query_param(std::string_view name) const;
+  std::size_t query_count(std::string_view name) const;
+  const std::string& param(const std::string& name) const { return params.at(name); }
+};
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  Response& header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+// Sends the response. May be called from any thread, exactly once.
+using Responder = std::function<void(Response)>;
+using Handler = std::function<void(Request&&, Responder)>;
+
+// Builds the body of a transport-level error (no route, body too large, ...). The application
+// installs one that speaks its API's error format.
+using ErrorRenderer = std::function<Response(int status, std::string_view message)>;
+
+}  // namespace tsunagu::http

@@ -1,0 +1,72 @@
+#pragma once
+// An asynchronous HTTP/1.1 server on Boost.Beast: keep-alive, limits on header and body size,
+// a timeout per read and write, a cap on open connections, a request id on every response, a
+// structured access log, and a graceful stop that finishes requests in flight.
+//
+// Threads: `threads` threads run the io_context; each connection runs on its own strand, so a
+// session's state needs no lock. A handler may answer from any thread (e.g. the storage writer);
+// the answer is posted back to the connection's strand.
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <map>
+#include <string>
+
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "model/error.hpp"
+
+namespace tsunagu::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 1026;
+  unsigned threads = 2;
+  std::size_t header_limit = 16 * 1024;     // bytes of request line + headers; 431 beyond
+  std::size_t body_limit = 1024 * 1024;     // bytes; 413 beyond
+  std::chrono::seconds read_timeout{30};    // for each request, including keep-alive idle time
+  std::chrono::seconds write_timeout{30};
+  std::size_t max_connections = 10000;      // further connections get 503 and are closed
+  std::chrono::seconds shutdown_grace{15};  // in-flight requests get this long on stop()
+};
+
+class Session;
+
+class Server {
+ public:
+  Server(ServerOptions options, Router router, ErrorRenderer render_error);
+  ~Server();
+
+  // Binds and starts accepting. Returns the bound "host:port" (useful with port 0).
+  Result<std::string> start();
+  // Runs the io threads until the server has stopped. Blocks.
+  void run();
+  // Stops accepting, lets requests in flight finish (up to shutdown_grace), closes idle
+  // connections. Safe to call from any thread and more than once.
+  void stop();
+
+  boost::asio::io_context& io() { return io_; }
+
+ private:
+  friend class Session;
+  void accept();
+  void session_ended(Session* s);
+
+  const ServerOptions options_;
+  const Router router_;
+  const ErrorRenderer render_error_;
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer grace_timer_;
+  std::atomic<bool> stopping_{false};
+
+  std::mutex mu_;
+  std::map<Session*, std::weak_ptr<Session>> sessions_;  // guarded by mu_
+};
+
+}  // namespace tsunagu::http

@@ -1,0 +1,32 @@
+#pragma once
+// Identifiers. NGSI-LD names entities, relationship targets and datasetIds with absolute URIs
+// (ETSI GS CIM 009, annex A); "urn:ngsi-ld:<Type>:<id>" is the usual shape, http(s) URLs are
+// common too.
+//
+// Beyond RFC 3986 syntax, validate_uri applies the rules a broker needs:
+//   - a length limit (kMaxUriLength), because ids become index keys and appear in every response;
+//   - ASCII only: the specification asks for URIs, so other characters must be percent-encoded
+//     (is_absolute_iri is the place for internationalised identifiers);
+//   - a "urn:" URI has a namespace and a namespace-specific part (RFC 8141), and an http(s) URI
+//     has a host, so that ids are not accidentally empty ("urn:", "http://").
+
+#include <cstddef>
+#include <string_view>
+
+#include "model/error.hpp"
+
+namespace tsunagu::model {
+
+// Longest id accepted, in bytes. Long enough for any real URN or URL, short enough to keep
+// index keys and messages small.
+inline constexpr std::size_t kMaxUriLength = 2048;
+
+// Checks an NGSI-LD id, relationship object or datasetId. `field` (e.g. "id") prefixes error
+// messages when given.
+Status validate_uri(std::string_view text, std::string_view field = {});
+
+// True for an absolute IRI (RFC 3987): an absolute URI that may also contain non-ASCII Unicode
+// characters as UTF-8. Used to tell expanded terms from compact ones; applies no NGSI-LD rules.
+bool is_absolute_iri(std::string_view text);
+
+}  // namespace tsunagu::model

@@ -1,0 +1,137 @@
+#include "store/sqlite/entity_tables.hpp"
+
+#include "store/entity_codec.hpp"
+
+namespace tsunagu::store::sqlite {
+namespace {
+
+std::int64_t millis(model::Timestamp t) { return t.time_since_epoch().count(); }
+
+Status insert_index_row(Connection& db, const char* sql, std::int64_t term, std::int64_t rid) {
+  auto stmt = db.cached(sql);
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  s->bind(1, term);
+  s->bind(2, rid);
+  if (s->step() != SQLITE_DONE) return db.error("write index");
+  return ok();
+}
+
+}  // namespace
+
+Result<std::int64_t> TermCache::id_of(Connection& db, std::string_view iri) {
+  if (auto it = ids_.find(std::string(iri)); it != ids_.end()) return it->second;
+  auto stmt = db.cached(
+      "INSERT INTO terms(iri) VALUES(?1) ON CONFLICT(iri) DO UPDATE SET iri=iri RETURNING id");
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  s->bind(1, iri);
+  if (s->step() != SQLITE_ROW) return db.error("intern term");
+  const auto id = s->column_int(0);
+  ids_.emplace(std::string(iri), id);
+  return id;
+}
+
+Result<std::optional<model::Entity>> load_entity(Connection& db, std::string_view id) {
+  auto stmt = db.cached("SELECT doc FROM entities WHERE id = ?1");
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  s->bind(1, id);
+  const int rc = s->step();
+  if (rc == SQLITE_DONE) return std::optional<model::Entity>();
+  if (rc != SQLITE_ROW) return db.error("read entity");
+  auto entity = decode_entity_text(s->column_text(0));
+  if (!entity) return std::unexpected(entity.error());
+  return std::optional<model::Entity>(std::move(*entity));
+}
+
+Status EntityWriter::insert(const model::Entity& entity) {
+  auto stmt = db_.cached(
+      "INSERT INTO entities(id, created_at, modified_at, doc) VALUES(?1, ?2, ?3, ?4) "
+      "ON CONFLICT(id) DO NOTHING RETURNING rid");
+  if (!stmt) return std::unexpected(stmt.error());
+  std::int64_t rid = 0;
+  {
+    StatementUse s(**stmt);
+    s->bind(1, entity.id);
+    s->bind(2, millis(entity.created_at));
+    s->bind(3, millis(entity.modified_at));
+    s->bind(4, encode_entity_text(entity));
+    const int rc = s->step();
+    if (rc == SQLITE_DONE) {
+      return fail(ErrorKind::AlreadyExists, "entity '" + entity.id + "' already exists");
+    }
+    if (rc != SQLITE_ROW) return db_.error("insert entity");
+    rid = s->column_int(0);
+  }
+  return write_index(rid, entity);
+}
+
+Status EntityWriter::update(const model::Entity& entity) {
+  auto stmt = db_.cached(
+      "UPDATE entities SET modified_at = ?2, doc = ?3 WHERE id = ?1 RETURNING rid");
+  if (!stmt) return std::unexpected(stmt.error());
+  std::int64_t rid = 0;
+  {
+    StatementUse s(**stmt);
+    s->bind(1, entity.id);
+    s->bind(2, millis(entity.modified_at));
+    s->bind(3, encode_entity_text(entity));
+    const int rc = s->step();
+    if (rc == SQLITE_DONE) {
+      return fail(ErrorKind::ResourceNotFound, "entity '" + entity.id + "' does not exist");
+    }
+    if (rc != SQLITE_ROW) return db_.error("update entity");
+    rid = s->column_int(0);
+  }
+  if (auto st = clear_index(rid); !st) return st;
+  return write_index(rid, entity);
+}
+
+Result<bool> EntityWriter::remove(std::string_view id) {
+  auto stmt = db_.cached("DELETE FROM entities WHERE id = ?1 RETURNING rid");
+  if (!stmt) return std::unexpected(stmt.error());
+  std::int64_t rid = 0;
+  {
+    StatementUse s(**stmt);
+    s->bind(1, id);
+    const int rc = s->step();
+    if (rc == SQLITE_DONE) return false;
+    if (rc != SQLITE_ROW) return db_.error("delete entity");
+    rid = s->column_int(0);
+  }
+  if (auto st = clear_index(rid); !st) return std::unexpected(st.error());
+  return true;
+}
+
+Status EntityWriter::write_index(std::int64_t rid, const model::Entity& entity) {
+  for (const auto& type : entity.types) {
+    auto term = terms_.id_of(db_, type);
+    if (!term) return std::unexpected(term.error());
+    auto st = insert_index_row(
+        db_, "INSERT OR IGNORE INTO entity_types(term, entity) VALUES(?1, ?2)", *term, rid);
+    if (!st) return st;
+  }
+  for (const auto& entry : entity.attributes) {
+    auto term = terms_.id_of(db_, entry.name);
+    if (!term) return std::unexpected(term.error());
+    auto st = insert_index_row(
+        db_, "INSERT OR IGNORE INTO entity_attrs(term, entity) VALUES(?1, ?2)", *term, rid);
+    if (!st) return st;
+  }
+  return ok();
+}
+
+Status EntityWriter::clear_index(std::int64_t rid) {
+  for (const char* sql : {"DELETE FROM entity_types WHERE entity = ?1",
+                          "DELETE FROM entity_attrs WHERE entity = ?1"}) {
+    auto stmt = db_.cached(sql);
+    if (!stmt) return std::unexpected(stmt.error());
+    StatementUse s(**stmt);
+    s->bind(1, rid);
+    if (s->step() != SQLITE_DONE) return db_.error("clear index");
+  }
+  return ok();
+}
+
+}  // namespace tsunagu::store::sqlite

@@ -1,0 +1,86 @@
+#include "store/sqlite/schema.hpp"
+
+#include <array>
+#include <string>
+
+namespace tsunagu::store::sqlite {
+namespace {
+
+// Entities are kept whole as documents (store/entity_codec.hpp); the other tables are indexes
+// derived from them. `rid` is stable for an entity's life, so ordering by it gives pagination
+// that does not shift when entities are updated. Type and attribute IRIs are interned in
+// `terms`, which keeps the index tables narrow at millions of entities.
+constexpr std::array<std::string_view, 1> kMigrations{{
+    R"sql(
+CREATE TABLE terms(
+  id  INTEGER PRIMARY KEY,
+  iri TEXT NOT NULL UNIQUE);
+CREATE TABLE entities(
+  rid         INTEGER PRIMARY KEY,
+  id          TEXT NOT NULL UNIQUE,
+  created_at  INTEGER NOT NULL,
+  modified_at INTEGER NOT NULL,
+  doc         TEXT NOT NULL);
+CREATE TABLE entity_types(
+  term   INTEGER NOT NULL,
+  entity INTEGER NOT NULL,
+  PRIMARY KEY(term, entity)) WITHOUT ROWID;
+CREATE INDEX entity_types_by_entity ON entity_types(entity);
+CREATE TABLE entity_attrs(
+  term   INTEGER NOT NULL,
+  entity INTEGER NOT NULL,
+  PRIMARY KEY(term, entity)) WITHOUT ROWID;
+CREATE INDEX entity_attrs_by_entity ON entity_attrs(entity);
+)sql",
+}};
+
+Result<int> user_version(Connection& db) {
+  auto stmt = db.prepare("PRAGMA user_version");
+  if (!stmt) return std::unexpected(stmt.error());
+  if ((*stmt)->step() != SQLITE_ROW) return db.error("read schema version");
+  return static_cast<int>((*stmt)->column_int(0));
+}
+
+Status migrate(Connection& db) {
+  auto version = user_version(db);
+  if (!version) return std::unexpected(version.error());
+  if (*version > schema_version()) {
+    return fail(ErrorKind::InternalError,
+                "database schema version " + std::to_string(*version) +
+                    " is newer than this Tsunagu understands (" +
+                    std::to_string(schema_version()) + ")");
+  }
+  for (int v = *version; v < schema_version(); ++v) {
+    std::string sql = "BEGIN IMMEDIATE;";
+    sql += kMigrations[static_cast<std::size_t>(v)];
+    sql += "PRAGMA user_version = " + std::to_string(v + 1) + ";COMMIT;";
+    if (auto st = db.exec(sql); !st) {
+      (void)db.exec("ROLLBACK");
+      return st;
+    }
+  }
+  return ok();
+}
+
+}  // namespace
+
+int schema_version() { return static_cast<int>(kMigrations.size()); }
+
+Status prepare_writer(Connection& db) {
+  // WAL lets readers go on while the writer commits; synchronous=FULL makes each commit
+  // durable against power loss, and group commit pays that fsync once per group.
+  if (auto st = db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                        "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-32000;"
+                        "PRAGMA temp_store=MEMORY;");
+      !st) {
+    return st;
+  }
+  return migrate(db);
+}
+
+Status prepare_reader(Connection& db) {
+  return db.exec("PRAGMA query_only=1; PRAGMA cache_size=-16000; PRAGMA mmap_size=268435456;"
+                 "PRAGMA temp_store=MEMORY;");
+}
+
+}  // namespace tsunagu::store::sqlite

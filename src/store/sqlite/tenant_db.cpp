@@ -1,0 +1,201 @@
+#include "store/sqlite/tenant_db.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "store/entity_codec.hpp"
+#include "store/sqlite/query_compiler.hpp"
+#include "store/sqlite/schema.hpp"
+
+namespace tsunagu::store::sqlite {
+namespace {
+
+// The WriteTxn of one group: every job and nested step is wrapped in a savepoint, so a failure
+// undoes exactly its own changes.
+class SqliteTxn final : public WriteTxn {
+ public:
+  SqliteTxn(Connection& db, TermCache& terms) : db_(db), terms_(terms), writer_(db, terms) {}
+
+  Result<std::optional<model::Entity>> get(std::string_view id) override {
+    return load_entity(db_, id);
+  }
+  Status insert(const model::Entity& e) override { return writer_.insert(e); }
+  Status update(const model::Entity& e) override { return writer_.update(e); }
+  Result<bool> remove(std::string_view id) override { return writer_.remove(id); }
+
+  Status nested(const std::function<Status(WriteTxn&)>& step) override {
+    const std::string name = "s" + std::to_string(depth_++);
+    if (auto st = db_.exec("SAVEPOINT " + name); !st) return st;
+    Status result = run_guarded(step);
+    --depth_;
+    if (result) return db_.exec("RELEASE " + name);
+    // Term ids created inside the rolled-back savepoint no longer exist.
+    terms_.invalidate();
+    if (auto st = db_.exec("ROLLBACK TO " + name + "; RELEASE " + name); !st) return st;
+    return result;
+  }
+
+ private:
+  Status run_guarded(const std::function<Status(WriteTxn&)>& step) {
+    try {
+      return step(*this);
+    } catch (const std::exception& ex) {
+      // A defect in a job must not take the writer (and every tenant write) down with it.
+      return fail(ErrorKind::InternalError, std::string("write failed: ") + ex.what());
+    }
+  }
+
+  Connection& db_;
+  TermCache& terms_;
+  EntityWriter writer_;
+  int depth_ = 0;
+};
+
+}  // namespace
+
+Result<ReaderPool::Handle> ReaderPool::acquire() {
+  std::unique_lock lock(mu_);
+  available_.wait(lock, [&] { return !idle_.empty() || open_ < max_; });
+  if (!idle_.empty()) {
+    auto c = std::move(idle_.back());
+    idle_.pop_back();
+    return Handle(c.release(), [this](Connection* p) { release(p); });
+  }
+  ++open_;
+  lock.unlock();
+  auto conn = Connection::open(file_, Connection::Mode::ReadWrite);
+  Status prepared = conn ? prepare_reader(**conn) : Status(std::unexpected(conn.error()));
+  if (!prepared) {
+    std::lock_guard relock(mu_);
+    --open_;
+    available_.notify_one();
+    return std::unexpected(prepared.error());
+  }
+  return Handle(conn->release(), [this](Connection* p) { release(p); });
+}
+
+void ReaderPool::release(Connection* c) {
+  std::lock_guard lock(mu_);
+  idle_.emplace_back(c);
+  available_.notify_one();
+}
+
+Result<std::shared_ptr<TenantDb>> TenantDb::open(const std::filesystem::path& file,
+                                                 TenantDbOptions options) {
+  auto writer = Connection::open(file, Connection::Mode::ReadWrite);
+  if (!writer) return std::unexpected(writer.error());
+  if (auto st = prepare_writer(**writer); !st) return std::unexpected(st.error());
+  return std::shared_ptr<TenantDb>(new TenantDb(std::move(*writer), file, options));
+}
+
+TenantDb::TenantDb(std::unique_ptr<Connection> writer, std::filesystem::path file,
+                   TenantDbOptions options)
+    : options_(options),
+      writer_db_(std::move(writer)),
+      readers_(std::move(file), options.max_readers),
+      writer_([this] { writer_loop(); }) {}
+
+TenantDb::~TenantDb() { close(); }
+
+void TenantDb::close() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) {
+      if (writer_.joinable() && writer_.get_id() != std::this_thread::get_id()) writer_.join();
+      return;
+    }
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+void TenantDb::submit(WriteJob job) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(std::move(job));
+      wake_.notify_one();
+      return;
+    }
+  }
+  job.done(fail(ErrorKind::Busy, "the server is shutting down"));
+}
+
+void TenantDb::writer_loop() {
+  std::vector<WriteJob> group;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is committed
+      while (!queue_.empty() && group.size() < options_.max_group) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    commit_group(group);
+    group.clear();
+  }
+}
+
+void TenantDb::commit_group(std::vector<WriteJob>& jobs) {
+  std::vector<Status> results(jobs.size());
+  SqliteTxn txn(*writer_db_, terms_);
+  Status begun = writer_db_->exec("BEGIN IMMEDIATE");
+  for (std::size_t i = 0; i < jobs.size() && begun; ++i) {
+    results[i] = txn.nested(jobs[i].apply);
+  }
+  Status committed = begun ? writer_db_->exec("COMMIT") : begun;
+  if (!committed) {
+    spdlog::error("commit of {} writes failed: {}", jobs.size(), committed.error().message);
+    (void)writer_db_->exec("ROLLBACK");
+    terms_.invalidate();
+    for (auto& r : results) r = committed;
+  }
+  for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i].done(std::move(results[i]));
+}
+
+Result<std::optional<model::Entity>> TenantDb::get(std::string_view id) {
+  auto conn = readers_.acquire();
+  if (!conn) return std::unexpected(conn.error());
+  return load_entity(**conn, id);
+}
+
+Result<QueryPage> TenantDb::query(const EntityQuery& q) {
+  auto conn = readers_.acquire();
+  if (!conn) return std::unexpected(conn.error());
+  Connection& db = **conn;
+  const CompiledQuery compiled = compile(q);
+  auto run = [&](const std::string& sql, auto&& on_row) -> Status {
+    auto stmt = db.prepare(sql);
+    if (!stmt) return std::unexpected(stmt.error());
+    for (std::size_t i = 0; i < compiled.params.size(); ++i) {
+      (*stmt)->bind(static_cast<int>(i + 1), compiled.params[i]);
+    }
+    int rc;
+    while ((rc = (*stmt)->step()) == SQLITE_ROW) {
+      if (auto st = on_row(**stmt); !st) return st;
+    }
+    return rc == SQLITE_DONE ? ok() : Status(db.error("query entities"));
+  };
+  QueryPage page;
+  if (q.limit > 0) {
+    auto st = run(compiled.sql, [&](Statement& s) -> Status {
+      auto e = decode_entity_text(s.column_text(0));
+      if (!e) return std::unexpected(e.error());
+      page.entities.push_back(std::move(*e));
+      return ok();
+    });
+    if (!st) return std::unexpected(st.error());
+  }
+  if (q.count) {
+    auto st = run(compiled.count_sql, [&](Statement& s) -> Status {
+      page.total = static_cast<std::size_t>(s.column_int(0));
+      return ok();
+    });
+    if (!st) return std::unexpected(st.error());
+  }
+  return page;
+}
+
+}  // namespace tsunagu::store::sqlite

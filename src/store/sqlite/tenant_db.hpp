@@ -1,0 +1,79 @@
+#pragma once
+// One tenant's SQLite database: a single writer thread that commits queued write jobs in groups
+// (one fsync per group, however many concurrent requests it carries), and a pool of reader
+// connections. See store/store.hpp for the contract.
+//
+// Thread safety: submit(), get() and query() may be called from any thread. The writer
+// connection and the term cache belong to the writer thread alone. `queue_` and `stopping_`
+// are guarded by `mu_`; the reader pool has its own lock.
+
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/connection.hpp"
+#include "store/sqlite/entity_tables.hpp"
+#include "store/store.hpp"
+
+namespace tsunagu::store::sqlite {
+
+struct TenantDbOptions {
+  std::size_t max_readers = 8;
+  std::size_t max_group = 512;  // jobs committed together at most
+};
+
+class ReaderPool {
+ public:
+  ReaderPool(std::filesystem::path file, std::size_t max) : file_(std::move(file)), max_(max) {}
+
+  // A connection that returns to the pool when the handle is dropped.
+  using Handle = std::unique_ptr<Connection, std::function<void(Connection*)>>;
+  Result<Handle> acquire();
+
+ private:
+  void release(Connection* c);
+
+  const std::filesystem::path file_;
+  const std::size_t max_;
+  std::mutex mu_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
+  std::size_t open_ = 0;                           // guarded by mu_
+};
+
+class TenantDb final : public TenantStore {
+ public:
+  static Result<std::shared_ptr<TenantDb>> open(const std::filesystem::path& file,
+                                                TenantDbOptions options);
+  ~TenantDb() override;
+
+  Result<std::optional<model::Entity>> get(std::string_view id) override;
+  Result<QueryPage> query(const EntityQuery& query) override;
+  void submit(WriteJob job) override;
+
+  // Commits what is queued, stops the writer and refuses later jobs (InternalError).
+  void close();
+
+ private:
+  TenantDb(std::unique_ptr<Connection> writer, std::filesystem::path file,
+           TenantDbOptions options);
+  void writer_loop();
+  void commit_group(std::vector<WriteJob>& jobs);
+
+  const TenantDbOptions options_;
+  std::unique_ptr<Connection> writer_db_;  // writer thread only (after construction)
+  TermCache terms_;                        // writer thread only
+  ReaderPool readers_;
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<WriteJob> queue_;  // guarded by mu_
+  bool stopping_ = false;       // guarded by mu_
+  std::thread writer_;
+};
+
+}  // namespace tsunagu::store::sqlite

@@ -1,0 +1,84 @@
+#pragma once
+// The storage contract every backend (SQLite now, PostgreSQL later) fulfils. Services depend on
+// these interfaces only. The contract, which tests/unit/store_conformance_test.cpp checks:
+//
+// - Writes run as WriteJobs. A job's `apply` runs on the backend's writer, inside a transaction,
+//   with exclusive access to the tenant's data: a read-modify-write inside `apply` can lose no
+//   concurrent update. A job whose `apply` fails leaves no trace (its savepoint is rolled back)
+//   and does not affect the other jobs committed with it.
+// - `done` is called exactly once per job, after the transaction holding it is durable on disk
+//   (or has failed). A successful `done` therefore means the write survives a crash.
+// - Reads see every write whose `done` has been called; they never see a write half-applied.
+// - Every method returns errors as values; none throws.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/entity.hpp"
+#include "model/error.hpp"
+
+namespace tsunagu::store {
+
+// A query over one tenant's entities. Fields combine with AND; lists inside a field with OR.
+// Types and attribute names are expanded IRIs. Later issues add the q, geoQ and scopeQ ASTs.
+struct EntityQuery {
+  std::vector<std::string> types{};         // any of these types
+  std::vector<std::string> ids{};           // any of these ids
+  std::optional<std::string> id_pattern{};  // RE2 syntax, searched for in the id
+  std::vector<std::string> attrs{};         // has at least one of these attributes
+  std::size_t limit = 20;
+  std::size_t offset = 0;
+  bool count = false;  // also compute the total number of matches
+};
+
+struct QueryPage {
+  std::vector<model::Entity> entities;  // in creation order
+  std::optional<std::size_t> total;     // set when EntityQuery::count
+};
+
+// Access to a tenant's data inside a write job. Valid only during WriteJob::apply.
+class WriteTxn {
+ public:
+  virtual ~WriteTxn() = default;
+  virtual Result<std::optional<model::Entity>> get(std::string_view id) = 0;
+  // AlreadyExists when an entity with that id exists.
+  virtual Status insert(const model::Entity& entity) = 0;
+  // Replaces the stored entity of that id; ResourceNotFound when there is none.
+  virtual Status update(const model::Entity& entity) = 0;
+  // Returns false when there was no such entity.
+  virtual Result<bool> remove(std::string_view id) = 0;
+  // Runs `step` in a nested transaction: if it fails, its changes are undone and the error
+  // returned, while the enclosing job goes on. Batch operations use it per entity.
+  virtual Status nested(const std::function<Status(WriteTxn&)>& step) = 0;
+};
+
+struct WriteJob {
+  std::function<Status(WriteTxn&)> apply;
+  std::function<void(Status)> done;
+};
+
+class TenantStore {
+ public:
+  virtual ~TenantStore() = default;
+  virtual Result<std::optional<model::Entity>> get(std::string_view id) = 0;
+  virtual Result<QueryPage> query(const EntityQuery& query) = 0;
+  // Queues the job; returns at once. `done` runs on the writer, so it must be quick.
+  virtual void submit(WriteJob job) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // The tenant's store. The empty name is the default tenant. When `create` is false and the
+  // tenant was never written, NonexistentTenant. Invalid names give BadRequestData.
+  virtual Result<std::shared_ptr<TenantStore>> tenant(std::string_view name, bool create) = 0;
+  virtual std::vector<std::string> tenant_names() = 0;
+  // Finishes queued writes, then closes every database. No call may follow.
+  virtual void close() = 0;
+};
+
+}  // namespace tsunagu::store
