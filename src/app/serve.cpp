@@ -49,9 +49,9 @@ Status write_ready_file(const std::filesystem::path& file, const std::string& ad
 
 std::unique_ptr<jsonld::DocumentLoader> document_loader(const Config& c) {
   ContextLoaderOptions options;
-  options.mapped = c.context_map;
+  options.local_files = c.context_map;
   options.allow_remote = c.allow_remote_contexts;
-  options.timeout = c.context_fetch_timeout;
+  options.fetch.timeout = c.context_fetch_timeout;
   return std::make_unique<ContextLoader>(std::move(options));
 }
 

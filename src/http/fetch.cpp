@@ -4,6 +4,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -34,7 +35,7 @@ using Deadline = std::chrono::steady_clock::time_point;
 
 struct Endpoint {
   bool tls = false;
-  std::string host;         // for DNS, SNI and certificate checks
+  std::string host;  // for DNS, SNI and certificate checks
   std::string port;
   std::string host_header;  // host[:port] as written in the URL
   std::string target;       // path and query
@@ -58,7 +59,8 @@ Result<Endpoint> parse_endpoint(std::string_view url) {
   }
   e.host = u->host_type() == boost::urls::host_type::ipv6 ? u->host_ipv6_address().to_string()
                                                           : std::string(u->host_address());
-  if (e.host.empty()) return fail(ErrorKind::InvalidRequest, "'" + std::string(url) + "' has no host");
+  if (e.host.empty())
+    return fail(ErrorKind::InvalidRequest, "'" + std::string(url) + "' has no host");
   e.port = u->has_port() ? std::string(u->port()) : (e.tls ? "443" : "80");
   e.host_header = std::string(u->encoded_host_and_port());
   e.target = std::string(u->encoded_target());
@@ -152,9 +154,14 @@ class Exchange {
   }
 
   Status handshake(beast::ssl_stream<beast::tcp_stream>& stream, const Endpoint& endpoint) {
-    // SNI; SSL_set_tlsext_host_name is a macro with a C-style cast, so call what it expands to.
-    SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-             const_cast<char*>(endpoint.host.c_str()));
+    // SNI, which RFC 6066 reserves for host names, not address literals.
+    // SSL_set_tlsext_host_name is a macro with a C-style cast, so call what it expands to.
+    boost::system::error_code not_an_address;
+    asio::ip::make_address(endpoint.host, not_an_address);
+    if (not_an_address) {
+      SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+               const_cast<char*>(endpoint.host.c_str()));
+    }
     stream.set_verify_callback(asio::ssl::host_name_verification(endpoint.host));
     auto ec = run(
         [&](auto done) {
@@ -193,9 +200,9 @@ class Exchange {
         },
         cancel);
     if (ec == bhttp::error::body_limit) {
-      return fail(ErrorKind::PayloadTooLarge, "the response body exceeds " +
-                                                  std::to_string(options_.max_body_bytes) +
-                                                  " bytes");
+      return fail(
+          ErrorKind::PayloadTooLarge,
+          "the response body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
     }
     if (ec) return failure("cannot read the response of " + endpoint.host_header, ec);
     // The TLS close_notify exchange is skipped: the parser has the complete message already.

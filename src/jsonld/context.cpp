@@ -31,9 +31,9 @@ bool ends_with_gen_delim(std::string_view iri) {
 
 // Keys a local context object may hold besides term definitions.
 bool is_context_keyword(std::string_view key) {
-  static constexpr std::array<std::string_view, 8> kKeys = {
-      "@base", "@direction", "@import", "@language", "@propagate", "@protected", "@version",
-      "@vocab"};
+  static constexpr std::array<std::string_view, 8> kKeys = {"@base",     "@direction", "@import",
+                                                            "@language", "@propagate", "@protected",
+                                                            "@version",  "@vocab"};
   return std::find(kKeys.begin(), kKeys.end(), key) != kKeys.end();
 }
 
@@ -45,8 +45,8 @@ bool is_container_keyword(std::string_view c) {
 
 bool is_term_definition_key(std::string_view key) {
   static constexpr std::array<std::string_view, 11> kKeys = {
-      "@id",       "@type",   "@container", "@context", "@language", "@direction",
-      "@index",    "@nest",   "@prefix",    "@protected", "@reverse"};
+      "@id",    "@type", "@container", "@context",   "@language", "@direction",
+      "@index", "@nest", "@prefix",    "@protected", "@reverse"};
   return std::find(kKeys.begin(), kKeys.end(), key) != kKeys.end();
 }
 
@@ -80,6 +80,9 @@ class LocalContextProcessor {
   Result<std::optional<TermDefinition>> from_string(std::string_view term, std::string_view id);
   Result<std::optional<TermDefinition>> from_object(std::string_view term,
                                                     const boost::json::object& def);
+  Result<bool> read_id(std::string_view term, const boost::json::object& object,
+                       TermDefinition& def);
+  Status read_flags(std::string_view term, const boost::json::object& object, TermDefinition& def);
   Status read_type(std::string_view term, const boost::json::value& value, TermDefinition& def);
   Status read_container(std::string_view term, const boost::json::value& value,
                         TermDefinition& def);
@@ -185,24 +188,43 @@ Result<std::optional<TermDefinition>> LocalContextProcessor::from_object(
   }
   if (object.contains("@reverse")) return invalid_term(term, "@reverse is not supported");
   TermDefinition def;
-  const auto* id = object.if_contains("@id");
-  if (id != nullptr && !id->is_null()) {
-    if (!id->is_string()) return invalid_term(term, "@id must be a string or null");
-    auto iri = mapped_iri(term, id->get_string());
-    if (!iri) return std::unexpected(iri.error());
-    if (!*iri) return std::nullopt;
-    def.iri = std::move(**iri);
-  } else if (id == nullptr) {
-    auto iri = derived_iri(term);
-    if (!iri) return std::unexpected(iri.error());
-    def.iri = std::move(*iri);
-  }
+  auto keep = read_id(term, object, def);
+  if (!keep) return std::unexpected(keep.error());
+  if (!*keep) return std::nullopt;
   if (const auto* t = object.if_contains("@type")) {
     if (auto s = read_type(term, *t, def); !s) return std::unexpected(s.error());
   }
   if (const auto* c = object.if_contains("@container")) {
     if (auto s = read_container(term, *c, def); !s) return std::unexpected(s.error());
   }
+  if (auto s = read_flags(term, object, def); !s) return std::unexpected(s.error());
+  // @context (scoped contexts), @language, @direction, @index and @nest do not change what a
+  // term expands to; NGSI-LD processing does not use them, so they are accepted and not kept.
+  return def;
+}
+
+// False when JSON-LD says to ignore the whole term (an @id of keyword form).
+Result<bool> LocalContextProcessor::read_id(std::string_view term,
+                                            const boost::json::object& object,
+                                            TermDefinition& def) {
+  const auto* id = object.if_contains("@id");
+  if (id == nullptr) {
+    auto iri = derived_iri(term);
+    if (!iri) return std::unexpected(iri.error());
+    def.iri = std::move(*iri);
+    return true;
+  }
+  if (id->is_null()) return true;  // explicitly undefined
+  if (!id->is_string()) return invalid_term(term, "@id must be a string or null");
+  auto iri = mapped_iri(term, id->get_string());
+  if (!iri) return std::unexpected(iri.error());
+  if (!*iri) return false;
+  def.iri = std::move(**iri);
+  return true;
+}
+
+Status LocalContextProcessor::read_flags(std::string_view term, const boost::json::object& object,
+                                         TermDefinition& def) {
   if (const auto* p = object.if_contains("@prefix")) {
     if (!p->is_bool()) return invalid_term(term, "@prefix must be true or false");
     if (term.find_first_of(":/") != std::string_view::npos) {
@@ -210,15 +232,12 @@ Result<std::optional<TermDefinition>> LocalContextProcessor::from_object(
     }
     def.prefix = p->get_bool();
   }
+  def.is_protected = protected_default_;
   if (const auto* p = object.if_contains("@protected")) {
     if (!p->is_bool()) return invalid_term(term, "@protected must be true or false");
     def.is_protected = p->get_bool();
-  } else {
-    def.is_protected = protected_default_;
   }
-  // @context (scoped contexts), @language, @direction, @index and @nest do not change what a
-  // term expands to; NGSI-LD processing does not use them, so they are accepted and not kept.
-  return def;
+  return ok();
 }
 
 Status LocalContextProcessor::read_type(std::string_view term, const boost::json::value& value,
@@ -238,8 +257,7 @@ Status LocalContextProcessor::read_type(std::string_view term, const boost::json
   return ok();
 }
 
-Status LocalContextProcessor::read_container(std::string_view term,
-                                             const boost::json::value& value,
+Status LocalContextProcessor::read_container(std::string_view term, const boost::json::value& value,
                                              TermDefinition& def) {
   auto add = [&](const boost::json::value& v) -> Status {
     const auto* s = v.if_string();
@@ -398,9 +416,13 @@ std::optional<std::string> Context::compact_with_prefix(std::string_view iri) co
   return best;
 }
 
-std::string Context::expand_vocab_value(std::string_view value) const { return expand(value); }
+std::string Context::expand_vocab_value(std::string_view value) const {
+  return expand(value);
+}
 
-std::string Context::compact_vocab_value(std::string_view iri) const { return compact(iri); }
+std::string Context::compact_vocab_value(std::string_view iri) const {
+  return compact(iri);
+}
 
 std::optional<std::string> Context::type_of(std::string_view iri) const {
   auto it = preferred_term_.find(iri);

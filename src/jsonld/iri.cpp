@@ -6,17 +6,21 @@
 namespace tsunagu::jsonld {
 namespace {
 
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 }  // namespace
 
 bool is_keyword(std::string_view s) {
   static constexpr std::array<std::string_view, 23> kKeywords = {
-      "@base",     "@container", "@context",  "@direction", "@graph",     "@id",
-      "@import",   "@included",  "@index",    "@json",      "@language",  "@list",
-      "@nest",     "@none",      "@prefix",   "@propagate", "@protected", "@reverse",
-      "@set",      "@type",      "@value",    "@version",   "@vocab"};
+      "@base",   "@container", "@context", "@direction", "@graph",     "@id",
+      "@import", "@included",  "@index",   "@json",      "@language",  "@list",
+      "@nest",   "@none",      "@prefix",  "@propagate", "@protected", "@reverse",
+      "@set",    "@type",      "@value",   "@version",   "@vocab"};
   return std::find(kKeywords.begin(), kKeywords.end(), s) != kKeywords.end();
 }
 
@@ -32,6 +36,8 @@ bool is_absolute_iri(std::string_view s) {
   });
 }
 
-bool is_blank_node(std::string_view s) { return s.starts_with("_:"); }
+bool is_blank_node(std::string_view s) {
+  return s.starts_with("_:");
+}
 
 }  // namespace tsunagu::jsonld

@@ -70,7 +70,8 @@ class Resolution {
     if (auto s = count(); !s) return s;
     auto status = builder_.apply(value);
     // Say which document holds the malformed context; the request's own needs no pointer.
-    if (!status && !chain_.empty()) status.error().message += " (in @context " + chain_.back() + ")";
+    if (!status && !chain_.empty())
+      status.error().message += " (in @context " + chain_.back() + ")";
     return status;
   }
 
@@ -141,8 +142,9 @@ Result<std::shared_ptr<const Context>> ContextResolver::resolve(const boost::jso
   return processed;
 }
 
-Result<std::shared_ptr<const boost::json::value>> ContextResolver::document(
-    const std::string& url, TimePoint now, TimePoint& expires) {
+Result<std::shared_ptr<const boost::json::value>> ContextResolver::document(const std::string& url,
+                                                                            TimePoint now,
+                                                                            TimePoint& expires) {
   {
     std::lock_guard lock(mutex_);
     if (auto hit = documents_.get(url, now)) {
@@ -162,8 +164,8 @@ Result<std::shared_ptr<const boost::json::value>> ContextResolver::load(const st
   Result<std::shared_ptr<const boost::json::value>> result;
   if (!loaded) {
     result = fail(ErrorKind::LdContextNotAvailable, std::move(loaded.error().message));
-  } else if (auto* member = loaded->is_object() ? loaded->get_object().if_contains("@context")
-                                                      : nullptr;
+  } else if (auto* member =
+                 loaded->is_object() ? loaded->get_object().if_contains("@context") : nullptr;
              member == nullptr) {
     result = unavailable(url, "the document has no @context member");
   } else {

@@ -79,8 +79,8 @@ class ContextResolver {
   };
 
   // The "@context" of the document at `url`; lowers `expires` to the document's expiry.
-  Result<std::shared_ptr<const boost::json::value>> document(const std::string& url,
-                                                             TimePoint now, TimePoint& expires);
+  Result<std::shared_ptr<const boost::json::value>> document(const std::string& url, TimePoint now,
+                                                             TimePoint& expires);
   Result<std::shared_ptr<const boost::json::value>> load(const std::string& url, TimePoint now,
                                                          TimePoint& expires);
 

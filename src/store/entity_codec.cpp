@@ -1,5 +1,7 @@
 #include "store/entity_codec.hpp"
 
+#include "model/json_text.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -106,7 +108,7 @@ json::object encode_entity(const model::Entity& e) {
 }
 
 std::string encode_entity_text(const model::Entity& entity) {
-  return json::serialize(encode_entity(entity));
+  return model::to_json_text(encode_entity(entity));
 }
 
 Result<model::Entity> decode_entity(const json::object& doc) try {

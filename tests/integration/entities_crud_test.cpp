@@ -97,13 +97,6 @@ TEST_F(EntitiesCrud, ReadWithAttrsReturnsOnlyThoseAttributes) {
   })"));
 }
 
-TEST_F(EntitiesCrud, ReadWithAttrsNamingNoAttributeOfTheEntityReturnsIdAndType) {
-  // 6.5.3.1: the projection may leave nothing but id and type; the entity still exists.
-  const auto id = new_id();
-  ASSERT_STATUS(create(shelter(id)), 201);
-  EXPECT_EQ(read(id, "?attrs=notThere"), E(id, R"({"type": "Shelter"})"));
-}
-
 TEST_F(EntitiesCrud, ReadWithOtherTypeIs404) {
   // 6.5.3.1: the optional type parameter must match the entity's type.
   const auto id = new_id();

@@ -1,3 +1,5 @@
+#include "app/context_loader.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -20,7 +22,6 @@
 #include <string>
 #include <thread>
 
-#include "app/context_loader.hpp"
 #include "http/fetch.hpp"
 #include "jsonld/resolver.hpp"
 
@@ -82,10 +83,13 @@ class TestServer {
         });
         return;
       }
-      if (target == "/ctx.jsonld") return respond(bhttp::status::ok, "application/ld+json", kContextBody);
+      if (target == "/ctx.jsonld")
+        return respond(bhttp::status::ok, "application/ld+json", kContextBody);
       if (target == "/not-json") return respond(bhttp::status::ok, "text/html", "<html>hi</html>");
-      if (target == "/no-context") return respond(bhttp::status::ok, "application/json", R"({"a":1})");
-      if (target == "/big") return respond(bhttp::status::ok, "application/json", std::string(5000, ' '));
+      if (target == "/no-context")
+        return respond(bhttp::status::ok, "application/json", R"({"a":1})");
+      if (target == "/big")
+        return respond(bhttp::status::ok, "application/json", std::string(5000, ' '));
       if (target == "/redirect") return redirect("/ctx.jsonld");
       if (target == "/relative-redirect") return redirect("ctx.jsonld");
       if (target == "/redirect-loop") return redirect("/redirect-loop");
@@ -142,9 +146,8 @@ class ContextLoaderTest : public ::testing::Test {
  protected:
   void SetUp() override {
     static std::atomic<int> counter{0};
-    dir_ = fs::temp_directory_path() /
-           ("tsunagu-context-loader-" + std::to_string(::getpid()) + "-" +
-            std::to_string(counter++));
+    dir_ = fs::temp_directory_path() / ("tsunagu-context-loader-" + std::to_string(::getpid()) +
+                                        "-" + std::to_string(counter++));
     fs::create_directories(dir_ / "models" / "sub");
     fs::create_directories(dir_ / "other");
   }
@@ -202,9 +205,9 @@ TEST_F(ContextLoaderTest, SlowServerTimesOut) {
 TEST_F(ContextLoaderTest, BodyThatIsNotJson) {
   boost::system::error_code ec;
   boost::json::parse("<html>hi</html>", ec);
-  EXPECT_EQ(error_of(server_.url("/not-json")), "@context " + server_.url("/not-json") +
-                                                    " is not available: the document is not JSON (" +
-                                                    ec.message() + ")");
+  EXPECT_EQ(error_of(server_.url("/not-json")),
+            "@context " + server_.url("/not-json") +
+                " is not available: the document is not JSON (" + ec.message() + ")");
 }
 
 TEST_F(ContextLoaderTest, JsonWithoutContextMember) {
@@ -226,8 +229,9 @@ TEST_F(ContextLoaderTest, FollowsRedirects) {
 }
 
 TEST_F(ContextLoaderTest, StopsAfterThreeRedirects) {
-  EXPECT_EQ(error_of(server_.url("/redirect-loop")),
-            "@context " + server_.url("/redirect-loop") + " is not available: more than 3 redirects");
+  EXPECT_EQ(
+      error_of(server_.url("/redirect-loop")),
+      "@context " + server_.url("/redirect-loop") + " is not available: more than 3 redirects");
   EXPECT_EQ(server_.hits("/redirect-loop"), 4);
 }
 
@@ -296,7 +300,8 @@ TEST_F(ContextLoaderTest, MissingOrBrokenLocalFile) {
   boost::json::parse("{\"@context\": ", ec);
   EXPECT_EQ(error_of("https://example.org/broken.jsonld", false),
             "@context https://example.org/broken.jsonld is not available: the document is not "
-            "JSON (" + ec.message() + ")");
+            "JSON (" +
+                ec.message() + ")");
   write(dir_ / "large.jsonld", R"({"@context": {}, "pad": ")" + std::string(1000, 'x') + "\"}");
   files_["https://example.org/large.jsonld"] = dir_ / "large.jsonld";
   EXPECT_EQ(error_of("https://example.org/large.jsonld", false),

@@ -13,8 +13,12 @@ namespace {
 constexpr const char* kNgsiLd = "https://uri.etsi.org/ngsi-ld/";
 constexpr const char* kDefault = "https://uri.etsi.org/ngsi-ld/default-context/";
 
-std::string ngsild(const std::string& s) { return kNgsiLd + s; }
-std::string dflt(const std::string& s) { return kDefault + s; }
+std::string ngsild(const std::string& s) {
+  return kNgsiLd + s;
+}
+std::string dflt(const std::string& s) {
+  return kDefault + s;
+}
 
 // The core context with `user` applied on top, as the resolver builds it.
 std::shared_ptr<const Context> with(const char* user) {
@@ -370,13 +374,13 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{R"({"@version": 1.0})", "invalid @context: @version must be 1.1"},
         Malformed{R"({"@vocab": 5})", "invalid @context: @vocab must be an IRI or null"},
         Malformed{R"({"@vocab": ""})", "invalid @context: @vocab must be an IRI or null"},
-        Malformed{R"({"@protected": "yes"})",
-                  "invalid @context: @protected must be true or false"},
+        Malformed{R"({"@protected": "yes"})", "invalid @context: @protected must be true or false"},
         Malformed{R"({"@import": "http://x.org/c"})", "invalid @context: @import is not supported"},
         Malformed{R"({"@id": "http://x.org/id"})",
                   "invalid @context: term '@id': keyword redefinition"},
         Malformed{R"({"": "http://x.org/e"})", "invalid @context: a term must not be empty"},
-        Malformed{R"({"a": {"@id": 5}})", "invalid @context: term 'a': @id must be a string or null"},
+        Malformed{R"({"a": {"@id": 5}})",
+                  "invalid @context: term 'a': @id must be a string or null"},
         Malformed{R"({"a": {"@type": 5}})", "invalid @context: term 'a': @type must be a string"},
         Malformed{R"({"a": {"@container": "@bag"}})",
                   "invalid @context: term 'a': unsupported @container \"@bag\""},

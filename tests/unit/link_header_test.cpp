@@ -1,8 +1,8 @@
+#include "jsonld/link_header.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "jsonld/link_header.hpp"
 
 namespace tsunagu::jsonld {
 namespace {
@@ -22,17 +22,19 @@ std::string error_of(std::string_view header) {
 }
 
 TEST(LinkHeader, TheNgsiLdForm) {
-  EXPECT_EQ(context_of("<http://example.org/ctx.jsonld>; rel=\"http://www.w3.org/ns/json-ld#context\";"
-                       " type=\"application/ld+json\""),
-            "http://example.org/ctx.jsonld");
+  EXPECT_EQ(
+      context_of("<http://example.org/ctx.jsonld>; rel=\"http://www.w3.org/ns/json-ld#context\";"
+                 " type=\"application/ld+json\""),
+      "http://example.org/ctx.jsonld");
 }
 
 TEST(LinkHeader, SpacingAndParameterFormsVary) {
   // Not RFC 8288 (a URI is not a token and must be quoted), but clients do send it.
   EXPECT_EQ(context_of("<https://ex.org/c.jsonld>;rel=http://www.w3.org/ns/json-ld#context"),
             "https://ex.org/c.jsonld");
-  EXPECT_EQ(context_of("  <https://ex.org/c.jsonld> ;\trel = \"http://www.w3.org/ns/json-ld#context\" "),
-            "https://ex.org/c.jsonld");
+  EXPECT_EQ(
+      context_of("  <https://ex.org/c.jsonld> ;\trel = \"http://www.w3.org/ns/json-ld#context\" "),
+      "https://ex.org/c.jsonld");
   EXPECT_EQ(context_of("<https://ex.org/c.jsonld>; REL=\"HTTP://WWW.W3.ORG/ns/json-ld#context\""),
             "https://ex.org/c.jsonld");
   EXPECT_EQ(context_of("<https://ex.org/c.jsonld>; type=\"application/ld+json\"; "
@@ -69,13 +71,13 @@ TEST(LinkHeader, MoreThanOneContextLinkIsAnError) {
 TEST(LinkHeader, MalformedHeaders) {
   EXPECT_EQ(error_of(""), "invalid Link header: no link");
   EXPECT_EQ(error_of(" , "), "invalid Link header: no link");
-  EXPECT_EQ(error_of("https://ex.org/c.jsonld"),
-            "invalid Link header: a link must start with '<'");
+  EXPECT_EQ(error_of("https://ex.org/c.jsonld"), "invalid Link header: a link must start with '<'");
   EXPECT_EQ(error_of("<https://ex.org/c.jsonld; rel=\"x\""), "invalid Link header: missing '>'");
   EXPECT_EQ(error_of("<https://ex.org/c>; rel=\"http://www.w3.org/ns/json-ld#context"),
             "invalid Link header: unterminated quoted string");
   EXPECT_EQ(error_of("<https://ex.org/c>; =x"), "invalid Link header: expected a parameter name");
-  EXPECT_EQ(error_of("<https://ex.org/c>; rel="), "invalid Link header: parameter 'rel' has no value");
+  EXPECT_EQ(error_of("<https://ex.org/c>; rel="),
+            "invalid Link header: parameter 'rel' has no value");
   EXPECT_EQ(error_of("<https://ex.org/c> <https://ex.org/d>"),
             "invalid Link header: expected ',' between links");
   EXPECT_EQ(error_of("<ctx.jsonld>; rel=\"http://www.w3.org/ns/json-ld#context\""),

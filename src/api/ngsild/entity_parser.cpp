@@ -412,10 +412,8 @@ Result<AttributeList> parse_attributes(const json::value& body, const jsonld::Co
 Result<Attribute> parse_attribute_body(const json::value& body, std::string_view name,
                                        const jsonld::Context& context, bool partial) {
   if (!body.is_object()) return bad("the attribute must be a JSON object");
-  AttributeParser parser(context);
-  json::object copy = body.get_object();
-  copy.erase("@context");
-  return parser.parse_instance(name, copy, 0, partial);
+  // "@context" is among the ignored members, so an ld+json body parses as it is.
+  return AttributeParser(context).parse_instance(name, body, 0, partial);
 }
 
 Result<std::string> expand_name(std::string_view term, const jsonld::Context& context,

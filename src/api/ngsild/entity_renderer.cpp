@@ -111,8 +111,12 @@ json::object render_entity(const model::Entity& e, const jsonld::Context& ctx,
 
 json::object render_feature(const model::Entity& e, const jsonld::Context& ctx,
                             const RenderOptions& options, const std::string& geometry_property) {
-  json::object properties = render_entity(e, ctx, options);
-  properties.erase("id");
+  // Built afresh rather than erasing "id": json::object::erase moves the last member into the
+  // gap, which would reorder the attributes.
+  json::object properties;
+  for (auto& [key, value] : render_entity(e, ctx, options)) {
+    if (key != "id") properties[key] = std::move(value);
+  }
   json::value geometry = nullptr;
   if (const auto* entry = model::find_entry(e.attributes, geometry_property)) {
     const auto& first = entry->instances.front();

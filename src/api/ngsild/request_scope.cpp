@@ -5,6 +5,7 @@
 
 #include "jsonld/core_context.hpp"
 #include "jsonld/link_header.hpp"
+#include "model/json_text.hpp"
 
 namespace tsunagu::api::ngsild {
 namespace json = boost::json;
@@ -112,7 +113,7 @@ http::Response json_response(int status, json::value body, const RequestScope& s
   res.status = status;
   attach_context(res, body, scope);
   res.header("Content-Type", std::string(media_type_name(scope.response)));
-  res.body = json::serialize(body);
+  res.body = model::to_json_text(body);
   return res;
 }
 
