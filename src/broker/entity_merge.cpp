@@ -27,9 +27,9 @@ Attribute replacing(const Attribute* old, Attribute incoming, Timestamp now) {
   return incoming;
 }
 
-void merge_members(Attribute& target, const Attribute& fragment, Timestamp now);
+Status merge_members(Attribute& target, const Attribute& fragment, Timestamp now);
 
-void merge_sub_attributes(AttributeList& target, const AttributeList& fragment, Timestamp now) {
+Status merge_sub_attributes(AttributeList& target, const AttributeList& fragment, Timestamp now) {
   for (const auto& entry : fragment) {
     for (const auto& sub : entry.instances) {
       if (is_delete_marker(sub)) {
@@ -39,33 +39,56 @@ void merge_sub_attributes(AttributeList& target, const AttributeList& fragment, 
       auto* existing_entry = model::find_entry(target, entry.name);
       Attribute* existing =
           existing_entry ? model::find_instance(*existing_entry, sub.dataset_id) : nullptr;
-      if (existing) {
-        merge_members(*existing, sub, now);
-      } else {
+      if (!existing) {
         model::put_instance(target, entry.name, replacing(nullptr, sub, now));
+      } else if (auto st = merge_members(*existing, sub, now); !st) {
+        return fail(st.error().kind, "attribute '" + entry.name + "': " + st.error().message);
       }
     }
   }
+  return ok();
 }
 
-void merge_members(Attribute& target, const Attribute& fragment, Timestamp now) {
+// A merge changes members of an attribute, never its kind: that takes a replace (PUT).
+Status merge_members(Attribute& target, const Attribute& fragment, Timestamp now) {
   if (!fragment.value.is_null()) {
+    if (fragment.kind != target.kind) {
+      return fail(ErrorKind::BadRequestData,
+                  "a merge cannot change a " + std::string(model::kind_name(target.kind)) +
+                      " into a " + std::string(model::kind_name(fragment.kind)) +
+                      "; replace the attribute instead");
+    }
     target.value = fragment.value;
-    target.kind = fragment.kind;
   }
   if (fragment.observed_at) target.observed_at = fragment.observed_at;
   if (fragment.unit_code) target.unit_code = fragment.unit_code;
   if (fragment.object_type) target.object_type = fragment.object_type;
-  merge_sub_attributes(target.sub_attributes, fragment.sub_attributes, now);
+  if (auto st = merge_sub_attributes(target.sub_attributes, fragment.sub_attributes, now); !st) {
+    return st;
+  }
   target.modified_at = now;
+  return ok();
 }
 
-void touch(model::Entity& entity, Timestamp now) { entity.modified_at = now; }
+void touch(model::Entity& entity, Timestamp now) {
+  entity.modified_at = now;
+}
 
 }  // namespace
 
+bool is_delete_marker(const boost::json::value& v) {
+  if (v.is_string()) return v.get_string() == kNullValue;
+  // A LanguageProperty's null is {"@none": "urn:ngsi-ld:null"}, a list's ["urn:ngsi-ld:null"].
+  if (v.is_object()) {
+    const auto& o = v.get_object();
+    return o.size() == 1 && o.contains("@none") && is_delete_marker(o.at("@none"));
+  }
+  if (v.is_array()) return v.get_array().size() == 1 && is_delete_marker(v.get_array()[0]);
+  return false;
+}
+
 bool is_delete_marker(const Attribute& a) {
-  return a.value.is_string() && a.value.get_string() == kNullValue;
+  return is_delete_marker(a.value);
 }
 
 UpdateOutcome append_attributes(model::Entity& entity, AttributeList incoming, bool no_overwrite,
@@ -79,6 +102,11 @@ UpdateOutcome append_attributes(model::Entity& entity, AttributeList incoming, b
       if (old && no_overwrite) {
         out.not_updated.push_back(
             {entry.name, "attribute" + instance_label(inst) + " exists and options=noOverwrite"});
+        continue;
+      }
+      if (is_delete_marker(inst)) {
+        if (old) model::remove_instances(entity.attributes, entry.name, inst.dataset_id, false);
+        note_updated(out, entry.name);
         continue;
       }
       model::put_instance(entity.attributes, entry.name, replacing(old, std::move(inst), now));
@@ -113,13 +141,14 @@ UpdateOutcome update_attributes(model::Entity& entity, AttributeList incoming, T
   return out;
 }
 
-void merge_entity(model::Entity& entity, const model::Entity& patch, Timestamp now) {
+Status merge_entity(model::Entity& entity, const model::Entity& patch, Timestamp now) {
   for (const auto& type : patch.types) {
     if (!model::has_type(entity, type)) entity.types.push_back(type);
   }
   if (patch.scope) entity.scope = patch.scope;
-  merge_sub_attributes(entity.attributes, patch.attributes, now);
+  if (auto st = merge_sub_attributes(entity.attributes, patch.attributes, now); !st) return st;
   touch(entity, now);
+  return ok();
 }
 
 void replace_entity(model::Entity& entity, model::Entity replacement, Timestamp now) {
@@ -140,8 +169,8 @@ Status patch_attribute(model::Entity& entity, const std::string& name, const Att
   }
   if (is_delete_marker(fragment)) {
     model::remove_instances(entity.attributes, name, fragment.dataset_id, false);
-  } else {
-    merge_members(*target, fragment, now);
+  } else if (auto st = merge_members(*target, fragment, now); !st) {
+    return st;
   }
   touch(entity, now);
   return ok();

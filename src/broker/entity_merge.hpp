@@ -18,6 +18,7 @@ namespace tsunagu::broker {
 // The value with which NGSI-LD v1.8 asks to delete an attribute in update and merge operations.
 inline constexpr std::string_view kNullValue = "urn:ngsi-ld:null";
 bool is_delete_marker(const model::Attribute& a);
+bool is_delete_marker(const boost::json::value& v);
 
 struct NotUpdated {
   std::string attribute;  // expanded name
@@ -40,8 +41,9 @@ UpdateOutcome update_attributes(model::Entity& entity, model::AttributeList inco
                                 model::Timestamp now);
 
 // PATCH /entities/{id}: merges attribute members into existing instances, adds new ones,
-// deletes those set to urn:ngsi-ld:null; adds the payload's types.
-void merge_entity(model::Entity& entity, const model::Entity& patch, model::Timestamp now);
+// deletes those set to urn:ngsi-ld:null; adds the payload's types. BadRequestData when a
+// fragment would change an attribute's kind.
+Status merge_entity(model::Entity& entity, const model::Entity& patch, model::Timestamp now);
 
 // PUT /entities/{id}: the payload's attributes (and types, when given) replace all of them.
 void replace_entity(model::Entity& entity, model::Entity replacement, model::Timestamp now);

@@ -59,8 +59,7 @@ void EntityService::modify(const std::string& tenant, const std::string& id,
   });
 }
 
-void EntityService::create(const std::string& tenant, model::Entity entity,
-                           Callback<void> done) {
+void EntityService::create(const std::string& tenant, model::Entity entity, Callback<void> done) {
   auto apply = [this, entity = std::move(entity)](store::WriteTxn& txn) mutable -> Status {
     const auto now = clock_.now();
     entity.created_at = entity.modified_at = now;
@@ -70,8 +69,7 @@ void EntityService::create(const std::string& tenant, model::Entity entity,
   submit(tenant, true, std::move(apply), std::move(done));
 }
 
-void EntityService::replace(const std::string& tenant, model::Entity entity,
-                            Callback<void> done) {
+void EntityService::replace(const std::string& tenant, model::Entity entity, Callback<void> done) {
   const std::string id = entity.id;
   modify<void>(
       tenant, id,
@@ -87,8 +85,7 @@ void EntityService::merge(const std::string& tenant, model::Entity patch, Callba
   modify<void>(
       tenant, id,
       [patch = std::move(patch)](model::Entity& e, model::Timestamp now) -> Status {
-        merge_entity(e, patch, now);
-        return ok();
+        return merge_entity(e, patch, now);
       },
       std::move(done));
 }
@@ -147,13 +144,12 @@ void EntityService::replace_attribute(const std::string& tenant, const std::stri
 }
 
 void EntityService::delete_attribute(const std::string& tenant, const std::string& id,
-                                     const std::string& name,
-                                     std::optional<std::string> dataset_id, bool delete_all,
-                                     Callback<void> done) {
+                                     const std::string& name, std::optional<std::string> dataset_id,
+                                     bool delete_all, Callback<void> done) {
   modify<void>(
       tenant, id,
       [name, dataset_id = std::move(dataset_id), delete_all](model::Entity& e,
-                                                              model::Timestamp now) {
+                                                             model::Timestamp now) {
         return broker::delete_attribute(e, name, dataset_id, delete_all, now);
       },
       std::move(done));

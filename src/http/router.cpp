@@ -64,17 +64,19 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
     if (route.segments.size() != segments.size()) continue;
     std::map<std::string, std::string> params;
     bool matched = true;
+    bool bad_encoding = false;
     for (std::size_t i = 0; i < segments.size() && matched; ++i) {
       const auto& want = route.segments[i];
       if (is_param(want)) {
         auto decoded = percent_decode(segments[i]);
-        if (!decoded) result.bad_encoding = true;
+        bad_encoding = bad_encoding || !decoded;
         params[want.substr(1, want.size() - 2)] = decoded.value_or(std::string());
       } else {
         matched = want == segments[i];
       }
     }
     if (!matched) continue;
+    result.bad_encoding = result.bad_encoding || bad_encoding;
     if (route.method != method) {
       if (std::find(result.allowed_methods.begin(), result.allowed_methods.end(), route.method) ==
           result.allowed_methods.end()) {

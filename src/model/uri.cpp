@@ -6,6 +6,8 @@
 #include <expected>
 #include <string>
 
+#include "model/excerpt.hpp"
+
 namespace tsunagu::model {
 namespace {
 
@@ -16,14 +18,8 @@ std::unexpected<Reason> reject(std::string reason) {
   return std::unexpected<Reason>(std::move(reason));
 }
 
-// The input is echoed in messages, but a client may send megabytes; cut at a UTF-8 boundary so
-// the message stays valid text.
 std::string echo(std::string_view text) {
-  constexpr std::size_t kLimit = 64;
-  if (text.size() <= kLimit) return std::string(text);
-  std::size_t cut = kLimit;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(text.substr(0, cut)) + "...";
+  return excerpt(text);
 }
 
 bool is_alpha(char c) {

@@ -1,9 +1,9 @@
 #include "store/entity_codec.hpp"
 
-#include "model/json_text.hpp"
-
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+
+#include "model/json_text.hpp"
 
 namespace tsunagu::store {
 namespace json = boost::json;
@@ -13,8 +13,17 @@ using model::Timestamp;
 
 namespace {
 
-std::int64_t millis(Timestamp t) { return t.time_since_epoch().count(); }
-Timestamp from_millis(std::int64_t ms) { return Timestamp(std::chrono::milliseconds(ms)); }
+std::unexpected<Error> corrupt(std::string_view id, std::string_view what) {
+  std::string subject = id.empty() ? "stored entity" : "stored entity '" + std::string(id) + "'";
+  return fail(ErrorKind::InternalError, subject + " is corrupt: " + std::string(what));
+}
+
+std::int64_t millis(Timestamp t) {
+  return t.time_since_epoch().count();
+}
+Timestamp from_millis(std::int64_t ms) {
+  return Timestamp(std::chrono::milliseconds(ms));
+}
 
 json::object encode_attributes(const AttributeList& list, json::object out = {});
 
@@ -64,17 +73,21 @@ class Decoder {
  private:
   Result<Attribute> attribute(const json::object& o) {
     const auto* type = o.if_contains("type");
-    auto kind = type && type->is_string() ? model::kind_from_name(type->get_string()) : std::nullopt;
+    auto kind =
+        type && type->is_string() ? model::kind_from_name(type->get_string()) : std::nullopt;
     if (!kind) return corrupt("unknown attribute type");
     Attribute a;
     a.kind = *kind;
     if (const auto* v = o.if_contains(model::value_member(*kind))) a.value = *v;
     if (const auto* v = o.if_contains("datasetId")) a.dataset_id = std::string(v->as_string());
-    if (const auto* v = o.if_contains("observedAt")) a.observed_at = from_millis(v->to_number<std::int64_t>());
+    if (const auto* v = o.if_contains("observedAt"))
+      a.observed_at = from_millis(v->to_number<std::int64_t>());
     if (const auto* v = o.if_contains("unitCode")) a.unit_code = std::string(v->as_string());
     if (const auto* v = o.if_contains("objectType")) a.object_type = std::string(v->as_string());
-    if (const auto* v = o.if_contains("createdAt")) a.created_at = from_millis(v->to_number<std::int64_t>());
-    if (const auto* v = o.if_contains("modifiedAt")) a.modified_at = from_millis(v->to_number<std::int64_t>());
+    if (const auto* v = o.if_contains("createdAt"))
+      a.created_at = from_millis(v->to_number<std::int64_t>());
+    if (const auto* v = o.if_contains("modifiedAt"))
+      a.modified_at = from_millis(v->to_number<std::int64_t>());
     if (const auto* v = o.if_contains("sub")) {
       auto sub = attributes(v->as_object());
       if (!sub) return std::unexpected(sub.error());
@@ -84,8 +97,7 @@ class Decoder {
   }
 
   std::unexpected<Error> corrupt(std::string_view what) const {
-    return fail(ErrorKind::InternalError,
-                "stored entity '" + std::string(id_) + "' is corrupt: " + std::string(what));
+    return tsunagu::store::corrupt(id_, what);
   }
 
   std::string_view id_;
@@ -111,20 +123,24 @@ std::string encode_entity_text(const model::Entity& entity) {
   return model::to_json_text(encode_entity(entity));
 }
 
-Result<model::Entity> decode_entity(const json::object& doc) try {
+Result<model::Entity> decode_entity(const json::object& doc) {
   model::Entity e;
-  e.id = std::string(doc.at("id").as_string());
-  for (const auto& t : doc.at("type").as_array()) e.types.emplace_back(t.as_string());
-  if (const auto* s = doc.if_contains("scope")) e.scope = *s;
-  e.created_at = from_millis(doc.at("createdAt").to_number<std::int64_t>());
-  e.modified_at = from_millis(doc.at("modifiedAt").to_number<std::int64_t>());
-  auto attrs = Decoder(e.id).attributes(doc.at("attrs").as_object());
-  if (!attrs) return std::unexpected(attrs.error());
-  e.attributes = std::move(*attrs);
+  try {
+    e.id = std::string(doc.at("id").as_string());
+    for (const auto& t : doc.at("type").as_array()) e.types.emplace_back(t.as_string());
+    if (const auto* s = doc.if_contains("scope")) e.scope = *s;
+    e.created_at = from_millis(doc.at("createdAt").to_number<std::int64_t>());
+    e.modified_at = from_millis(doc.at("modifiedAt").to_number<std::int64_t>());
+    auto attrs = Decoder(e.id).attributes(doc.at("attrs").as_object());
+    if (!attrs) return std::unexpected(attrs.error());
+    e.attributes = std::move(*attrs);
+  } catch (const boost::system::system_error& ex) {
+    // Boost.JSON's accessors throw on a wrong shape; a stored document should never have one.
+    return corrupt(e.id, ex.code().message());
+  } catch (const std::exception& ex) {
+    return corrupt(e.id, ex.what());
+  }
   return e;
-} catch (const std::exception& ex) {
-  // Boost.JSON's accessors throw on a wrong shape; a stored document should never have one.
-  return fail(ErrorKind::InternalError, std::string("stored entity is corrupt: ") + ex.what());
 }
 
 Result<model::Entity> decode_entity_text(std::string_view text) {

@@ -10,15 +10,19 @@ boost::json::value J(std::string_view text) {
   boost::system::error_code ec;
   auto value = boost::json::parse(text, ec);
   if (ec) throw std::runtime_error("test JSON does not parse: " + std::string(text));
+  canonical_numbers(value);
   return value;
 }
 
-std::string S(const boost::json::value& value) { return boost::json::serialize(value); }
+std::string S(const boost::json::value& value) {
+  return boost::json::serialize(value);
+}
 
 boost::json::value E(std::string_view id, std::string_view members) {
   boost::json::object entity;
   entity["id"] = id;
-  for (const auto& [key, value] : J(members).as_object()) entity[key] = value;
+  const auto parsed = J(members);  // named: a range-for over J(...).as_object() would dangle
+  for (const auto& [key, value] : parsed.as_object()) entity[key] = value;
   return entity;
 }
 
@@ -37,16 +41,22 @@ std::string url_encode(std::string_view text) {
   return out;
 }
 
-std::string entity_path(std::string_view id) { return kEntities + "/" + std::string(id); }
+std::string entity_path(std::string_view id) {
+  return kEntities + "/" + std::string(id);
+}
 
 std::string link_to(std::string_view context_url) {
   return "<" + std::string(context_url) + ">; rel=\"" + std::string(kJsonLdContextRel) +
          "\"; type=\"application/ld+json\"";
 }
 
-Headers with_link(std::string_view context_url) { return {{"Link", link_to(context_url)}}; }
+Headers with_link(std::string_view context_url) {
+  return {{"Link", link_to(context_url)}};
+}
 
-Headers with_tenant(std::string_view tenant) { return {{"NGSILD-Tenant", std::string(tenant)}}; }
+Headers with_tenant(std::string_view tenant) {
+  return {{"NGSILD-Tenant", std::string(tenant)}};
+}
 
 std::set<std::string> ids_of(const boost::json::value& array) {
   std::set<std::string> ids;
@@ -92,9 +102,9 @@ boost::json::array context_entries(const boost::json::value& document) {
 
 ::testing::AssertionResult IsProblem(const Response& res, int status, std::string_view kind) {
   auto failure = [&res]() {
-    return ::testing::AssertionFailure() << "(status " << res.status << ", Content-Type '"
-                                         << res.header("Content-Type") << "', body "
-                                         << res.body.substr(0, 2000) << ") ";
+    return ::testing::AssertionFailure()
+           << "(status " << res.status << ", Content-Type '" << res.header("Content-Type")
+           << "', body " << res.body.substr(0, 2000) << ") ";
   };
   if (res.status != status) return failure() << "expected status " << status;
   if (!res.header("Content-Type").starts_with("application/json")) {
@@ -186,7 +196,9 @@ std::string BrokerTest::test_name() {
   return ::testing::UnitTest::GetInstance()->current_test_info()->name();
 }
 
-std::string BrokerTest::unique(std::string_view prefix) { return std::string(prefix) + test_name(); }
+std::string BrokerTest::unique(std::string_view prefix) {
+  return std::string(prefix) + test_name();
+}
 
 std::string BrokerTest::new_id(std::string_view type) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();

@@ -8,12 +8,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cctype>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-#include <stdexcept>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/write.hpp>
@@ -21,6 +15,13 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/json/parse.hpp>
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
 
 #ifndef TSUNAGU_BINARY
 #error "TSUNAGU_BINARY must name the server binary (set by CMakeLists.txt)"
@@ -92,7 +93,24 @@ boost::json::value Response::json() const {
     throw std::runtime_error("response body is not JSON (" + ec.message() + "), status " +
                              std::to_string(status) + ": " + body.substr(0, 2000));
   }
+  canonical_numbers(value);
   return value;
+}
+
+void canonical_numbers(boost::json::value& value) {
+  if (value.is_double()) {
+    const double d = value.get_double();
+    constexpr double kLimit = 9007199254740992.0;  // 2^53: every integer below is exact
+    if (std::trunc(d) == d && d > -kLimit && d < kLimit) value = static_cast<std::int64_t>(d);
+  } else if (value.is_uint64()) {
+    if (value.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+      value = static_cast<std::int64_t>(value.get_uint64());
+    }
+  } else if (value.is_array()) {
+    for (auto& item : value.get_array()) canonical_numbers(item);
+  } else if (value.is_object()) {
+    for (auto& member : value.get_object()) canonical_numbers(member.value());
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -103,7 +121,9 @@ HttpClient::HttpClient(std::string host, unsigned short port)
 
 HttpClient::HttpClient(HttpClient&&) noexcept = default;
 
-HttpClient::~HttpClient() { close(); }
+HttpClient::~HttpClient() {
+  close();
+}
 
 void HttpClient::close() {
   if (!stream_) return;
@@ -189,8 +209,7 @@ Response HttpClient::post(std::string_view target, std::string_view body, const 
 Response HttpClient::put(std::string_view target, std::string_view body, const Headers& headers) {
   return request(http::verb::put, target, headers, body);
 }
-Response HttpClient::patch(std::string_view target, std::string_view body,
-                           const Headers& headers) {
+Response HttpClient::patch(std::string_view target, std::string_view body, const Headers& headers) {
   return request(http::verb::patch, target, headers, body);
 }
 Response HttpClient::del(std::string_view target, const Headers& headers) {
@@ -253,14 +272,9 @@ void ServerProcess::start(std::chrono::milliseconds timeout) {
   const auto log_path = root_ / "server.log";
   std::filesystem::remove(ready);
 
-  std::vector<std::string> args = {tsunagu_binary(),
-                                   "serve",
-                                   "--listen",
-                                   "127.0.0.1:0",
-                                   "--data-dir",
-                                   data_dir().string(),
-                                   "--ready-file",
-                                   ready.string()};
+  std::vector<std::string> args = {tsunagu_binary(), "serve",       "--listen",
+                                   "127.0.0.1:0",    "--data-dir",  data_dir().string(),
+                                   "--ready-file",   ready.string()};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
@@ -375,7 +389,9 @@ void ServerProcess::restart() {
   start();
 }
 
-std::string ServerProcess::log() const { return read_file(root_ / "server.log"); }
+std::string ServerProcess::log() const {
+  return read_file(root_ / "server.log");
+}
 
 std::string ServerProcess::log_tail(std::size_t max_bytes) const {
   std::string text = log();
@@ -474,8 +490,7 @@ void ContextServer::serve_connection(tcp::socket socket) {
     for (auto waited = 0ms; waited < route.delay && !stopping_; waited += 10ms) {
       std::this_thread::sleep_for(10ms);
     }
-    http::response<http::string_body> res{static_cast<http::status>(route.status),
-                                          req.version()};
+    http::response<http::string_body> res{static_cast<http::status>(route.status), req.version()};
     res.set(http::field::content_type, route.content_type);
     res.keep_alive(req.keep_alive());
     res.body() = route.status == 200 ? route.body : R"({"error":"simulated failure"})";

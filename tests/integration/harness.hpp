@@ -1,12 +1,19 @@
 #pragma once
 // Harness of the integration suite: the real `tsunagu` binary as a child process on a free port,
-// a small synchronous HTTP/1.1 client, and a loopback HTTP server that plays a remote @context host.
+// a small synchronous HTTP/1.1 client, and a loopback HTTP server that plays a remote @context
+// host.
 //
 // It depends on Boost, GoogleTest and POSIX only, never on src/: the suite describes the server
 // from the outside (the NGSI-LD spec and the server's command-line contract), so it keeps compiling
 // whatever happens inside src/.
 
 #include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -18,13 +25,6 @@
 #include <thread>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/verb.hpp>
-#include <boost/json/value.hpp>
 
 namespace tsunagu::it {
 
@@ -40,9 +40,15 @@ struct Response {
   // The first value of a header (case-insensitive name), or "" when absent.
   std::string header(std::string_view name) const;
   bool has_header(std::string_view name) const;
-  // The body parsed as JSON; throws std::runtime_error quoting the body when it is not JSON.
+  // The body parsed as JSON, numbers made canonical (see canonical_numbers); throws
+  // std::runtime_error quoting the body when it is not JSON.
   boost::json::value json() const;
 };
+
+// Turns every double that holds an integer (135.0) into an integer (135), recursively. JSON has one
+// number type, so 135.0 and 135 are the same value, but boost::json compares them as different:
+// test expectations and server answers are both made canonical before they are compared.
+void canonical_numbers(boost::json::value& value);
 
 // A synchronous HTTP/1.1 client that keeps its connection alive between requests. Not thread-safe:
 // give each thread its own client.
@@ -78,7 +84,8 @@ class HttpClient {
 };
 
 // Opens a connection, sends `bytes` as they are, and returns everything the server sends back until
-// it closes the connection or `timeout` passes. For requests that a well-behaved client cannot send.
+// it closes the connection or `timeout` passes. For requests that a well-behaved client cannot
+// send.
 std::string raw_exchange(const std::string& host, unsigned short port, std::string_view bytes,
                          std::chrono::milliseconds timeout = 5000ms);
 

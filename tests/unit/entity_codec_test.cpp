@@ -214,27 +214,26 @@ TEST(EntityCodec, CorruptDocumentsAreInternalErrorsNotExceptions) {
       {"empty", "", "stored entity is not a JSON object"},
       {"array", "[1, 2]", "stored entity is not a JSON object"},
       {"string", R"("x")", "stored entity is not a JSON object"},
-      {"no id", R"({"type": [], "createdAt": 1, "modifiedAt": 1, "attrs": {}})",
-       "stored entity is corrupt"},
+      {"no id", R"({"type": [], "createdAt": 1, "modifiedAt": 1, "attrs": {}})", "is corrupt"},
       {"id number", R"({"id": 5, "type": [], "createdAt": 1, "modifiedAt": 1, "attrs": {}})",
-       "stored entity is corrupt"},
+       "is corrupt"},
       {"type string",
        R"({"id": "urn:a:b", "type": "X", "createdAt": 1, "modifiedAt": 1, "attrs": {}})",
-       "stored entity is corrupt"},
+       "is corrupt"},
       {"type item number",
        R"({"id": "urn:a:b", "type": [1], "createdAt": 1, "modifiedAt": 1, "attrs": {}})",
-       "stored entity is corrupt"},
+       "is corrupt"},
       {"createdAt string",
        R"({"id": "urn:a:b", "type": [], "createdAt": "x", "modifiedAt": 1, "attrs": {}})",
-       "stored entity is corrupt"},
+       "is corrupt"},
       {"createdAt fraction",
        R"({"id": "urn:a:b", "type": [], "createdAt": 1.5, "modifiedAt": 1, "attrs": {}})",
-       "stored entity is corrupt"},
+       "is corrupt"},
       {"no attrs", R"({"id": "urn:a:b", "type": [], "createdAt": 1, "modifiedAt": 1})",
-       "stored entity is corrupt"},
+       "is corrupt"},
       {"attrs array",
        R"({"id": "urn:a:b", "type": [], "createdAt": 1, "modifiedAt": 1, "attrs": []})",
-       "stored entity is corrupt"},
+       "is corrupt"},
       {"attribute not array", doc_with_attr(kValidAttr),
        "stored entity 'urn:ngsi-ld:X:1' is corrupt: attribute is not an array"},
       {"instance not object", doc_with_attr("[5]"),
@@ -261,12 +260,8 @@ TEST(EntityCodec, CorruptDocumentsAreInternalErrorsNotExceptions) {
 }
 
 TEST(EntityCodec, CorruptAttributeMembersNameTheEntity) {
-  // BUG: entity_codec.hpp promises an InternalError "naming the entity" for a corrupt document.
-  // A wrongly typed attribute member (datasetId, observedAt, unitCode, objectType, createdAt,
-  // modifiedAt, sub) makes Boost.JSON throw inside the attribute decoder; the catch-all in
-  // decode_entity answers "stored entity is corrupt: ..." without the id, although the id was
-  // read, so an operator cannot tell which row to repair. (Not a spec matter: a contract of
-  // this module.)
+  // entity_codec.hpp promises an InternalError naming the entity, so that an operator can tell
+  // which row to repair, also when Boost.JSON throws inside the attribute decoder.
   const std::vector<std::string> members = {
       R"("datasetId": 5)",   R"("observedAt": "x")", R"("unitCode": [])", R"("objectType": {})",
       R"("createdAt": "x")", R"("modifiedAt": 1.5)", R"("sub": [])"};

@@ -638,10 +638,9 @@ TEST(EntityParser, NullMarkerIsKeptInFragments) {
 }
 
 TEST(EntityParser, GeoPropertyNullMarkerIsAcceptedInFragments) {
-  // BUG: ETSI GS CIM 009 v1.8.1 clause 5.2.1 makes "urn:ngsi-ld:null" the NGSI-LD Null of a
+  // ETSI GS CIM 009 v1.8.1 clause 5.2.1 makes "urn:ngsi-ld:null" the NGSI-LD Null of a
   // Property value in partial updates and merges (clause 5.6.17), and a GeoProperty is a
-  // Property. The parser validates the marker as GeoJSON and rejects it, so a client cannot
-  // delete "location" with the normalized form {"type": "GeoProperty", "value": ...null}.
+  // Property: the marker must not be validated as GeoJSON.
   auto e = parse(R"({"id": "urn:ngsi-ld:Shelter:1",
                      "location": {"type": "GeoProperty", "value": "urn:ngsi-ld:null"}})",
                  user(), EntityShape::Fragment);
@@ -650,9 +649,8 @@ TEST(EntityParser, GeoPropertyNullMarkerIsAcceptedInFragments) {
 }
 
 TEST(EntityParser, NullMarkerIsRejectedWhenCreating) {
-  // BUG: ETSI GS CIM 009 v1.8.1 clause 5.2.1 allows the NGSI-LD Null only in partial updates and
-  // merges; "in all other cases" it is BadRequestData. A complete entity (create, replace) with
-  // "urn:ngsi-ld:null" as a value is accepted, and the broker stores the marker as a value.
+  // ETSI GS CIM 009 v1.8.1 clause 5.2.1 allows the NGSI-LD Null only in partial updates and
+  // merges; "in all other cases" it is BadRequestData.
   expect_error(parse(R"({"id": "urn:ngsi-ld:Shelter:1", "type": "Shelter",
                          "temperature": "urn:ngsi-ld:null"})"),
                ErrorKind::BadRequestData, "urn:ngsi-ld:null");

@@ -279,11 +279,9 @@ TEST(RenderConcise, DatasetIdKeepsTheObjectForm) {
 }
 
 TEST(RenderConcise, MultiAttributeInstancesStayObjects) {
-  // BUG: clause 4.5 of ETSI GS CIM 009 v1.8.1 makes the concise representation lossless, but a
-  // default instance that has only a value is rendered bare inside the instance array:
-  // "capacity": [100, {"value": 120, "datasetId": ...}]. An array that is not made of attribute
-  // objects reads back (here and in any NGSI-LD parser) as one Property whose value is that
-  // array, so the multi-attribute is lost. Every element of an instance array must be an object.
+  // Clause 4.5 of ETSI GS CIM 009 v1.8.1 makes the concise representation lossless: an array
+  // that is not made of attribute objects reads back as one Property whose value is that array,
+  // so every element of an instance array must stay an object.
   auto out = render_entity(shelter(), user(), options(Format::Concise));
   expect_json(out.at("capacity"),
               R"([{"value": 100}, {"value": 120, "datasetId": "urn:ngsi-ld:Dataset:A"}])");
@@ -459,7 +457,7 @@ TEST(RoundTrip, ConciseWithoutMultiAttributes) {
 }
 
 TEST(RoundTrip, ConciseWithMultiAttributes) {
-  // BUG: see RenderConcise.MultiAttributeInstancesStayObjects (clause 4.5: concise is lossless).
+  // See RenderConcise.MultiAttributeInstancesStayObjects (clause 4.5: concise is lossless).
   expect_round_trip(shelter(), user(), Format::Concise);
 }
 

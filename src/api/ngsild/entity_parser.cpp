@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "broker/entity_merge.hpp"
+#include "model/excerpt.hpp"
 #include "model/geojson.hpp"
 #include "model/uri.hpp"
 
@@ -18,7 +20,7 @@ constexpr int kMaxSubAttributeDepth = 8;
 
 // Members of an attribute that are NGSI-LD's own, not sub-attributes.
 constexpr std::array<std::string_view, 14> kAttributeMembers{
-    "type",       "value",      "object",   "languageMap", "vocab",     "json",     "valueList",
+    "type",       "value",      "object",   "languageMap", "vocab",      "json",      "valueList",
     "objectList", "observedAt", "unitCode", "datasetId",   "objectType", "createdAt", "modifiedAt"};
 
 // Members that the system sets; a client may send them (e.g. a copy of a read), they are ignored.
@@ -26,8 +28,8 @@ constexpr std::array<std::string_view, 6> kIgnoredMembers{
     "createdAt", "modifiedAt", "deletedAt", "instanceId", "previousValue", "@context"};
 
 constexpr std::array<std::string_view, 7> kGeometryTypes{
-    "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
-    "GeometryCollection"};
+    "Point",   "MultiPoint",   "LineString",        "MultiLineString",
+    "Polygon", "MultiPolygon", "GeometryCollection"};
 
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& set, std::string_view s) {
@@ -38,7 +40,9 @@ std::unexpected<Error> bad(std::string message) {
   return fail(ErrorKind::BadRequestData, std::move(message));
 }
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quoted(std::string_view s) {
+  return "'" + model::excerpt(s) + "'";
+}
 
 bool looks_like_geometry(const json::value& v) {
   if (!v.is_object()) return false;
@@ -54,7 +58,8 @@ Status validate_name(std::string_view name, std::string_view what) {
   if (name.size() > 1024) return bad(std::string(what) + " name is longer than 1024 characters");
   for (char c : name) {
     const auto u = static_cast<unsigned char>(c);
-    if (u < 0x21 || u == 0x7f || std::string_view("<>\"'=;()\\").find(c) != std::string_view::npos) {
+    if (u < 0x21 || u == 0x7f ||
+        std::string_view("<>\"'=;()\\").find(c) != std::string_view::npos) {
       return bad(std::string(what) + " name " + quoted(name) +
                  " contains a forbidden character (whitespace, control or one of <>\"'=;()\\)");
     }
@@ -64,11 +69,12 @@ Status validate_name(std::string_view name, std::string_view what) {
 
 class AttributeParser {
  public:
-  explicit AttributeParser(const jsonld::Context& context) : ctx_(context) {}
+  // `allow_null`: the payload of an update or merge, where urn:ngsi-ld:null deletes (5.2.1).
+  AttributeParser(const jsonld::Context& context, bool allow_null)
+      : ctx_(context), allow_null_(allow_null) {}
 
   // One attribute member of an entity: an object, a concise value, or an array of instances.
-  Status parse_member(std::string_view name, const json::value& v, AttributeList& out,
-                      int depth) {
+  Status parse_member(std::string_view name, const json::value& v, AttributeList& out, int depth) {
     if (auto st = validate_name(name, "attribute"); !st) return st;
     auto expanded = expand(name);
     if (!expanded) return std::unexpected(expanded.error());
@@ -127,7 +133,8 @@ class AttributeParser {
 
   Status add_instance(AttributeList& out, const std::string& iri, std::string_view name,
                       Attribute a) {
-    if (auto* entry = model::find_entry(out, iri); entry && model::find_instance(*entry, a.dataset_id)) {
+    if (auto* entry = model::find_entry(out, iri);
+        entry && model::find_instance(*entry, a.dataset_id)) {
       return bad("attribute " + quoted(name) + " has two instances with " +
                  (a.dataset_id ? "datasetId " + quoted(*a.dataset_id) : "no datasetId"));
     }
@@ -147,10 +154,10 @@ class AttributeParser {
 
   Result<AttributeKind> kind_of(std::string_view name, const json::object& o, bool partial) {
     if (const auto* type = o.if_contains("type")) {
-      if (!type->is_string()) return bad("attribute " + quoted(name) + ": \"type\" is not a string");
+      if (!type->is_string())
+        return bad("attribute " + quoted(name) + ": \"type\" is not a string");
       if (auto kind = model::kind_from_name(type->get_string())) return *kind;
-      return bad("attribute " + quoted(name) + " has unknown type " +
-                 quoted(type->get_string()) +
+      return bad("attribute " + quoted(name) + " has unknown type " + quoted(type->get_string()) +
                  "; expected Property, Relationship, GeoProperty, LanguageProperty, "
                  "VocabProperty, JsonProperty, ListProperty or ListRelationship");
     }
@@ -180,16 +187,27 @@ class AttributeParser {
   Result<json::value> parse_value(std::string_view name, AttributeKind kind, const json::value& v) {
     const std::string where = "attribute " + quoted(name);
     if (v.is_null()) return bad(where + " has a null value");
+    if (broker::is_delete_marker(v)) {
+      if (allow_null_) return v;
+      return bad(where + ": " + std::string(broker::kNullValue) +
+                 " deletes an attribute in updates and merges; it is not a value");
+    }
     switch (kind) {
-      case AttributeKind::Property: return v;
+      case AttributeKind::Property:
+        return v;
       case AttributeKind::GeoProperty:
         if (auto st = model::validate_geometry(v, name); !st) return std::unexpected(st.error());
         return v;
-      case AttributeKind::Relationship: return uris(where + " object", v, true);
-      case AttributeKind::ListRelationship: return object_list(where, v);
-      case AttributeKind::LanguageProperty: return language_map(where, v);
-      case AttributeKind::VocabProperty: return vocab(where, v);
-      case AttributeKind::JsonProperty: return v;
+      case AttributeKind::Relationship:
+        return uris(where + " object", v, true);
+      case AttributeKind::ListRelationship:
+        return object_list(where, v);
+      case AttributeKind::LanguageProperty:
+        return language_map(where, v);
+      case AttributeKind::VocabProperty:
+        return vocab(where, v);
+      case AttributeKind::JsonProperty:
+        return v;
       case AttributeKind::ListProperty:
         if (!v.is_array()) return bad(where + ": \"valueList\" must be an array");
         return v;
@@ -200,7 +218,8 @@ class AttributeParser {
   // A URI, or (when `array_ok`) a non-empty array of URIs.
   Result<json::value> uris(const std::string& where, const json::value& v, bool array_ok) {
     if (v.is_string()) {
-      if (auto st = model::validate_uri(v.get_string(), where); !st) return std::unexpected(st.error());
+      if (auto st = model::validate_uri(v.get_string(), where); !st)
+        return std::unexpected(st.error());
       return v;
     }
     if (array_ok && v.is_array() && !v.get_array().empty()) {
@@ -231,16 +250,16 @@ class AttributeParser {
       return bad(where + ": \"languageMap\" must be a non-empty object of language tags");
     }
     for (const auto& [tag, text] : v.get_object()) {
-      const bool tag_ok = tag == "@none" ||
-                          (!tag.empty() && tag.size() <= 35 &&
-                           std::all_of(tag.begin(), tag.end(), [](char c) {
-                             return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
-                           }));
+      const bool tag_ok =
+          tag == "@none" ||
+          (!tag.empty() && tag.size() <= 35 && std::all_of(tag.begin(), tag.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+          }));
       if (!tag_ok) return bad(where + ": " + quoted(tag) + " is not a language tag");
-      const bool strings = text.is_string() ||
-                           (text.is_array() && std::all_of(text.get_array().begin(),
-                                                           text.get_array().end(),
-                                                           [](const json::value& s) { return s.is_string(); }));
+      const bool strings =
+          text.is_string() ||
+          (text.is_array() && std::all_of(text.get_array().begin(), text.get_array().end(),
+                                          [](const json::value& s) { return s.is_string(); }));
       if (!strings) return bad(where + ": the text for " + quoted(tag) + " must be a string");
     }
     return v;
@@ -309,6 +328,7 @@ class AttributeParser {
   }
 
   const jsonld::Context& ctx_;
+  const bool allow_null_;
 };
 
 Result<std::vector<std::string>> parse_types(const json::value& v, AttributeParser& p) {
@@ -336,9 +356,8 @@ Result<json::value> parse_scope(const json::value& v) {
   auto check = [](const json::value& s) {
     return s.is_string() && s.get_string().size() > 1 && s.get_string()[0] == '/';
   };
-  const bool valid =
-      check(v) || (v.is_array() && !v.get_array().empty() &&
-                   std::all_of(v.get_array().begin(), v.get_array().end(), check));
+  const bool valid = check(v) || (v.is_array() && !v.get_array().empty() &&
+                                  std::all_of(v.get_array().begin(), v.get_array().end(), check));
   if (!valid) return bad("\"scope\" must be a scope such as \"/Osaka/Kita\" or an array of them");
   return v;
 }
@@ -389,7 +408,7 @@ Result<model::Entity> parse_entity(const json::value& body, const jsonld::Contex
   const auto& o = body.get_object();
   model::Entity e;
   if (auto st = parse_id(o, e, id); !st) return std::unexpected(st.error());
-  AttributeParser parser(context);
+  AttributeParser parser(context, shape == EntityShape::Fragment);
   if (auto st = parse_entity_members(o, e, parser); !st) return std::unexpected(st.error());
   if (shape == EntityShape::Complete && e.types.empty()) {
     return bad("entity " + quoted(e.id) + " has no \"type\"");
@@ -399,7 +418,7 @@ Result<model::Entity> parse_entity(const json::value& body, const jsonld::Contex
 
 Result<AttributeList> parse_attributes(const json::value& body, const jsonld::Context& context) {
   if (!body.is_object()) return bad("the attributes must be given as a JSON object");
-  AttributeParser parser(context);
+  AttributeParser parser(context, true);
   AttributeList out;
   for (const auto& [key, value] : body.get_object()) {
     if (key == "id" || key == "type" || key == "scope" || contains(kIgnoredMembers, key)) continue;
@@ -413,13 +432,13 @@ Result<Attribute> parse_attribute_body(const json::value& body, std::string_view
                                        const jsonld::Context& context, bool partial) {
   if (!body.is_object()) return bad("the attribute must be a JSON object");
   // "@context" is among the ignored members, so an ld+json body parses as it is.
-  return AttributeParser(context).parse_instance(name, body, 0, partial);
+  return AttributeParser(context, partial).parse_instance(name, body, 0, partial);
 }
 
 Result<std::string> expand_name(std::string_view term, const jsonld::Context& context,
                                 std::string_view what) {
   if (auto st = validate_name(term, what); !st) return std::unexpected(st.error());
-  return AttributeParser(context).expand(term);
+  return AttributeParser(context, false).expand(term);
 }
 
 }  // namespace tsunagu::api::ngsild

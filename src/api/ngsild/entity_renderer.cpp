@@ -16,9 +16,8 @@ class Renderer {
   void attributes(const model::AttributeList& list, json::object& out, bool top_level) {
     for (const auto& entry : list) {
       if (top_level && opt_.attrs && !opt_.attrs->contains(entry.name)) continue;
-      out[ctx_.compact(entry.name)] = opt_.format == Format::Simplified
-                                          ? simplified(entry)
-                                          : instances(entry);
+      out[ctx_.compact(entry.name)] =
+          opt_.format == Format::Simplified ? simplified(entry) : instances(entry);
     }
   }
 
@@ -31,13 +30,14 @@ class Renderer {
 
  private:
   json::value instances(const model::AttributeEntry& entry) {
-    if (entry.instances.size() == 1) return instance(entry.instances.front());
+    if (entry.instances.size() == 1) return instance(entry.instances.front(), true);
+    // Each instance of a multi-attribute stays an object, or it would not read back as one.
     json::array out;
-    for (const auto& a : entry.instances) out.push_back(instance(a));
+    for (const auto& a : entry.instances) out.push_back(instance(a, false));
     return out;
   }
 
-  json::value instance(const Attribute& a) {
+  json::value instance(const Attribute& a, bool may_be_bare) {
     json::object o;
     if (opt_.format == Format::Normalized) o["type"] = model::kind_name(a.kind);
     o[model::value_member(a.kind)] = value_of(a);
@@ -50,7 +50,7 @@ class Renderer {
       o["modifiedAt"] = model::format_datetime(a.modified_at);
     }
     attributes(a.sub_attributes, o, false);
-    if (opt_.format == Format::Concise) return concise(a, std::move(o));
+    if (opt_.format == Format::Concise && may_be_bare) return concise(a, std::move(o));
     return o;
   }
 

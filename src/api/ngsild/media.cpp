@@ -47,22 +47,49 @@ MediaRange parse_range(std::string_view text) {
   return range;
 }
 
-// What a media range offers, best first.
-std::vector<Media> offered_by(std::string_view range, bool geojson_allowed) {
-  if (range == "application/json") return {Media::Json};
-  if (range == "application/ld+json") return {Media::JsonLd};
-  if (range == "application/geo+json" && geojson_allowed) return {Media::GeoJson};
-  if (range == "*/*" || range == "application/*") return {Media::Json};
-  return {};
+// How specifically `range` names `type`: 3 exactly, 2 by "application/*", 1 by "*/*", 0 not.
+int specificity(std::string_view range, std::string_view type) {
+  if (range == type) return 3;
+  if (range == "application/*") return 2;
+  if (range == "*/*") return 1;
+  return 0;
+}
+
+struct Weight {
+  double q = 0;
+  int specificity = 0;
+  std::size_t position = 0;  // of the deciding range in the header
+
+  // Higher weight first; at equal weight an exact mention beats a wildcard, and an earlier
+  // mention a later one (the client listed it first).
+  bool better_than(const Weight& o) const {
+    if (q != o.q) return q > o.q;
+    if (specificity != o.specificity) return specificity > o.specificity;
+    return position < o.position;
+  }
+};
+
+// The weight the Accept header gives `type`: that of the most specific range naming it
+// (RFC 9110 section 12.5.1), so "application/json;q=0, */*" excludes JSON.
+Weight weight_of(const std::vector<MediaRange>& ranges, std::string_view type) {
+  Weight w;
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    const int s = specificity(ranges[i].type, type);
+    if (s > w.specificity) w = Weight{ranges[i].q, s, i};
+  }
+  return w;
 }
 
 }  // namespace
 
 std::string_view media_type_name(Media media) {
   switch (media) {
-    case Media::Json: return "application/json";
-    case Media::JsonLd: return "application/ld+json";
-    case Media::GeoJson: return "application/geo+json";
+    case Media::Json:
+      return "application/json";
+    case Media::JsonLd:
+      return "application/ld+json";
+    case Media::GeoJson:
+      return "application/geo+json";
   }
   return "application/json";
 }
@@ -83,20 +110,24 @@ Result<Media> body_media(std::optional<std::string_view> content_type) {
 
 Result<Media> response_media(std::optional<std::string_view> accept, bool geojson_allowed) {
   if (!accept || trim(*accept).empty()) return Media::Json;
-  std::optional<Media> best;
-  double best_q = 0;
+  std::vector<MediaRange> ranges;
   std::string_view rest = *accept;
   while (true) {
     auto comma = rest.find(',');
-    auto range = parse_range(rest.substr(0, comma));
-    for (Media m : offered_by(range.type, geojson_allowed)) {
-      if (range.q > best_q) {
-        best = m;
-        best_q = range.q;
-      }
-    }
+    ranges.push_back(parse_range(rest.substr(0, comma)));
     if (comma == std::string_view::npos) break;
     rest = rest.substr(comma + 1);
+  }
+  // In order of preference when weights tie: JSON is what a client asking for anything gets.
+  std::optional<Media> best;
+  Weight best_weight;
+  for (Media m : {Media::Json, Media::JsonLd, Media::GeoJson}) {
+    if (m == Media::GeoJson && !geojson_allowed) continue;
+    const Weight w = weight_of(ranges, media_type_name(m));
+    if (w.q > 0 && (!best || w.better_than(best_weight))) {
+      best = m;
+      best_weight = w;
+    }
   }
   if (!best) {
     return fail(ErrorKind::NotAcceptable,

@@ -61,8 +61,7 @@ Result<std::set<std::string>> parse_options(const http::Request& req,
   return out;
 }
 
-Result<RenderOptions> parse_render_options(const http::Request& req,
-                                           const jsonld::Context& context,
+Result<RenderOptions> parse_render_options(const http::Request& req, const jsonld::Context& context,
                                            std::initializer_list<std::string_view> more_options) {
   std::vector<std::string_view> allowed{"keyValues", "sysAttrs", "concise", "normalized"};
   allowed.insert(allowed.end(), more_options.begin(), more_options.end());
@@ -72,8 +71,9 @@ Result<RenderOptions> parse_render_options(const http::Request& req,
     if (!items) return std::unexpected(items.error());
     for (auto& item : *items) {
       if (std::find(allowed.begin(), allowed.end(), item) == allowed.end()) {
-        return bad("unknown option '" + item +
-                   "'; valid here: keyValues, sysAttrs, concise, normalized");
+        std::string valid;
+        for (auto a : allowed) valid += (valid.empty() ? "" : ", ") + std::string(a);
+        return bad("unknown option '" + item + "'; valid here: " + valid);
       }
       flags.insert(std::move(item));
     }

@@ -94,7 +94,9 @@ TenantDb::TenantDb(std::unique_ptr<Connection> writer, std::filesystem::path fil
       readers_(std::move(file), options.max_readers),
       writer_([this] { writer_loop(); }) {}
 
-TenantDb::~TenantDb() { close(); }
+TenantDb::~TenantDb() {
+  close();
+}
 
 void TenantDb::close() {
   {
@@ -110,15 +112,21 @@ void TenantDb::close() {
 }
 
 void TenantDb::submit(WriteJob job) {
+  const char* refusal = nullptr;
   {
     std::lock_guard lock(mu_);
-    if (!stopping_) {
+    if (stopping_) {
+      refusal = "the server is shutting down";
+    } else if (queue_.size() >= options_.max_queued) {
+      // Memory stays bounded under overload; the client is told to retry.
+      refusal = "too many writes are waiting; retry later";
+    } else {
       queue_.push_back(std::move(job));
       wake_.notify_one();
       return;
     }
   }
-  job.done(fail(ErrorKind::Busy, "the server is shutting down"));
+  job.done(fail(ErrorKind::Busy, refusal));
 }
 
 void TenantDb::writer_loop() {

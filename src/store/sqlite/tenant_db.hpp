@@ -23,7 +23,8 @@ namespace tsunagu::store::sqlite {
 
 struct TenantDbOptions {
   std::size_t max_readers = 8;
-  std::size_t max_group = 512;  // jobs committed together at most
+  std::size_t max_group = 512;     // jobs committed together at most
+  std::size_t max_queued = 50000;  // jobs waiting beyond this are refused with Busy (503)
 };
 
 class ReaderPool {
@@ -59,8 +60,7 @@ class TenantDb final : public TenantStore {
   void close();
 
  private:
-  TenantDb(std::unique_ptr<Connection> writer, std::filesystem::path file,
-           TenantDbOptions options);
+  TenantDb(std::unique_ptr<Connection> writer, std::filesystem::path file, TenantDbOptions options);
   void writer_loop();
   void commit_group(std::vector<WriteJob>& jobs);
 
