@@ -71,7 +71,9 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, Server& server) : stream_(std::move(socket)), server_(server) {}
 
-  void start() { net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); }); }
+  void start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
 
   // Called on stop(): closes the connection unless a request is being served.
   void close_if_idle() {
@@ -87,15 +89,15 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(server_.options_.header_limit));
     parser_->body_limit(server_.options_.body_limit);
     stream_.expires_after(server_.options_.read_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->on_read(ec);
-                      });
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
-        ec == beast::error::timeout || ec == net::error::connection_reset || ec == net::error::eof) {
+        ec == beast::error::timeout || ec == net::error::connection_reset ||
+        ec == net::error::eof) {
       return close();
     }
     started_ = std::chrono::steady_clock::now();
@@ -108,19 +110,19 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void reject_malformed(beast::error_code ec) {
     keep_alive_ = false;
+    head_ = false;
     busy_ = true;
     request_id_ = new_request_id();
     method_ = "-";
     target_ = "-";
     if (ec == bhttp::error::header_limit) {
-      return send(server_.render_error_(431, "request headers exceed " +
-                                                 std::to_string(server_.options_.header_limit) +
-                                                 " bytes"));
+      return send(server_.render_error_(
+          431,
+          "request headers exceed " + std::to_string(server_.options_.header_limit) + " bytes"));
     }
     if (ec == bhttp::error::body_limit) {
-      return send(server_.render_error_(413, "request body exceeds " +
-                                                 std::to_string(server_.options_.body_limit) +
-                                                 " bytes"));
+      return send(server_.render_error_(
+          413, "request body exceeds " + std::to_string(server_.options_.body_limit) + " bytes"));
     }
     send(server_.render_error_(400, "malformed HTTP request: " + ec.message()));
   }
@@ -137,7 +139,9 @@ class Session : public std::enable_shared_from_this<Session> {
     method_ = req.method;
     target_ = req.target;
 
-    auto match = server_.router_.match(req.method, req.path);
+    // HEAD is GET without the body (RFC 9110 section 9.3.2): routed as GET, body dropped in send().
+    head_ = req.method == "HEAD";
+    auto match = server_.router_.match(head_ ? "GET" : req.method, req.path);
     if (match.bad_encoding) {
       return send(server_.render_error_(400, "the request path is not valid percent-encoding"));
     }
@@ -152,8 +156,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     std::string allow;
     for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
-    auto res = server_.render_error_(405, "method " + method_ + " is not allowed on " + target_ +
-                                              "; allowed: " + allow);
+    auto res = server_.render_error_(
+        405, "method " + method_ + " is not allowed on " + target_ + "; allowed: " + allow);
     res.header("Allow", allow);
     send(std::move(res));
   }
@@ -175,15 +179,34 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void send(Response res) {
+    if (head_) return send_head(std::move(res));
     auto msg = std::make_shared<bhttp::response<bhttp::string_body>>();
-    msg->result(static_cast<unsigned>(res.status));
-    msg->version(11);
-    msg->set(bhttp::field::server, "tsunagu");
-    for (auto& [name, value] : res.headers) msg->insert(name, value);
-    msg->set("X-Request-Id", request_id_);
+    fill(*msg, res);
     msg->body() = std::move(res.body);
-    msg->keep_alive(keep_alive_ && !server_.stopping_);
     msg->prepare_payload();
+    write(msg);
+  }
+
+  // The headers a GET would have had, Content-Length included, and no body.
+  void send_head(Response res) {
+    auto msg = std::make_shared<bhttp::response<bhttp::empty_body>>();
+    fill(*msg, res);
+    msg->content_length(res.body.size());
+    write(msg);
+  }
+
+  template <typename Message>
+  void fill(Message& msg, const Response& res) {
+    msg.result(static_cast<unsigned>(res.status));
+    msg.version(11);
+    msg.set(bhttp::field::server, "tsunagu");
+    for (const auto& [name, value] : res.headers) msg.insert(name, value);
+    msg.set("X-Request-Id", request_id_);
+    msg.keep_alive(keep_alive_ && !server_.stopping_);
+  }
+
+  template <typename Message>
+  void write(std::shared_ptr<Message> msg) {
     stream_.expires_after(server_.options_.write_timeout);
     bhttp::async_write(stream_, *msg,
                        [self = shared_from_this(), msg](beast::error_code ec, std::size_t bytes) {
@@ -192,9 +215,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_write(beast::error_code ec, std::size_t bytes, unsigned status, bool keep_alive) {
-    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                              started_)
-                        .count();
+    const auto ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_)
+            .count();
     spdlog::info("access method={} target=\"{}\" status={} bytes={} ms={:.2f} request_id={}",
                  method_, target_, status, bytes, ms, request_id_);
     busy_ = false;
@@ -215,6 +238,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bool keep_alive_ = true;
   bool busy_ = false;
+  bool head_ = false;
   std::chrono::steady_clock::time_point started_;
   std::string request_id_, method_, target_;
 };

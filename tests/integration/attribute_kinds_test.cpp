@@ -89,13 +89,15 @@ TEST_F(AttributeKinds, GeoPropertyOfEveryGeometryType) {
 }
 
 TEST_F(AttributeKinds, GeoPropertyWithLongitudeOutOfRangeIsRejected) {
-  expect_rejected("location",
-                  R"({"type": "GeoProperty", "value": {"type": "Point", "coordinates": [200, 34]}})");
+  expect_rejected(
+      "location",
+      R"({"type": "GeoProperty", "value": {"type": "Point", "coordinates": [200, 34]}})");
 }
 
 TEST_F(AttributeKinds, GeoPropertyWithLatitudeOutOfRangeIsRejected) {
-  expect_rejected("location",
-                  R"({"type": "GeoProperty", "value": {"type": "Point", "coordinates": [135, 91]}})");
+  expect_rejected(
+      "location",
+      R"({"type": "GeoProperty", "value": {"type": "Point", "coordinates": [135, 91]}})");
 }
 
 TEST_F(AttributeKinds, GeoPropertyWithUnclosedRingIsRejected) {

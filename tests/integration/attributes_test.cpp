@@ -197,7 +197,8 @@ TEST_F(Attributes, ReplaceAttributeMayChangeItsKind) {
   EXPECT_STATUS(http().put(attr_path(id, "name"),
                            R"({"type": "Relationship", "object": "urn:ngsi-ld:Name:hall"})"),
                 204);
-  EXPECT_EQ(read(id).at("name"), J(R"({"type": "Relationship", "object": "urn:ngsi-ld:Name:hall"})"));
+  EXPECT_EQ(read(id).at("name"),
+            J(R"({"type": "Relationship", "object": "urn:ngsi-ld:Name:hall"})"));
 }
 
 TEST_F(Attributes, ReplaceUnknownAttributeIs404) {
@@ -212,7 +213,8 @@ TEST_F(Attributes, DeleteAttributeAnswers204) {
   const auto res = http().del(attr_path(id, "capacity"));
   EXPECT_STATUS(res, 204);
   EXPECT_EQ(res.body, "");
-  EXPECT_EQ(read(id), E(id, R"({"type": "Shelter", "name": {"type": "Property", "value": "Hall"}})"));
+  EXPECT_EQ(read(id),
+            E(id, R"({"type": "Shelter", "name": {"type": "Property", "value": "Hall"}})"));
   EXPECT_PROBLEM(http().del(attr_path(id, "capacity")), 404, "ResourceNotFound");
 }
 
@@ -222,8 +224,8 @@ TEST_F(Attributes, DeleteAttributeOfUnknownEntityIs404) {
 
 TEST_F(Attributes, DeleteOneInstanceByDatasetId) {
   const auto id = make_multi_instance_shelter();
-  EXPECT_STATUS(http().del(attr_path(id, "capacity") + "?datasetId=" +
-                           url_encode("urn:ngsi-ld:Dataset:annex")),
+  EXPECT_STATUS(http().del(attr_path(id, "capacity") +
+                           "?datasetId=" + url_encode("urn:ngsi-ld:Dataset:annex")),
                 204);
   EXPECT_EQ(read(id).at("capacity"), J(R"({"type": "Property", "value": 350})"));
 }
@@ -244,8 +246,8 @@ TEST_F(Attributes, DeleteAllRemovesEveryInstance) {
 
 TEST_F(Attributes, DeleteUnknownDatasetIdIs404AndKeepsEveryInstance) {
   const auto id = make_multi_instance_shelter();
-  EXPECT_PROBLEM(http().del(attr_path(id, "capacity") + "?datasetId=" +
-                            url_encode("urn:ngsi-ld:Dataset:nowhere")),
+  EXPECT_PROBLEM(http().del(attr_path(id, "capacity") +
+                            "?datasetId=" + url_encode("urn:ngsi-ld:Dataset:nowhere")),
                  404, "ResourceNotFound");
   EXPECT_EQ(sorted_instances(read(id).at("capacity")), J(R"([
     {"type": "Property", "value": 350},
@@ -260,6 +262,40 @@ TEST_F(Attributes, UnknownOptionsValueIs400AndChangesNothing) {
                              R"({"status": {"type": "Property", "value": "open"}})"),
                  400, "BadRequestData");
   EXPECT_EQ(read(id), before);
+}
+
+TEST_F(Attributes, ConcurrentAppendsToOneEntityLoseNothing) {
+  // Each append is a read-modify-write of one entity: none may overwrite another's attribute.
+  const auto id = make_shelter();
+  constexpr int kWriters = 6;
+  constexpr int kEach = 5;
+  std::atomic<int> acknowledged{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      auto client = server().client();
+      for (int i = 0; i < kEach; ++i) {
+        boost::json::object attrs;
+        attrs["w" + std::to_string(w) + "_" + std::to_string(i)] =
+            boost::json::object{{"type", "Property"}, {"value", i}};
+        try {
+          if (client.post(attrs_path(id), S(attrs)).status == 204) ++acknowledged;
+        } catch (const std::exception&) {
+        }
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  EXPECT_EQ(acknowledged.load(), kWriters * kEach);
+  const auto entity = read(id);
+  ASSERT_TRUE(entity.is_object());
+  for (int w = 0; w < kWriters; ++w) {
+    for (int i = 0; i < kEach; ++i) {
+      const auto name = "w" + std::to_string(w) + "_" + std::to_string(i);
+      EXPECT_TRUE(entity.as_object().contains(name)) << name << " lost";
+    }
+  }
+  EXPECT_EQ(entity.as_object().size(), 4U + kWriters * kEach);  // id, type, name, capacity
 }
 
 }  // namespace

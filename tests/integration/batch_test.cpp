@@ -17,8 +17,7 @@ class Batch : public BrokerTest {
  protected:
   boost::json::value shelter(const std::string& id, int capacity) {
     auto entity = E(id, R"({"type": "Shelter"})");
-    entity.as_object()["capacity"] =
-        boost::json::object{{"type", "Property"}, {"value", capacity}};
+    entity.as_object()["capacity"] = boost::json::object{{"type", "Property"}, {"value", capacity}};
     return entity;
   }
 
@@ -87,8 +86,9 @@ TEST_F(Batch, CreateWithInvalidEntitiesFailsOnlyThose) {
   const auto res = batch("create", array_of({shelter(good, 1), J(R"({"id": "not a uri",
                                                                      "type": "Shelter"})"),
                                              broken}));
-  expect_batch_result(res, {good},
-                      {{"not a uri", {400, "BadRequestData"}}, {bad_attribute, {400, "BadRequestData"}}});
+  expect_batch_result(
+      res, {good},
+      {{"not a uri", {400, "BadRequestData"}}, {bad_attribute, {400, "BadRequestData"}}});
   EXPECT_EQ(read(good), shelter(good, 1));
   EXPECT_PROBLEM(http().get(entity_path(bad_attribute)), 404, "ResourceNotFound");
 }
@@ -117,6 +117,22 @@ TEST_F(Batch, MoreThanTheDefaultMaximumIs413AndNothingIsCreated) {
   ASSERT_FALSE(res.body.empty()) << "the contract asks for a ProblemDetails body";
   EXPECT_TRUE(res.json().at("type").is_string()) << res.body;
   EXPECT_PROBLEM(http().get(entity_path(first)), 404, "ResourceNotFound");
+}
+
+TEST_F(Batch, ExactlyTheDefaultMaximumIsAccepted) {
+  const auto type = unique("Shelter");
+  boost::json::array entities;
+  for (int i = 0; i < 1000; ++i) {
+    auto entity = E(new_id(), R"({"capacity": {"type": "Property", "value": 1}})");
+    entity.as_object()["type"] = type;
+    entities.push_back(entity);
+  }
+  const auto res = http().post(kBatch + "/create", S(entities));
+  ASSERT_STATUS(res, 201);
+  EXPECT_EQ(res.json().as_array().size(), 1000U);
+  const auto count = http().get(kEntities + "?type=" + type + "&count=true&limit=0");
+  ASSERT_STATUS(count, 200);
+  EXPECT_EQ(count.header("NGSILD-Results-Count"), "1000");
 }
 
 TEST_F(Batch, UpsertOfNewEntitiesAnswers201WithTheirIds) {
@@ -169,8 +185,8 @@ TEST_F(Batch, UpsertWithAnInvalidEntityAnswers207) {
   const auto fresh = new_id();
   const auto bad = new_id();
   ASSERT_STATUS(create(shelter(existing, 1)), 201);
-  const auto res = batch("upsert", array_of({shelter(existing, 5), shelter(fresh, 6),
-                                             E(bad, R"({"type": 5})")}));
+  const auto res = batch(
+      "upsert", array_of({shelter(existing, 5), shelter(fresh, 6), E(bad, R"({"type": 5})")}));
   expect_batch_result(res, {existing, fresh}, {{bad, {400, "BadRequestData"}}});
   EXPECT_EQ(read(existing), shelter(existing, 5));
   EXPECT_EQ(read(fresh), shelter(fresh, 6));
@@ -233,17 +249,22 @@ TEST_F(Batch, DeleteWithAnUnknownIdAnswers207) {
   const auto a = new_id();
   const auto missing = new_id();
   ASSERT_STATUS(create(shelter(a, 1)), 201);
-  const auto res =
-      batch("delete", array_of({boost::json::value(a), boost::json::value(missing)}));
+  const auto res = batch("delete", array_of({boost::json::value(a), boost::json::value(missing)}));
   expect_batch_result(res, {a}, {{missing, {404, "ResourceNotFound"}}});
   EXPECT_PROBLEM(http().get(entity_path(a)), 404, "ResourceNotFound");
 }
 
-TEST_F(Batch, DeleteOfSomethingOtherThanIdsIs400) {
+TEST_F(Batch, DeleteOfSomethingOtherThanIdsIs400AndDeletesNothing) {
+  // 6.17: the body of a batch delete is an array of entity ids (strings). An array holding
+  // anything else is not such a body: the whole request is refused, nothing is deleted.
   const auto a = new_id();
+  const auto b = new_id();
   ASSERT_STATUS(create(shelter(a, 1)), 201);
-  EXPECT_PROBLEM(batch("delete", array_of({shelter(a, 1)})), 400, "BadRequestData");
+  ASSERT_STATUS(create(shelter(b, 2)), 201);
+  EXPECT_PROBLEM(batch("delete", array_of({shelter(a, 1), boost::json::value(b)})), 400,
+                 "BadRequestData");
   EXPECT_EQ(read(a), shelter(a, 1));
+  EXPECT_EQ(read(b), shelter(b, 2));
 }
 
 TEST(BatchLimit, BatchMaxFlagSetsTheLimit) {

@@ -20,7 +20,8 @@ boost::json::value shelter(const std::string& id, int capacity) {
 }
 
 // Expects every entity of `expected` to read back exactly.
-void expect_entities(ServerProcess& server, const std::map<std::string, boost::json::value>& expected,
+void expect_entities(ServerProcess& server,
+                     const std::map<std::string, boost::json::value>& expected,
                      const Headers& headers = {}) {
   auto http = server.client();
   int missing = 0;
@@ -43,10 +44,9 @@ class Durability : public ::testing::Test {
   }
 
   std::string id(std::string_view name) {
-    return "urn:ngsi-ld:Shelter:" + std::string(::testing::UnitTest::GetInstance()
-                                                    ->current_test_info()
-                                                    ->name()) +
-           "-" + std::string(name);
+    return "urn:ngsi-ld:Shelter:" +
+           std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
+           std::string(name);
   }
 
   ServerProcess server_;
@@ -235,6 +235,48 @@ TEST_F(Durability, SigtermUnderLoadKeepsEveryAcknowledgedWrite) {
   EXPECT_GT(acknowledged.size(), 0U);
   ASSERT_NO_THROW(server_.start());
   expect_entities(server_, acknowledged);
+}
+
+TEST_F(Durability, SigkillUnderLoadKeepsEveryAcknowledgedWrite) {
+  std::map<std::string, boost::json::value> acknowledged;
+  std::mutex mutex;
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 3; ++t) {
+    writers.emplace_back([&, t] {
+      auto http = server_.client();
+      for (int i = 0; i < 2000; ++i) {
+        const auto entity = shelter(id(std::to_string(t) + "-" + std::to_string(i)), i);
+        try {
+          if (http.post(kEntities, S(entity)).status == 201) {
+            std::lock_guard lock(mutex);
+            acknowledged[std::string(entity.at("id").as_string())] = entity;
+          }
+        } catch (const std::exception&) {
+          return;  // killed
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(400ms);
+  server_.kill();  // in the middle of writes: only acknowledged ones must survive
+  for (auto& writer : writers) writer.join();
+  EXPECT_GT(acknowledged.size(), 0U);
+  ASSERT_NO_THROW(server_.start());
+  expect_entities(server_, acknowledged);
+}
+
+TEST_F(Durability, SystemTimestampsSurviveARestart) {
+  auto http = server_.client();
+  ASSERT_STATUS(http.post(kEntities, S(shelter(id("ts"), 1))), 201);
+  const auto before = http.get(entity_path(id("ts")) + "?options=sysAttrs");
+  ASSERT_STATUS(before, 200);
+  http.close();
+  ASSERT_EQ(server_.stop(), 0);
+  ASSERT_NO_THROW(server_.start());
+  auto again = server_.client();
+  const auto after = again.get(entity_path(id("ts")) + "?options=sysAttrs");
+  ASSERT_STATUS(after, 200);
+  EXPECT_EQ(after.json(), before.json());
 }
 
 }  // namespace

@@ -143,8 +143,8 @@ TEST_F(EntitiesCrud, ReplaceAnswers204AndDropsAttributesNotSent) {
 
 TEST_F(EntitiesCrud, ReplaceUnknownEntityIs404AndCreatesNothing) {
   const auto id = new_id();
-  const auto res =
-      http().put(entity_path(id), R"({"type": "Shelter", "name": {"type": "Property", "value": 1}})");
+  const auto res = http().put(entity_path(id),
+                              R"({"type": "Shelter", "name": {"type": "Property", "value": 1}})");
   EXPECT_PROBLEM(res, 404, "ResourceNotFound");
   EXPECT_PROBLEM(http().get(entity_path(id)), 404, "ResourceNotFound");
 }
@@ -189,10 +189,11 @@ TEST_F(EntitiesCrud, MergeWithNgsiLdNullDeletesTheAttribute) {
     "capacity": {"type": "Property", "value": 350}
   })")),
                 201);
-  EXPECT_STATUS(
-      http().patch(entity_path(id), R"({"capacity": {"type": "Property", "value": "urn:ngsi-ld:null"}})"),
-      204);
-  EXPECT_EQ(read(id), E(id, R"({"type": "Shelter", "name": {"type": "Property", "value": "Hall"}})"));
+  EXPECT_STATUS(http().patch(entity_path(id),
+                             R"({"capacity": {"type": "Property", "value": "urn:ngsi-ld:null"}})"),
+                204);
+  EXPECT_EQ(read(id),
+            E(id, R"({"type": "Shelter", "name": {"type": "Property", "value": "Hall"}})"));
 }
 
 TEST_F(EntitiesCrud, MergeUnknownEntityIs404) {
@@ -214,7 +215,8 @@ TEST_F(EntitiesCrud, SysAttrsShowsCreationAndModificationTimes) {
   for (const auto* member : {"createdAt", "modifiedAt"}) {
     EXPECT_TRUE(is_utc_ms_timestamp(before.at(member))) << member << " in " << before;
     EXPECT_TRUE(is_utc_ms_timestamp(before.at("name").at(member))) << member << " in " << before;
-    EXPECT_TRUE(is_utc_ms_timestamp(before.at("capacity").at(member))) << member << " in " << before;
+    EXPECT_TRUE(is_utc_ms_timestamp(before.at("capacity").at(member)))
+        << member << " in " << before;
   }
   std::this_thread::sleep_for(20ms);
   ASSERT_STATUS(http().patch(entity_path(id), R"({"capacity": {"type": "Property", "value": 5}})"),
@@ -227,6 +229,47 @@ TEST_F(EntitiesCrud, SysAttrsShowsCreationAndModificationTimes) {
             before.at("capacity").at("modifiedAt").as_string());
   EXPECT_EQ(after.at("name").at("modifiedAt"), before.at("name").at("modifiedAt"));
   EXPECT_EQ(after.at("capacity").at("value"), 5);
+}
+
+TEST_F(EntitiesCrud, ConcurrentCreatesOfOneIdMakeExactlyOneEntity) {
+  const auto id = new_id();
+  constexpr int kWriters = 6;
+  std::atomic<int> created{0};
+  std::atomic<int> conflicts{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      auto client = server().client();
+      auto entity = E(id, R"({"type": "Shelter"})");
+      entity.as_object()["writer"] = boost::json::object{{"type", "Property"}, {"value", w}};
+      try {
+        const auto res = client.post(kEntities, S(entity));
+        if (res.status == 201) ++created;
+        if (res.status == 409) ++conflicts;
+      } catch (const std::exception&) {
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(conflicts.load(), kWriters - 1);
+  EXPECT_EQ(read(id).as_object().size(), 3U);
+}
+
+TEST_F(EntitiesCrud, QueryWithSysAttrsShowsTimestamps) {
+  const auto type = unique("Shelter");
+  const auto id = new_id();
+  auto entity = E(id, R"({"name": {"type": "Property", "value": "Hall"}})");
+  entity.as_object()["type"] = type;
+  ASSERT_STATUS(create(entity), 201);
+  const auto res = http().get(kEntities + "?type=" + type + "&options=sysAttrs");
+  ASSERT_STATUS(res, 200);
+  const auto list = res.json();
+  ASSERT_EQ(list.as_array().size(), 1U) << list;
+  const auto& found = list.as_array()[0];
+  EXPECT_TRUE(is_utc_ms_timestamp(found.at("createdAt"))) << found;
+  EXPECT_TRUE(is_utc_ms_timestamp(found.at("modifiedAt"))) << found;
+  EXPECT_TRUE(is_utc_ms_timestamp(found.at("name").at("createdAt"))) << found;
 }
 
 }  // namespace

@@ -8,13 +8,12 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
-
-#include <boost/json.hpp>
 
 #include "harness.hpp"
 
@@ -28,7 +27,8 @@ inline constexpr std::string_view kJsonLdContextRel = "http://www.w3.org/ns/json
 inline const std::string kEntities = "/ngsi-ld/v1/entities";
 inline const std::string kBatch = "/ngsi-ld/v1/entityOperations";
 
-// Parses JSON text; throws std::runtime_error naming the text when it is not JSON.
+// Parses JSON text with canonical numbers (as Response::json does); throws std::runtime_error
+// naming the text when it is not JSON.
 boost::json::value J(std::string_view text);
 // Serializes JSON compactly.
 std::string S(const boost::json::value& value);

@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <boost/asio/connect.hpp>
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 
@@ -59,6 +60,14 @@ void close_inherited_fds() {
   if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0) return;
 #endif
   for (int fd = 3; fd < 4096; ++fd) ::close(fd);
+}
+
+// Runs the io_context until the started asynchronous operation has finished. The operations
+// go through a beast::tcp_stream whose expiry (set by the caller) bounds them: synchronous calls
+// would ignore it and could block a test forever on a server that hangs.
+void run_to_completion(asio::io_context& io) {
+  io.restart();
+  io.run();
 }
 
 }  // namespace
@@ -138,7 +147,9 @@ void HttpClient::connect() {
   buffer_.clear();
   stream_->expires_after(10s);
   beast::error_code ec;
-  stream_->connect(tcp::endpoint(asio::ip::make_address(host_), port_), ec);
+  stream_->async_connect(tcp::endpoint(asio::ip::make_address(host_), port_),
+                         [&ec](beast::error_code e) { ec = e; });
+  run_to_completion(*io_);
   if (ec) {
     stream_.reset();
     throw std::runtime_error("cannot connect to " + host_ + ":" + std::to_string(port_) + ": " +
@@ -166,7 +177,9 @@ Response HttpClient::request(http::verb method, std::string_view target, const H
     if (!reused) connect();
     stream_->expires_after(60s);
     beast::error_code write_ec;
-    http::write(*stream_, req, write_ec);
+    http::async_write(*stream_, req,
+                      [&write_ec](beast::error_code e, std::size_t) { write_ec = e; });
+    run_to_completion(*io_);
     // A kept-alive connection may have been closed by the server while idle: retry once on a
     // fresh one, but only when the request cannot have been processed (nothing was written).
     if (write_ec && reused && attempt == 0) {
@@ -178,7 +191,10 @@ Response HttpClient::request(http::verb method, std::string_view target, const H
     parser.body_limit(256 * 1024 * 1024);
     parser.header_limit(1024 * 1024);
     beast::error_code read_ec;
-    http::read(*stream_, buffer_, parser, read_ec);
+    stream_->expires_after(60s);
+    http::async_read(*stream_, buffer_, parser,
+                     [&read_ec](beast::error_code e, std::size_t) { read_ec = e; });
+    run_to_completion(*io_);
     if (read_ec == http::error::end_of_stream && reused && attempt == 0 && !write_ec) {
       close();
       continue;
@@ -221,17 +237,25 @@ std::string raw_exchange(const std::string& host, unsigned short port, std::stri
   asio::io_context io;
   beast::tcp_stream stream(io);
   stream.expires_after(timeout);
-  stream.connect(tcp::endpoint(asio::ip::make_address(host), port));
   beast::error_code ec;
-  stream.expires_after(timeout);
-  asio::write(stream, asio::buffer(bytes.data(), bytes.size()), ec);
+  stream.async_connect(tcp::endpoint(asio::ip::make_address(host), port),
+                       [&ec](beast::error_code e) { ec = e; });
+  run_to_completion(io);
+  if (ec) throw std::runtime_error("raw_exchange: cannot connect: " + ec.message());
+  asio::async_write(stream, asio::buffer(bytes.data(), bytes.size()),
+                    [](beast::error_code, std::size_t) {});
+  run_to_completion(io);
+  // Reads until the server closes the connection or the time is up.
   std::string received;
-  char chunk[4096];
-  while (true) {
-    const std::size_t n = stream.read_some(asio::buffer(chunk), ec);
-    received.append(chunk, n);
-    if (ec) break;
-  }
+  std::array<char, 4096> chunk{};
+  std::function<void()> read_more = [&] {
+    stream.async_read_some(asio::buffer(chunk), [&](beast::error_code e, std::size_t n) {
+      received.append(chunk.data(), n);
+      if (!e) read_more();
+    });
+  };
+  read_more();
+  run_to_completion(io);
   return received;
 }
 

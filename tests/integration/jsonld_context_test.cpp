@@ -140,12 +140,14 @@ TEST_F(JsonLdContext, CoreContextUrlIsBuiltInAndNeverFetched) {
   body.as_object()["@context"] = std::string(kCoreContext);
   ASSERT_STATUS(http().post(kEntities, S(body), {{"Content-Type", "application/ld+json"}}), 201);
   ASSERT_STATUS(create(E(new_id(), R"({"type": "Shelter"})"), with_link(kCoreContext)), 201);
-  EXPECT_EQ(read(id), E(id, R"({"type": "Shelter", "name": {"type": "Property", "value": "Hall"}})"));
+  EXPECT_EQ(read(id),
+            E(id, R"({"type": "Shelter", "name": {"type": "Property", "value": "Hall"}})"));
 }
 
 TEST_F(JsonLdContext, LdJsonWithoutContextIs400) {
   const auto id = new_id();
-  const auto res = http().post(kEntities, S(short_form(id)), {{"Content-Type", "application/ld+json"}});
+  const auto res =
+      http().post(kEntities, S(short_form(id)), {{"Content-Type", "application/ld+json"}});
   EXPECT_PROBLEM(res, 400, "BadRequestData");
   EXPECT_PROBLEM(http().get(entity_path(id)), 404, "ResourceNotFound");
 }
@@ -188,8 +190,9 @@ TEST_F(JsonLdContext, LdJsonResponseCarriesTheContextInTheBody) {
   EXPECT_TRUE(res.header("Content-Type").starts_with("application/ld+json"));
   auto body = res.json();
   const auto entries = context_entries(body);
-  EXPECT_NE(std::find(entries.begin(), entries.end(), boost::json::value(std::string(kCoreContext))),
-            entries.end())
+  EXPECT_NE(
+      std::find(entries.begin(), entries.end(), boost::json::value(std::string(kCoreContext))),
+      entries.end())
       << body;
   body.as_object().erase("@context");
   EXPECT_EQ(body, E(id, R"({"type": "Shelter"})"));
@@ -276,11 +279,53 @@ TEST_F(JsonLdContext, BatchCreateUsesTheLinkContext) {
   EXPECT_EQ(read(id), expanded_form(id));
 }
 
+TEST_F(JsonLdContext, AttributeOperationsExpandNamesWithTheContext) {
+  const auto url = serve_context();
+  const auto id = new_id();
+  ASSERT_STATUS(create(short_form(id), with_link(url)), 201);
+  // With the context, "capacity" is the user's attribute...
+  ASSERT_STATUS(
+      http().patch(entity_path(id) + "/attrs/capacity", R"({"value": 60})", with_link(url)), 204);
+  EXPECT_EQ(read(id, "", with_link(url)).at("capacity"), J(R"({"type": "Property", "value": 60})"));
+  // ...without it, "capacity" is default-context/capacity, which this entity does not have.
+  EXPECT_PROBLEM(http().patch(entity_path(id) + "/attrs/capacity", R"({"value": 70})"), 404,
+                 "ResourceNotFound");
+  EXPECT_PROBLEM(http().del(entity_path(id) + "/attrs/capacity"), 404, "ResourceNotFound");
+  // The full IRI in the path names it without any context.
+  EXPECT_STATUS(http().del(entity_path(id) + "/attrs/" + url_encode(iri("capacity"))), 204);
+  EXPECT_FALSE(read(id).as_object().contains(iri("capacity")));
+}
+
+TEST_F(JsonLdContext, UpdateResultNamesAttributesWithTheRequestContext) {
+  const auto url = serve_context();
+  const auto id = new_id();
+  ASSERT_STATUS(create(short_form(id), with_link(url)), 201);
+  const auto res = http().post(entity_path(id) + "/attrs?options=noOverwrite",
+                               R"({"capacity": {"type": "Property", "value": 1}})", with_link(url));
+  ASSERT_STATUS(res, 207);
+  const auto body = res.json();
+  ASSERT_EQ(body.at("notUpdated").as_array().size(), 1U) << body;
+  EXPECT_EQ(body.at("notUpdated").as_array()[0].at("attributeName"), "capacity") << body;
+}
+
+TEST_F(JsonLdContext, UserContextCannotRedefineCoreTerms) {
+  // 4.6 / 5.5.7: the core context is applied last and its terms cannot be overridden, so
+  // "location" stays the core GeoProperty name whatever a user context says.
+  const auto id = new_id();
+  auto body = E(id, R"({"type": "Shelter", "location": {"type": "GeoProperty",
+                        "value": {"type": "Point", "coordinates": [135.5, 34.7]}}})");
+  body.as_object()["@context"] = J(R"({"location": "https://example.org/not-location"})");
+  ASSERT_STATUS(http().post(kEntities, S(body), {{"Content-Type", "application/ld+json"}}), 201);
+  body.as_object().erase("@context");
+  EXPECT_EQ(read(id), body);
+}
+
 // --no-remote-contexts and --context-map need a server of their own.
 
 TEST(JsonLdContextFlags, NoRemoteContextsRefusesUnmappedContextsWithoutFetching) {
   ContextServer contexts;
-  contexts.serve("/ctx.jsonld", R"({"@context": {"Shelter": "https://example.org/flags/Shelter"}})");
+  contexts.serve("/ctx.jsonld",
+                 R"({"@context": {"Shelter": "https://example.org/flags/Shelter"}})");
   ServerProcess server({"--no-remote-contexts"});
   ASSERT_NO_THROW(server.start());
   auto http = server.client();
@@ -307,8 +352,7 @@ TEST(JsonLdContextFlags, ContextMapServesAContextFromALocalFile) {
   ASSERT_NO_THROW(server.start());
   auto http = server.client();
   const std::string id = "urn:ngsi-ld:Shelter:mapped";
-  ASSERT_STATUS(http.post(kEntities,
-                          S(E(id, R"({"type": "Shelter",
+  ASSERT_STATUS(http.post(kEntities, S(E(id, R"({"type": "Shelter",
                                       "capacity": {"type": "Property", "value": 5}})")),
                           with_link(url)),
                 201);

@@ -108,9 +108,10 @@ TEST_F(Representations, ConciseInputIsStoredAsNormalized) {
 
 TEST_F(Representations, ConciseInputInAppend) {
   const auto id = make_shelter();
-  ASSERT_STATUS(http().post(entity_path(id) + "/attrs",
-                            R"({"status": "open", "managedBy": {"object": "urn:ngsi-ld:Person:1"}})"),
-                204);
+  ASSERT_STATUS(
+      http().post(entity_path(id) + "/attrs",
+                  R"({"status": "open", "managedBy": {"object": "urn:ngsi-ld:Person:1"}})"),
+      204);
   const auto entity = read(id);
   EXPECT_EQ(entity.at("status"), J(R"({"type": "Property", "value": "open"})"));
   EXPECT_EQ(entity.at("managedBy"),

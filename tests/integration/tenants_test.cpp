@@ -20,8 +20,7 @@ class Tenants : public BrokerTest {
 
   static boost::json::value shelter(const std::string& id, int capacity) {
     auto entity = E(id, R"({"type": "Shelter"})");
-    entity.as_object()["capacity"] =
-        boost::json::object{{"type", "Property"}, {"value", capacity}};
+    entity.as_object()["capacity"] = boost::json::object{{"type", "Property"}, {"value", capacity}};
     return entity;
   }
 };
@@ -93,8 +92,8 @@ TEST_F(Tenants, BatchOperationsStayInTheirTenant) {
   const auto a = with_tenant(tenant("a"));
   const auto x = new_id();
   const auto y = new_id();
-  const auto res = http().post(kBatch + "/create",
-                               S(boost::json::array{shelter(x, 1), shelter(y, 2)}), a);
+  const auto res =
+      http().post(kBatch + "/create", S(boost::json::array{shelter(x, 1), shelter(y, 2)}), a);
   ASSERT_STATUS(res, 201);
   EXPECT_EQ(read(x, "", a), shelter(x, 1));
   EXPECT_PROBLEM(http().get(entity_path(x)), 404, "ResourceNotFound");

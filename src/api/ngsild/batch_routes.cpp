@@ -2,6 +2,7 @@
 // Each entity succeeds or fails on its own: one bad entity never fails the others, and the
 // answer lists both (BatchOperationResult, clause 5.2.16).
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
 
@@ -75,6 +76,13 @@ class BatchRoutes {
       respond(answer(kind, *r));
     };
     if (kind == BatchKind::Delete) {
+      if (!std::all_of((*elements)->begin(), (*elements)->end(),
+                       [](const json::value& e) { return e.is_string(); })) {
+        respond(problem_response({ErrorKind::BadRequestData,
+                                  "a batch delete takes a JSON array of entity ids (strings)",
+                                  {}}));
+        return;
+      }
       auto ids = parse_ids(**elements, *pre);
       deps_.entities.batch_delete(scope->tenant, std::move(ids), std::move(done));
       return;
@@ -99,9 +107,12 @@ class BatchRoutes {
  private:
   static Result<std::set<std::string>> options_of(BatchKind kind, const http::Request& req) {
     switch (kind) {
-      case BatchKind::Upsert: return parse_options(req, {"replace", "update"});
-      case BatchKind::Update: return parse_options(req, {"noOverwrite"});
-      default: return parse_options(req, {});
+      case BatchKind::Upsert:
+        return parse_options(req, {"replace", "update"});
+      case BatchKind::Update:
+        return parse_options(req, {"noOverwrite"});
+      default:
+        return parse_options(req, {});
     }
   }
 
@@ -113,16 +124,14 @@ class BatchRoutes {
     if (array.empty()) return fail(ErrorKind::BadRequestData, "the batch is empty");
     if (array.size() > deps_.limits.batch_max) {
       return fail(ErrorKind::PayloadTooLarge,
-                  "the batch has " + std::to_string(array.size()) +
-                      " entries; at most " + std::to_string(deps_.limits.batch_max) +
-                      " are allowed");
+                  "the batch has " + std::to_string(array.size()) + " entries; at most " +
+                      std::to_string(deps_.limits.batch_max) + " are allowed");
     }
     return &array;
   }
 
   std::vector<model::Entity> parse_entities(BatchKind kind, const Body& body,
-                                            const json::array& elements,
-                                            const RequestScope& scope,
+                                            const json::array& elements, const RequestScope& scope,
                                             broker::BatchOutcome& rejected) {
     std::vector<model::Entity> entities;
     const auto shape = kind == BatchKind::Update ? EntityShape::Fragment : EntityShape::Complete;
@@ -143,11 +152,6 @@ class BatchRoutes {
                                             broker::BatchOutcome& rejected) {
     std::vector<std::string> ids;
     for (const auto& element : elements) {
-      if (!element.is_string()) {
-        rejected.errors.push_back(
-            {"", Error{ErrorKind::BadRequestData, "a batch delete takes an array of entity ids", {}}});
-        continue;
-      }
       std::string id(element.get_string());
       if (auto st = model::validate_uri(id, "id"); !st) {
         rejected.errors.push_back({id, st.error()});
@@ -161,10 +165,12 @@ class BatchRoutes {
   static http::Response answer(BatchKind kind, const broker::BatchOutcome& outcome) {
     if (!outcome.errors.empty()) return batch_result(outcome);
     switch (kind) {
-      case BatchKind::Create: return id_list(201, outcome.success);
+      case BatchKind::Create:
+        return id_list(201, outcome.success);
       case BatchKind::Upsert:
         return outcome.created.empty() ? no_content() : id_list(201, outcome.created);
-      default: return no_content();
+      default:
+        return no_content();
     }
   }
 

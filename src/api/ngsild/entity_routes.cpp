@@ -3,7 +3,6 @@
 #include <re2/re2.h>
 
 #include <array>
-
 #include <boost/json/serialize.hpp>
 
 #include "api/ngsild/api.hpp"
@@ -23,8 +22,8 @@ constexpr std::string_view kDefaultGeometryProperty = "location";
 
 // Parameters of the query language that the next stage of the broker implements.
 constexpr std::array<std::string_view, 11> kNotYetSupported = {
-    "q", "geoQ", "georel", "geometry", "coordinates", "geoproperty", "scopeQ", "csf", "lang",
-    "pick", "omit"};
+    "q",      "geoQ", "georel", "geometry", "coordinates", "geoproperty",
+    "scopeQ", "csf",  "lang",   "pick",     "omit"};
 
 Result<std::string> entity_id(const http::Request& req) {
   const auto& id = req.param("entityId");
@@ -43,14 +42,13 @@ class EntityRoutes {
     auto entity = parse_entity(in->body.json, *in->context, EntityShape::Complete);
     if (replied_error(entity, respond)) return;
     const std::string location = std::string(kEntities) + "/" + entity->id;
-    deps_.entities.create(in->scope.tenant, std::move(*entity),
-                          [respond, location](Status st) {
-                            if (replied_error(st, respond)) return;
-                            http::Response res;
-                            res.status = 201;
-                            res.header("Location", location);
-                            respond(std::move(res));
-                          });
+    deps_.entities.create(in->scope.tenant, std::move(*entity), [respond, location](Status st) {
+      if (replied_error(st, respond)) return;
+      http::Response res;
+      res.status = 201;
+      res.header("Location", location);
+      respond(std::move(res));
+    });
   }
 
   void retrieve(http::Request&& req, http::Responder respond) {
@@ -80,8 +78,7 @@ class EntityRoutes {
   }
 
   void remove(http::Request&& req, http::Responder respond) {
-    auto st = check_params(req, {"type"});
-    if (replied_error(st, respond)) return;
+    if (replied_error(check_params(req, {}), respond)) return;
     auto id = entity_id(req);
     if (replied_error(id, respond)) return;
     auto scope = read_scope(req, deps_.contexts);
@@ -214,6 +211,8 @@ class EntityRoutes {
     if (!render) return std::unexpected(render.error());
     auto entity = deps_.entities.get(scope->tenant, *id);
     if (!entity) return std::unexpected(entity.error());
+    if (auto st = check_type(req, *entity, *scope->context); !st)
+      return std::unexpected(st.error());
     if (scope->response == Media::GeoJson) {
       auto geometry = geometry_property(req, *scope->context);
       if (!geometry) return std::unexpected(geometry.error());
@@ -224,10 +223,12 @@ class EntityRoutes {
   }
 
   Result<http::Response> query_response(const http::Request& req) {
-    if (auto st = check_params(req, {"type", "id", "idPattern", "attrs", "limit", "offset",
-                                     "count", "options", "format", "geometryProperty", "q",
-                                     "geoQ", "georel", "geometry", "coordinates", "geoproperty",
-                                     "scopeQ", "csf", "lang", "pick", "omit", "local"});
+    if (auto st =
+            check_params(req, {"type",        "id",     "idPattern", "attrs",    "limit",
+                               "offset",      "count",  "options",   "format",   "geometryProperty",
+                               "q",           "geoQ",   "georel",    "geometry", "coordinates",
+                               "geoproperty", "scopeQ", "csf",       "lang",     "pick",
+                               "omit",        "local"});
         !st) {
       return std::unexpected(st.error());
     }
@@ -294,9 +295,9 @@ class EntityRoutes {
       options.set_log_errors(false);
       RE2 re(*v, options);
       if (!re.ok()) {
-        return fail(ErrorKind::BadRequestData, "idPattern '" + std::string(*v) +
-                                                   "' is not a valid regular expression: " +
-                                                   re.error());
+        return fail(
+            ErrorKind::BadRequestData,
+            "idPattern '" + std::string(*v) + "' is not a valid regular expression: " + re.error());
       }
       q.id_pattern = std::string(*v);
     }
@@ -315,9 +316,9 @@ class EntityRoutes {
       auto limit = parse_size(*v, "limit", kHuge);
       if (!limit) return std::unexpected(limit.error());
       if (*limit > deps_.limits.max_page_size) {
-        return fail(ErrorKind::TooManyResults,
-                    "limit " + std::to_string(*limit) + " exceeds the maximum page size of " +
-                        std::to_string(deps_.limits.max_page_size));
+        return fail(ErrorKind::TooManyResults, "limit " + std::to_string(*limit) +
+                                                   " exceeds the maximum page size of " +
+                                                   std::to_string(deps_.limits.max_page_size));
       }
       q.limit = *limit;
     }
@@ -335,6 +336,22 @@ class EntityRoutes {
       return fail(ErrorKind::BadRequestData, "limit=0 is only meaningful with count=true");
     }
     return ok();
+  }
+
+  // GET /entities/{id}?type=T: an entity of another type is not the one asked for (6.5.3.1).
+  static Status check_type(const http::Request& req, const model::Entity& entity,
+                           const jsonld::Context& ctx) {
+    auto type = req.query_param("type");
+    if (!type) return ok();
+    auto types = comma_list(*type, "type");
+    if (!types) return std::unexpected(types.error());
+    for (const auto& t : *types) {
+      auto iri = expand_name(t, ctx, "entity type");
+      if (!iri) return std::unexpected(iri.error());
+      if (model::has_type(entity, *iri)) return ok();
+    }
+    return fail(ErrorKind::ResourceNotFound,
+                "entity '" + entity.id + "' is not of type '" + std::string(*type) + "'");
   }
 
   static Status reject_not_yet_supported(const http::Request& req) {

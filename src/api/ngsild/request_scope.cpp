@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <cmath>
 
 #include "jsonld/core_context.hpp"
 #include "jsonld/link_header.hpp"
@@ -21,6 +22,27 @@ bool has_context_member(const json::value& v) {
     }
   }
   return false;
+}
+
+// Boost.JSON reads a number beyond the range of a double (1e400) as infinity, which has no JSON
+// text: it would be stored, then written back as something no client can parse.
+bool all_numbers_finite(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::double_:
+      return std::isfinite(v.get_double());
+    case json::kind::array:
+      for (const auto& e : v.get_array()) {
+        if (!all_numbers_finite(e)) return false;
+      }
+      return true;
+    case json::kind::object:
+      for (const auto& [k, e] : v.get_object()) {
+        if (!all_numbers_finite(e)) return false;
+      }
+      return true;
+    default:
+      return true;
+  }
 }
 
 }  // namespace
@@ -53,13 +75,17 @@ Result<RequestScope> read_scope(const http::Request& req, jsonld::ContextResolve
 Result<Body> read_body(const http::Request& req) {
   auto media = body_media(req.header("Content-Type"));
   if (!media) return std::unexpected(media.error());
-  if (req.body.empty()) return fail(ErrorKind::BadRequestData, "the request body is empty");
+  if (req.body.empty()) return fail(ErrorKind::InvalidRequest, "the request body is empty");
   json::parse_options options;
   options.max_depth = kMaxJsonDepth;
   boost::system::error_code ec;
   json::value parsed = json::parse(req.body, ec, {}, options);
   if (ec) {
     return fail(ErrorKind::InvalidRequest, "the request body is not valid JSON: " + ec.message());
+  }
+  if (!all_numbers_finite(parsed)) {
+    return fail(ErrorKind::BadRequestData,
+                "the request body has a number too large for a double-precision value");
   }
   const bool carries_context = has_context_member(parsed);
   if (*media == Media::Json && carries_context) {
