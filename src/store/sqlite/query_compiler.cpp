@@ -39,14 +39,28 @@ std::string indexed_under(Builder& b, const char* table, const std::vector<std::
 
 CompiledQuery compile(const EntityQuery& q) {
   Builder b;
-  if (!q.types.empty()) b.where(indexed_under(b, "entity_types", q.types));
+  // One type, the most common query, drives the scan from entity_types: its primary key
+  // (term, entity) yields the matches in rid order, so LIMIT stops the scan after one page
+  // instead of collecting every entity of the type and sorting them.
+  const bool by_one_type = q.types.size() == 1;
+  std::string from = "entities e";
+  if (by_one_type) {
+    from = "entity_types x JOIN entities e ON e.rid = x.entity";
+    b.where("x.term = (SELECT id FROM terms WHERE iri = " + b.param(q.types.front()) + ")");
+  } else if (!q.types.empty()) {
+    b.where(indexed_under(b, "entity_types", q.types));
+  }
   if (!q.ids.empty()) b.where("e.id IN (" + b.placeholders(q.ids) + ")");
   if (q.id_pattern) b.where("e.id REGEXP " + b.param(*q.id_pattern));
   if (!q.attrs.empty()) b.where(indexed_under(b, "entity_attrs", q.attrs));
   CompiledQuery out;
-  out.sql = "SELECT e.doc FROM entities e" + b.conditions + " ORDER BY e.rid LIMIT " +
+  const std::string order = by_one_type ? "x.entity" : "e.rid";
+  out.sql = "SELECT e.doc FROM " + from + b.conditions + " ORDER BY " + order + " LIMIT " +
             std::to_string(q.limit) + " OFFSET " + std::to_string(q.offset);
-  out.count_sql = "SELECT count(*) FROM entities e" + b.conditions;
+  // Counting every entity of one type needs only the index, not the entity rows.
+  const bool type_only = by_one_type && q.ids.empty() && !q.id_pattern && q.attrs.empty();
+  out.count_sql =
+      "SELECT count(*) FROM " + (type_only ? std::string("entity_types x") : from) + b.conditions;
   out.params = std::move(b.params);
   return out;
 }
