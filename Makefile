@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 LISTEN     ?= 127.0.0.1:1026
 DATA_DIR   ?= var
 
-.PHONY: deps configure build run test unit integration format clean
+.PHONY: deps configure build run test unit integration format clean bench
 
 deps:
 	@bash scripts/install-deps.sh
@@ -28,6 +28,13 @@ test: configure
 unit: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target tsunagu_unit_tests
 	@$(BUILD_DIR)/tsunagu_unit_tests
+
+# Load scenarios against nginx and raw SQLite ceilings (docs/performance.md); always a Release
+# build. BENCH=name runs one scenario, BENCH_SCALE scales the data sets.
+bench: deps
+	@cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build build/release -j $(JOBS) --target tsunagu tsunagu_bench_client tsunagu_sqlite_baseline
+	@BUILD_DIR=build/release bash bench/run.sh
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

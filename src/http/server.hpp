@@ -12,9 +12,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
-#include <map>
 #include <string>
 
 #include "http/message.hpp"
@@ -27,11 +27,11 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 1026;
   unsigned threads = 2;
-  std::size_t header_limit = 16 * 1024;     // bytes of request line + headers; 431 beyond
-  std::size_t body_limit = 1024 * 1024;     // bytes; 413 beyond
-  std::chrono::seconds read_timeout{30};    // for each request, including keep-alive idle time
+  std::size_t header_limit = 16 * 1024;   // bytes of request line + headers; 431 beyond
+  std::size_t body_limit = 1024 * 1024;   // bytes; 413 beyond
+  std::chrono::seconds read_timeout{30};  // for each request, including keep-alive idle time
   std::chrono::seconds write_timeout{30};
-  std::size_t max_connections = 10000;      // further connections get 503 and are closed
+  std::size_t max_connections = 10000;      // further connections are closed at once
   std::chrono::seconds shutdown_grace{15};  // in-flight requests get this long on stop()
 };
 

@@ -1,5 +1,6 @@
 #include "store/entity_codec.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -78,7 +79,9 @@ class Decoder {
     if (!kind) return corrupt("unknown attribute type");
     Attribute a;
     a.kind = *kind;
-    if (const auto* v = o.if_contains(model::value_member(*kind))) a.value = *v;
+    if (const auto* v = o.if_contains(model::value_member(*kind))) {
+      a.value = json::value(*v, json::storage_ptr());  // out of the parse arena
+    }
     if (const auto* v = o.if_contains("datasetId")) a.dataset_id = std::string(v->as_string());
     if (const auto* v = o.if_contains("observedAt"))
       a.observed_at = from_millis(v->to_number<std::int64_t>());
@@ -128,7 +131,8 @@ Result<model::Entity> decode_entity(const json::object& doc) {
   try {
     e.id = std::string(doc.at("id").as_string());
     for (const auto& t : doc.at("type").as_array()) e.types.emplace_back(t.as_string());
-    if (const auto* s = doc.if_contains("scope")) e.scope = *s;
+    // Copied into the default storage: `doc` may live in a short-lived arena.
+    if (const auto* s = doc.if_contains("scope")) e.scope = json::value(*s, json::storage_ptr());
     e.created_at = from_millis(doc.at("createdAt").to_number<std::int64_t>());
     e.modified_at = from_millis(doc.at("modifiedAt").to_number<std::int64_t>());
     auto attrs = Decoder(e.id).attributes(doc.at("attrs").as_object());
@@ -144,8 +148,12 @@ Result<model::Entity> decode_entity(const json::object& doc) {
 }
 
 Result<model::Entity> decode_entity_text(std::string_view text) {
+  // The parsed tree lives only until the model is built: a monotonic arena on the stack saves
+  // the allocator most of the work of every read (profiles showed malloc at a fifth of a GET).
+  unsigned char buffer[8192];
+  json::monotonic_resource arena(buffer, sizeof buffer);
   boost::system::error_code ec;
-  auto v = json::parse(text, ec);
+  auto v = json::parse(text, ec, &arena);
   if (ec || !v.is_object()) {
     return fail(ErrorKind::InternalError, "stored entity is not a JSON object");
   }

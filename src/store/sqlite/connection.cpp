@@ -29,17 +29,17 @@ void regexp_function(sqlite3_context* ctx, int, sqlite3_value** argv) {
 
 }  // namespace
 
-Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path& file,
-                                                     Mode mode) {
+Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path& file, Mode mode) {
   sqlite3* db = nullptr;
-  const int flags = (mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY
-                                            : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                    SQLITE_OPEN_NOMUTEX;
+  const int flags =
+      (mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+      SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(file.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
-    return fail(ErrorKind::InternalError, "cannot open database " + file.filename().string() + ": " + msg);
+    return fail(ErrorKind::InternalError,
+                "cannot open database " + file.filename().string() + ": " + msg);
   }
   sqlite3_extended_result_codes(db, 1);
   // Readers wait for a checkpoint or the schema lock instead of failing at once.
@@ -61,6 +61,14 @@ Status Connection::exec(std::string_view sql) {
     sqlite3_free(msg);
     return fail(ErrorKind::InternalError, "database error: " + text);
   }
+  return ok();
+}
+
+Status Connection::exec_cached(std::string_view sql) {
+  auto stmt = cached(sql);
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  if (s->step() != SQLITE_DONE) return error(sql);
   return ok();
 }
 

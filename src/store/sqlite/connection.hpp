@@ -73,6 +73,9 @@ class Connection {
   ~Connection();
 
   Status exec(std::string_view sql);
+  // Runs one statement that returns no rows through the statement cache: for the short
+  // statements a transaction repeats many times (SAVEPOINT, RELEASE, ROLLBACK TO).
+  Status exec_cached(std::string_view sql);
   // A statement prepared once per connection and kept for its lifetime, keyed by its SQL text.
   Result<Statement*> cached(std::string_view sql);
   // A statement for SQL that varies (compiled queries); finalized when the result is dropped.

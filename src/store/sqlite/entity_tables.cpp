@@ -5,7 +5,9 @@
 namespace tsunagu::store::sqlite {
 namespace {
 
-std::int64_t millis(model::Timestamp t) { return t.time_since_epoch().count(); }
+std::int64_t millis(model::Timestamp t) {
+  return t.time_since_epoch().count();
+}
 
 Status insert_index_row(Connection& db, const char* sql, std::int64_t term, std::int64_t rid) {
   auto stmt = db.cached(sql);
@@ -68,8 +70,8 @@ Status EntityWriter::insert(const model::Entity& entity) {
 }
 
 Status EntityWriter::update(const model::Entity& entity) {
-  auto stmt = db_.cached(
-      "UPDATE entities SET modified_at = ?2, doc = ?3 WHERE id = ?1 RETURNING rid");
+  auto stmt =
+      db_.cached("UPDATE entities SET modified_at = ?2, doc = ?3 WHERE id = ?1 RETURNING rid");
   if (!stmt) return std::unexpected(stmt.error());
   std::int64_t rid = 0;
   {

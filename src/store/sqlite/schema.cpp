@@ -45,10 +45,9 @@ Status migrate(Connection& db) {
   auto version = user_version(db);
   if (!version) return std::unexpected(version.error());
   if (*version > schema_version()) {
-    return fail(ErrorKind::InternalError,
-                "database schema version " + std::to_string(*version) +
-                    " is newer than this Tsunagu understands (" +
-                    std::to_string(schema_version()) + ")");
+    return fail(ErrorKind::InternalError, "database schema version " + std::to_string(*version) +
+                                              " is newer than this Tsunagu understands (" +
+                                              std::to_string(schema_version()) + ")");
   }
   for (int v = *version; v < schema_version(); ++v) {
     std::string sql = "BEGIN IMMEDIATE;";
@@ -64,7 +63,9 @@ Status migrate(Connection& db) {
 
 }  // namespace
 
-int schema_version() { return static_cast<int>(kMigrations.size()); }
+int schema_version() {
+  return static_cast<int>(kMigrations.size());
+}
 
 Status prepare_writer(Connection& db) {
   // WAL lets readers go on while the writer commits; synchronous=FULL makes each commit
@@ -79,8 +80,9 @@ Status prepare_writer(Connection& db) {
 }
 
 Status prepare_reader(Connection& db) {
-  return db.exec("PRAGMA query_only=1; PRAGMA cache_size=-16000; PRAGMA mmap_size=268435456;"
-                 "PRAGMA temp_store=MEMORY;");
+  return db.exec(
+      "PRAGMA query_only=1; PRAGMA cache_size=-16000; PRAGMA mmap_size=268435456;"
+      "PRAGMA temp_store=MEMORY;");
 }
 
 }  // namespace tsunagu::store::sqlite

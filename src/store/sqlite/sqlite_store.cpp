@@ -40,7 +40,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::pa
   return std::unique_ptr<SqliteStore>(new SqliteStore(dir, options));
 }
 
-SqliteStore::~SqliteStore() { close(); }
+SqliteStore::~SqliteStore() {
+  close();
+}
 
 std::filesystem::path SqliteStore::file_of(std::string_view tenant) const {
   std::string name(tenant.empty() ? kDefaultFile : tenant);

@@ -23,14 +23,16 @@ class SqliteTxn final : public WriteTxn {
   Result<bool> remove(std::string_view id) override { return writer_.remove(id); }
 
   Status nested(const std::function<Status(WriteTxn&)>& step) override {
+    // Savepoint statements go through the statement cache: a batch runs thousands of them.
     const std::string name = "s" + std::to_string(depth_++);
-    if (auto st = db_.exec("SAVEPOINT " + name); !st) return st;
+    if (auto st = db_.exec_cached("SAVEPOINT " + name); !st) return st;
     Status result = run_guarded(step);
     --depth_;
-    if (result) return db_.exec("RELEASE " + name);
+    if (result) return db_.exec_cached("RELEASE " + name);
     // Term ids created inside the rolled-back savepoint no longer exist.
     terms_.invalidate();
-    if (auto st = db_.exec("ROLLBACK TO " + name + "; RELEASE " + name); !st) return st;
+    if (auto st = db_.exec_cached("ROLLBACK TO " + name); !st) return st;
+    if (auto st = db_.exec_cached("RELEASE " + name); !st) return st;
     return result;
   }
 

@@ -1,0 +1,294 @@
+// The benchmark's own small HTTP client, for what wrk cannot express: loading an exact number
+// of entities (wrk runs for a duration, not a count) and timing a start-up from exec to the first
+// successful read. Plain blocking sockets, HTTP/1.1 keep-alive, loopback only.
+//
+//   bench_client load --port P --template F --count N [--start I] [--prefix S] [--batch 100]
+//                     [--conns 4]
+//   bench_client wait-ready --ready-file F --t0-ns NS --path /ngsi-ld/v1/entities/ID
+//   bench_client free-port
+//
+// Each prints one line of key=value pairs that bench/run.sh reads. Exit status 1 on any error,
+// including an unexpected HTTP status.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "shelter.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using tsunagu::bench::ShelterTemplate;
+
+// --name value pairs after the subcommand.
+class Args {
+ public:
+  Args(int argc, char** argv) {
+    for (int i = 2; i + 1 < argc; i += 2) {
+      std::string key = argv[i];
+      if (!key.starts_with("--")) throw std::runtime_error("unexpected argument " + key);
+      values_[key.substr(2)] = argv[i + 1];
+    }
+  }
+  std::string str(const std::string& key, std::optional<std::string> fallback = {}) const {
+    auto it = values_.find(key);
+    if (it != values_.end()) return it->second;
+    if (fallback) return *fallback;
+    throw std::runtime_error("missing --" + key);
+  }
+  std::uint64_t num(const std::string& key, std::optional<std::uint64_t> fallback = {}) const {
+    auto it = values_.find(key);
+    if (it == values_.end()) {
+      if (fallback) return *fallback;
+      throw std::runtime_error("missing --" + key);
+    }
+    std::uint64_t v = 0;
+    const auto& s = it->second;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size()) {
+      throw std::runtime_error("--" + key + " takes a whole number, not '" + s + "'");
+    }
+    return v;
+  }
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
+struct Reply {
+  int status = 0;
+  std::string body;
+};
+
+// One keep-alive connection to 127.0.0.1:port. Every call fails by exception, with a timeout.
+class Connection {
+ public:
+  explicit Connection(unsigned short port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    if (fd_ < 0) throw std::runtime_error("socket: " + std::string(std::strerror(errno)));
+    timeval tv{30, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    int one = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      const std::string why = std::strerror(errno);
+      ::close(fd_);
+      throw std::runtime_error("connect: " + why);
+    }
+  }
+  ~Connection() { ::close(fd_); }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  Reply request(std::string_view method, std::string_view path, std::string_view body = {}) {
+    std::string head = std::string(method) + " " + std::string(path) +
+                       " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n";
+    if (!body.empty()) {
+      head += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+              "\r\n";
+    }
+    head += "\r\n";
+    send_all(head);
+    send_all(body);
+    return read_reply();
+  }
+
+ private:
+  void send_all(std::string_view data) {
+    while (!data.empty()) {
+      const auto n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n <= 0) throw std::runtime_error("send: " + std::string(std::strerror(errno)));
+      data.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }
+
+  void fill() {
+    char chunk[65536];
+    const auto n = ::recv(fd_, chunk, sizeof chunk, 0);
+    if (n == 0) throw std::runtime_error("the server closed the connection");
+    if (n < 0) throw std::runtime_error("recv: " + std::string(std::strerror(errno)));
+    buffer_.append(chunk, static_cast<std::size_t>(n));
+  }
+
+  // Responses of the server under test always carry Content-Length (no chunked bodies).
+  Reply read_reply() {
+    std::size_t end;
+    while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) fill();
+    const std::string head = buffer_.substr(0, end);
+    buffer_.erase(0, end + 4);
+    Reply reply;
+    reply.status = std::stoi(head.substr(head.find(' ') + 1, 3));
+    const std::size_t length = content_length(head);
+    while (buffer_.size() < length) fill();
+    reply.body = buffer_.substr(0, length);
+    buffer_.erase(0, length);
+    return reply;
+  }
+
+  static std::size_t content_length(const std::string& head) {
+    std::string lower = head;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto at = lower.find("\r\ncontent-length:");
+    if (at == std::string::npos) return 0;
+    return std::stoul(lower.substr(at + 17));
+  }
+
+  int fd_;
+  std::string buffer_;
+};
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// Batch-upserts entities start .. start+count-1 over `conns` connections, `batch` per request.
+int load(const Args& args) {
+  const auto port = static_cast<unsigned short>(args.num("port"));
+  const auto tpl = ShelterTemplate::load(args.str("template"));
+  const auto count = args.num("count");
+  const auto start = args.num("start", 0);
+  const auto batch = args.num("batch", 100);
+  const auto conns = args.num("conns", 4);
+  const auto prefix = args.str("prefix", "b");
+  const std::uint64_t batches = (count + batch - 1) / batch;
+
+  std::atomic<std::uint64_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex error_mu;
+  std::string error;
+  auto worker = [&] {
+    try {
+      Connection c(port);
+      std::string body;
+      for (std::uint64_t b; !failed && (b = next++) < batches;) {
+        const auto first = start + b * batch;
+        const auto last = std::min(start + count, first + batch);
+        body = "[";
+        for (auto i = first; i < last; ++i) {
+          if (i != first) body += ',';
+          tpl.append(body, prefix, i);
+        }
+        body += ']';
+        auto reply = c.request("POST", "/ngsi-ld/v1/entityOperations/upsert", body);
+        if (reply.status != 201 && reply.status != 204) {
+          throw std::runtime_error("upsert answered " + std::to_string(reply.status) + ": " +
+                                   reply.body.substr(0, 300));
+        }
+      }
+    } catch (const std::exception& ex) {
+      std::lock_guard lock(error_mu);
+      if (!failed.exchange(true)) error = ex.what();
+    }
+  };
+  const auto t0 = Clock::now();
+  std::vector<std::thread> threads;
+  for (std::uint64_t i = 0; i < conns; ++i) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+  const double secs = seconds_since(t0);
+  if (failed) {
+    std::cerr << "bench_client load: " << error << "\n";
+    return 1;
+  }
+  std::cout << "entities=" << count << " seconds=" << secs
+            << " entities_per_s=" << static_cast<double>(count) / secs << "\n";
+  return 0;
+}
+
+std::int64_t realtime_ns() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+std::optional<unsigned short> port_of_ready_file(const std::string& file) {
+  std::ifstream in(file);
+  std::string address;
+  if (!(in >> address)) return std::nullopt;
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos) return std::nullopt;
+  return static_cast<unsigned short>(std::stoul(address.substr(colon + 1)));
+}
+
+// Polls every millisecond: for the ready file, then for a 200 answer to a GET of `path`.
+// Times are measured from --t0-ns, the wall clock (ns) that the script read just before exec.
+int wait_ready(const Args& args) {
+  const auto t0 = static_cast<std::int64_t>(args.num("t0-ns"));
+  const auto ready_file = args.str("ready-file");
+  const auto path = args.str("path");
+  const auto limit = Clock::now() + std::chrono::seconds(args.num("timeout-s", 120));
+  const auto ms_since_t0 = [&] { return static_cast<double>(realtime_ns() - t0) / 1e6; };
+  std::optional<unsigned short> port;
+  while (!(port = port_of_ready_file(ready_file))) {
+    if (Clock::now() > limit) throw std::runtime_error("no ready file in time");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const double ready_ms = ms_since_t0();
+  for (;;) {
+    try {
+      Connection c(*port);
+      if (c.request("GET", path).status == 200) break;
+    } catch (const std::exception&) {
+      // not accepting yet
+    }
+    if (Clock::now() > limit) throw std::runtime_error("no successful GET in time");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  std::cout << "ready_ms=" << ready_ms << " first_get_ms=" << ms_since_t0() << "\n";
+  return 0;
+}
+
+// A loopback port that was free a moment ago (for nginx, which cannot report a port 0 choice).
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ::close(fd);
+    throw std::runtime_error("cannot find a free port");
+  }
+  ::close(fd);
+  std::cout << ntohs(addr.sin_port) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string command = argc > 1 ? argv[1] : "";
+  try {
+    const Args args(argc, argv);
+    if (command == "load") return load(args);
+    if (command == "wait-ready") return wait_ready(args);
+    if (command == "free-port") return free_port();
+  } catch (const std::exception& ex) {
+    std::cerr << "bench_client " << command << ": " << ex.what() << "\n";
+    return 1;
+  }
+  std::cerr << "usage: bench_client load|wait-ready|free-port [--name value ...]\n";
+  return 2;
+}
