@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <fstream>
 #include <thread>
 
@@ -19,6 +21,8 @@
 
 namespace tsunagu::app {
 namespace {
+
+constexpr std::size_t kBlockingThreads = 16;
 
 http::ServerOptions server_options(const Config& c) {
   http::ServerOptions o;
@@ -69,8 +73,15 @@ int serve(const Config& config) {
   model::SystemClock clock;
   jsonld::ContextResolver contexts(document_loader(config));
   broker::EntityService entities(**store, clock);
+  // Requests that may wait on a remote @context run here, never on the HTTP threads.
+  boost::asio::thread_pool blocking_pool(kBlockingThreads);
   const api::ngsild::ApiDeps deps{
-      entities, contexts, {config.batch_max, config.default_page_size, config.max_page_size}};
+      entities,
+      contexts,
+      {config.batch_max, config.default_page_size, config.max_page_size},
+      [&blocking_pool](std::function<void()> task) {
+        boost::asio::post(blocking_pool, std::move(task));
+      }};
 
   if (config.demo_data) {
     if (auto st = load_demo_data(config.demo_dir, config.data_dir, entities, contexts); !st) {
@@ -102,6 +113,7 @@ int serve(const Config& config) {
     }
   }
   server.run();
+  blocking_pool.join();
   (*store)->close();
   spdlog::info("stopped cleanly");
   return 0;

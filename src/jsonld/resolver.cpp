@@ -142,6 +142,14 @@ Result<std::shared_ptr<const Context>> ContextResolver::resolve(const boost::jso
   return processed;
 }
 
+std::shared_ptr<const Context> ContextResolver::cached(const boost::json::value& context) {
+  if (context.is_null()) return core_;
+  const std::string key = boost::json::serialize(context);
+  std::lock_guard lock(mutex_);
+  auto hit = contexts_.get(key, clock_());
+  return hit ? hit->value : nullptr;
+}
+
 Result<std::shared_ptr<const boost::json::value>> ContextResolver::document(const std::string& url,
                                                                             TimePoint now,
                                                                             TimePoint& expires) {

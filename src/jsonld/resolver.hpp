@@ -60,6 +60,10 @@ class ContextResolver {
 
   std::shared_ptr<const Context> core() const { return core_; }
 
+  // The processed context for `context` when it is in the cache now, else nullptr. Never loads:
+  // callers use it to tell whether resolve() could have to wait on the network.
+  std::shared_ptr<const Context> cached(const boost::json::value& context);
+
   struct Stats {
     std::size_t cached_documents = 0;
     std::size_t cached_contexts = 0;

@@ -7,7 +7,10 @@
 // User contexts by URL are served by a ContextServer on the loopback interface.
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
+#include <future>
+#include <thread>
 
 #include "fixture.hpp"
 
@@ -268,6 +271,34 @@ TEST_F(JsonLdContext, SlowContextHostIsWaitedFor) {
   const auto id = new_id();
   ASSERT_STATUS(create(short_form(id), with_link(url)), 201);
   EXPECT_EQ(read(id), expanded_form(id));
+}
+
+TEST_F(JsonLdContext, SlowContextHostDelaysOnlyTheRequestsThatNameIt) {
+  // More requests wait on a slow context host than the server has HTTP threads; a request that
+  // names no remote context must still be answered while they wait.
+  const auto url = serve_context();
+  contexts_.delay("/shelter.jsonld", 3000ms);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back(new_id());
+  std::atomic<int> slow_answered{0};
+  std::vector<std::future<int>> slow;
+  for (const auto& id : ids) {
+    slow.push_back(std::async(std::launch::async, [&, body = S(short_form(id))] {
+      auto client = server().client();
+      const int status = client.post(kEntities, body, with_link(url)).status;
+      ++slow_answered;
+      return status;
+    }));
+  }
+  for (int i = 0; i < 200 && contexts_.hits("/shelter.jsonld") == 0; ++i) {
+    std::this_thread::sleep_for(10ms);  // until a request has reached the context host
+  }
+  ASSERT_GT(contexts_.hits("/shelter.jsonld"), 0);
+  EXPECT_STATUS(http().get("/health"), 200);
+  EXPECT_STATUS(http().get(entity_path(new_id())), 404);
+  EXPECT_EQ(slow_answered.load(), 0) << "the fast requests waited for the slow context host";
+  for (auto& f : slow) EXPECT_EQ(f.get(), 201);
+  for (const auto& id : ids) EXPECT_EQ(read(id), expanded_form(id));
 }
 
 TEST_F(JsonLdContext, BatchCreateUsesTheLinkContext) {

@@ -1,6 +1,36 @@
 #include "api/ngsild/api.hpp"
 
+#include "jsonld/link_header.hpp"
+
 namespace tsunagu::api::ngsild {
+namespace {
+
+bool may_wait_for_a_context(const http::Request& req, jsonld::ContextResolver& contexts) {
+  if (auto type = req.header("Content-Type");
+      type && type->find("ld+json") != std::string_view::npos) {
+    return true;
+  }
+  auto link = req.header("Link");
+  if (!link) return false;
+  auto url = jsonld::parse_context_link(*link);
+  // A malformed header is answered at once with its error; no fetch happens.
+  if (!url || !*url) return false;
+  return contexts.cached(boost::json::value(**url)) == nullptr;
+}
+
+}  // namespace
+
+http::Handler offload_context_fetches(http::Handler handler, const ApiDeps& deps) {
+  if (!deps.run_blocking) return handler;
+  return [handler = std::move(handler), run = deps.run_blocking, &contexts = deps.contexts](
+             http::Request&& req, http::Responder respond) {
+    if (!may_wait_for_a_context(req, contexts)) return handler(std::move(req), std::move(respond));
+    auto shared = std::make_shared<http::Request>(std::move(req));
+    run([handler, shared, respond = std::move(respond)]() mutable {
+      handler(std::move(*shared), std::move(respond));
+    });
+  };
+}
 
 void register_routes(http::Router& router, const ApiDeps& deps) {
   register_entity_routes(router, deps);

@@ -3,6 +3,7 @@
 // request, call the broker and render its answer. One class per group of resources.
 
 #include <cstddef>
+#include <functional>
 
 #include "broker/entity_service.hpp"
 #include "http/router.hpp"
@@ -11,16 +12,26 @@
 namespace tsunagu::api::ngsild {
 
 struct ApiLimits {
-  std::size_t batch_max = 1000;          // entities in one batch request
-  std::size_t default_page_size = 20;    // limit= when not given
-  std::size_t max_page_size = 1000;      // limit= beyond gives TooManyResults
+  std::size_t batch_max = 1000;        // entities in one batch request
+  std::size_t default_page_size = 20;  // limit= when not given
+  std::size_t max_page_size = 1000;    // limit= beyond gives TooManyResults
 };
+
+// Runs a task on threads that may block (a fetch of a remote @context), away from the HTTP
+// threads. Empty: tasks run in place.
+using BlockingRunner = std::function<void(std::function<void()>)>;
 
 struct ApiDeps {
   broker::EntityService& entities;
   jsonld::ContextResolver& contexts;
   ApiLimits limits;
+  BlockingRunner run_blocking = {};
 };
+
+// Wraps a handler so that a request whose @context may have to be fetched (a Link URL not in
+// the cache, or an application/ld+json body) runs through deps.run_blocking: a slow or dead
+// context server then delays only the requests that name it, never the HTTP threads.
+http::Handler offload_context_fetches(http::Handler handler, const ApiDeps& deps);
 
 // Registers every NGSI-LD route on the router. `deps` must outlive the router.
 void register_routes(http::Router& router, const ApiDeps& deps);

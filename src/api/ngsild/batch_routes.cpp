@@ -187,9 +187,11 @@ void register_batch_routes(http::Router& router, const ApiDeps& deps) {
                                                         {"delete", BatchKind::Delete}};
   for (const auto& [name, kind] : ops) {
     router.add("POST", std::string(kBase) + "/" + std::string(name),
-               [routes, k = kind](http::Request&& req, http::Responder respond) {
-                 routes->handle(k, std::move(req), std::move(respond));
-               });
+               offload_context_fetches(
+                   [routes, k = kind](http::Request&& req, http::Responder respond) {
+                     routes->handle(k, std::move(req), std::move(respond));
+                   },
+                   deps));
   }
 }
 

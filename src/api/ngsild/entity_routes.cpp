@@ -377,10 +377,12 @@ class EntityRoutes {
 
 void register_entity_routes(http::Router& router, const ApiDeps& deps) {
   auto routes = std::make_shared<EntityRoutes>(deps);
-  auto bind = [routes](void (EntityRoutes::*fn)(http::Request&&, http::Responder)) {
-    return [routes, fn](http::Request&& req, http::Responder respond) {
-      ((*routes).*fn)(std::move(req), std::move(respond));
-    };
+  auto bind = [routes, &deps](void (EntityRoutes::*fn)(http::Request&&, http::Responder)) {
+    return offload_context_fetches(
+        [routes, fn](http::Request&& req, http::Responder respond) {
+          ((*routes).*fn)(std::move(req), std::move(respond));
+        },
+        deps);
   };
   const std::string base(kEntities);
   router.add("POST", base, bind(&EntityRoutes::create));
