@@ -1,5 +1,7 @@
 #include "app/serve.hpp"
 
+#include <spdlog/async.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
@@ -59,10 +61,34 @@ std::unique_ptr<jsonld::DocumentLoader> document_loader(const Config& c) {
   return std::make_unique<ContextLoader>(std::move(options));
 }
 
+// Log lines are written by a thread of their own, so an access log line per request costs the
+// HTTP threads a copy of the message, not a write to stderr. When the queue is full, callers
+// wait rather than lose lines.
+void use_async_logging(const std::string& level) {
+  spdlog::init_thread_pool(16384, 1);
+  auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  auto logger = std::make_shared<spdlog::async_logger>(
+      "tsunagu", std::move(sink), spdlog::thread_pool(), spdlog::async_overflow_policy::block);
+  logger->set_level(spdlog::level::from_str(level));
+  logger->flush_on(spdlog::level::warn);
+  spdlog::set_default_logger(std::move(logger));
+  spdlog::flush_every(std::chrono::seconds(1));
+}
+
+int serve_until_stopped(const Config& config);
+
 }  // namespace
 
 int serve(const Config& config) {
-  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  use_async_logging(config.log_level);
+  const int code = serve_until_stopped(config);
+  spdlog::shutdown();  // writes what is queued
+  return code;
+}
+
+namespace {
+
+int serve_until_stopped(const Config& config) {
   const auto started = std::chrono::steady_clock::now();
 
   auto store = store::sqlite::SqliteStore::open(config.data_dir);
@@ -119,4 +145,5 @@ int serve(const Config& config) {
   return 0;
 }
 
+}  // namespace
 }  // namespace tsunagu::app
