@@ -36,9 +36,7 @@ Status merge_sub_attributes(AttributeList& target, const AttributeList& fragment
         model::remove_instances(target, entry.name, sub.dataset_id, false);
         continue;
       }
-      auto* existing_entry = model::find_entry(target, entry.name);
-      Attribute* existing =
-          existing_entry ? model::find_instance(*existing_entry, sub.dataset_id) : nullptr;
+      Attribute* existing = model::find_instance(target, entry.name, sub.dataset_id);
       if (!existing) {
         model::put_instance(target, entry.name, replacing(nullptr, sub, now));
       } else if (auto st = merge_members(*existing, sub, now); !st) {
@@ -96,9 +94,7 @@ UpdateOutcome append_attributes(model::Entity& entity, AttributeList incoming, b
   UpdateOutcome out;
   for (auto& entry : incoming) {
     for (auto& inst : entry.instances) {
-      auto* existing_entry = model::find_entry(entity.attributes, entry.name);
-      const Attribute* old =
-          existing_entry ? model::find_instance(*existing_entry, inst.dataset_id) : nullptr;
+      const Attribute* old = model::find_instance(entity.attributes, entry.name, inst.dataset_id);
       if (old && no_overwrite) {
         out.not_updated.push_back(
             {entry.name, "attribute" + instance_label(inst) + " exists and options=noOverwrite"});
@@ -121,9 +117,7 @@ UpdateOutcome update_attributes(model::Entity& entity, AttributeList incoming, T
   UpdateOutcome out;
   for (auto& entry : incoming) {
     for (auto& inst : entry.instances) {
-      auto* existing_entry = model::find_entry(entity.attributes, entry.name);
-      const Attribute* old =
-          existing_entry ? model::find_instance(*existing_entry, inst.dataset_id) : nullptr;
+      const Attribute* old = model::find_instance(entity.attributes, entry.name, inst.dataset_id);
       if (!old) {
         out.not_updated.push_back(
             {entry.name, "attribute" + instance_label(inst) + " does not exist"});
@@ -161,8 +155,7 @@ void replace_entity(model::Entity& entity, model::Entity replacement, Timestamp 
 
 Status patch_attribute(model::Entity& entity, const std::string& name, const Attribute& fragment,
                        Timestamp now) {
-  auto* entry = model::find_entry(entity.attributes, name);
-  Attribute* target = entry ? model::find_instance(*entry, fragment.dataset_id) : nullptr;
+  Attribute* target = model::find_instance(entity.attributes, name, fragment.dataset_id);
   if (!target) {
     return fail(ErrorKind::ResourceNotFound, "entity '" + entity.id + "' has no attribute '" +
                                                  name + "'" + instance_label(fragment));
@@ -178,8 +171,7 @@ Status patch_attribute(model::Entity& entity, const std::string& name, const Att
 
 Status replace_attribute(model::Entity& entity, const std::string& name, Attribute attr,
                          Timestamp now) {
-  auto* entry = model::find_entry(entity.attributes, name);
-  const Attribute* old = entry ? model::find_instance(*entry, attr.dataset_id) : nullptr;
+  const Attribute* old = model::find_instance(entity.attributes, name, attr.dataset_id);
   if (!old) {
     return fail(ErrorKind::ResourceNotFound, "entity '" + entity.id + "' has no attribute '" +
                                                  name + "'" + instance_label(attr));

@@ -66,6 +66,12 @@ const Attribute* find_instance(const AttributeEntry& entry,
   return it == entry.instances.end() ? nullptr : &*it;
 }
 
+Attribute* find_instance(AttributeList& list, std::string_view name,
+                         const std::optional<std::string>& dataset_id) {
+  AttributeEntry* entry = find_entry(list, name);
+  return entry ? find_instance(*entry, dataset_id) : nullptr;
+}
+
 bool put_instance(AttributeList& list, std::string_view name, Attribute instance) {
   AttributeEntry* entry = find_entry(list, name);
   if (entry == nullptr) {

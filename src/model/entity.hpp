@@ -70,6 +70,10 @@ Attribute* find_instance(AttributeEntry& entry, const std::optional<std::string>
 const Attribute* find_instance(const AttributeEntry& entry,
                                const std::optional<std::string>& dataset_id);
 
+// The instance of attribute `name` with that datasetId, or nullptr.
+Attribute* find_instance(AttributeList& list, std::string_view name,
+                         const std::optional<std::string>& dataset_id);
+
 // Adds the instance, replacing one with the same datasetId. Returns true when one was replaced.
 bool put_instance(AttributeList& list, std::string_view name, Attribute instance);
 
