@@ -18,6 +18,9 @@
 //   - Boundaries follow OGC simple features as Boost.Geometry implements them: a point on the
 //     border of a polygon is not within it (nor does the polygon contain it) but intersects it,
 //     and is not disjoint from it.
+//   - Edges are geodesics on the ellipsoid, not straight lines in degrees: an east-west edge
+//     bulges poleward of its vertices' parallel (about 1 mm for 270 m at 35N), so a point on
+//     that parallel between the vertices is not on the edge.
 //   - Relations that OGC defines as false between geometries of different dimensions are false
 //     here without asking Boost.Geometry: equals and overlaps need the same dimension (points
 //     and multipoints are both 0-dimensional), within needs the entity's dimension not to exceed
