@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 LISTEN     ?= 127.0.0.1:1026
 DATA_DIR   ?= var
 
-.PHONY: deps configure build run test unit integration format clean bench
+.PHONY: deps configure build run test unit integration format clean bench fuzz
 
 deps:
 	@bash scripts/install-deps.sh
@@ -35,6 +35,10 @@ bench: deps
 	@cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build build/release -j $(JOBS) --target tsunagu tsunagu_bench_client tsunagu_sqlite_baseline
 	@BUILD_DIR=build/release bash bench/run.sh
+
+# libFuzzer targets of the parsers, FUZZ_SECONDS each (default 60), with ASan and UBSan.
+fuzz:
+	@bash scripts/fuzz.sh
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -15,6 +15,11 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev curl wrk nginx-light
 )
 
+# `--fuzz` adds clang 16 and its sanitizer runtimes for `make fuzz`.
+if [[ "${1:-}" == "--fuzz" ]]; then
+  packages+=(clang-16 libclang-rt-16-dev)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
