@@ -13,13 +13,27 @@ void append_string(std::string& out, std::string_view s) {
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (u < 0x20) {
           out += "\\u00";
@@ -44,12 +58,24 @@ void append_number(std::string& out, T v) {
 
 void append_json_text(std::string& out, const json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: out += "null"; break;
-    case json::kind::bool_: out += v.get_bool() ? "true" : "false"; break;
-    case json::kind::int64: append_number(out, v.get_int64()); break;
-    case json::kind::uint64: append_number(out, v.get_uint64()); break;
-    case json::kind::double_: append_number(out, v.get_double()); break;
-    case json::kind::string: append_string(out, v.get_string()); break;
+    case json::kind::null:
+      out += "null";
+      break;
+    case json::kind::bool_:
+      out += v.get_bool() ? "true" : "false";
+      break;
+    case json::kind::int64:
+      append_number(out, v.get_int64());
+      break;
+    case json::kind::uint64:
+      append_number(out, v.get_uint64());
+      break;
+    case json::kind::double_:
+      append_number(out, v.get_double());
+      break;
+    case json::kind::string:
+      append_string(out, v.get_string());
+      break;
     case json::kind::array: {
       out.push_back('[');
       bool first = true;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "attribute_expectations.hpp"
+
 namespace tsunagu::store {
 namespace {
 namespace json = boost::json;
@@ -81,30 +83,8 @@ Entity full_entity() {
   return e;
 }
 
-void expect_same_attributes(const AttributeList& actual, const AttributeList& expected);
-
-void expect_same_attribute(const Attribute& actual, const Attribute& expected) {
-  EXPECT_EQ(actual.kind, expected.kind);
-  EXPECT_EQ(actual.value, expected.value) << json::serialize(actual.value);
-  EXPECT_EQ(actual.dataset_id, expected.dataset_id);
-  EXPECT_EQ(actual.observed_at, expected.observed_at);
-  EXPECT_EQ(actual.unit_code, expected.unit_code);
-  EXPECT_EQ(actual.object_type, expected.object_type);
-  EXPECT_EQ(actual.created_at, expected.created_at);
-  EXPECT_EQ(actual.modified_at, expected.modified_at);
-  expect_same_attributes(actual.sub_attributes, expected.sub_attributes);
-}
-
 void expect_same_attributes(const AttributeList& actual, const AttributeList& expected) {
-  ASSERT_EQ(actual.size(), expected.size());
-  for (std::size_t i = 0; i < actual.size(); ++i) {
-    SCOPED_TRACE(expected[i].name);
-    EXPECT_EQ(actual[i].name, expected[i].name);
-    ASSERT_EQ(actual[i].instances.size(), expected[i].instances.size());
-    for (std::size_t k = 0; k < actual[i].instances.size(); ++k) {
-      expect_same_attribute(actual[i].instances[k], expected[i].instances[k]);
-    }
-  }
+  test_support::expect_same_attributes(actual, expected, test_support::Timestamps::Compare);
 }
 
 void expect_same_entity(const Entity& actual, const Entity& expected) {

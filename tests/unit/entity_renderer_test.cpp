@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/ngsild/entity_parser.hpp"
+#include "attribute_expectations.hpp"
 #include "jsonld/context.hpp"
 #include "jsonld/core_context.hpp"
 #include "model/time.hpp"
@@ -408,28 +409,8 @@ TEST(CompactName, UsesTheReadersContext) {
 
 // ---- round trip: parse(render(x)) == x ----
 
-void expect_same_attributes(const AttributeList& actual, const AttributeList& expected);
-
-void expect_same_attribute(const Attribute& actual, const Attribute& expected) {
-  EXPECT_EQ(actual.kind, expected.kind);
-  EXPECT_EQ(actual.value, expected.value) << json::serialize(actual.value);
-  EXPECT_EQ(actual.dataset_id, expected.dataset_id);
-  EXPECT_EQ(actual.observed_at, expected.observed_at);
-  EXPECT_EQ(actual.unit_code, expected.unit_code);
-  EXPECT_EQ(actual.object_type, expected.object_type);
-  expect_same_attributes(actual.sub_attributes, expected.sub_attributes);
-}
-
 void expect_same_attributes(const AttributeList& actual, const AttributeList& expected) {
-  ASSERT_EQ(actual.size(), expected.size());
-  for (std::size_t i = 0; i < actual.size(); ++i) {
-    SCOPED_TRACE(expected[i].name);
-    EXPECT_EQ(actual[i].name, expected[i].name);
-    ASSERT_EQ(actual[i].instances.size(), expected[i].instances.size());
-    for (std::size_t k = 0; k < actual[i].instances.size(); ++k) {
-      expect_same_attribute(actual[i].instances[k], expected[i].instances[k]);
-    }
-  }
+  test_support::expect_same_attributes(actual, expected, test_support::Timestamps::Ignore);
 }
 
 void expect_round_trip(const Entity& original, const jsonld::Context& ctx, Format format) {

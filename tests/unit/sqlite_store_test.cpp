@@ -1,14 +1,14 @@
 // The Store contract (store/store.hpp) checked against the SQLite backend, with real files in
 // a temporary directory.
 
+#include "store/sqlite/sqlite_store.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <future>
 #include <random>
 #include <thread>
-
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace tsunagu::store {
 namespace {
@@ -177,7 +177,8 @@ TEST_F(SqliteStoreTest, ConcurrentWritesAreAllCommitted) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        if (!insert(entity("urn:c:" + std::to_string(t) + ":" + std::to_string(i), "C"))) ++failures;
+        if (!insert(entity("urn:c:" + std::to_string(t) + ":" + std::to_string(i), "C")))
+          ++failures;
       }
     });
   }
@@ -190,8 +191,9 @@ TEST_F(SqliteStoreTest, ConcurrentWritesAreAllCommitted) {
 
 TEST_F(SqliteStoreTest, QueryFiltersCombineAndPaginateInCreationOrder) {
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(insert(entity("urn:q:" + std::to_string(i), i % 2 ? "Odd" : "Even",
-                              i < 3 ? std::vector<std::string>{"low"} : std::vector<std::string>{})));
+    ASSERT_TRUE(
+        insert(entity("urn:q:" + std::to_string(i), i % 2 ? "Odd" : "Even",
+                      i < 3 ? std::vector<std::string>{"low"} : std::vector<std::string>{})));
   }
   EXPECT_EQ(ids(EntityQuery{.types = {"Even"}}),
             (std::vector<std::string>{"urn:q:0", "urn:q:2", "urn:q:4"}));
@@ -232,7 +234,8 @@ TEST_F(SqliteStoreTest, TenantsAreSeparateAndReadingAnUnknownOneFails) {
 }
 
 TEST_F(SqliteStoreTest, InvalidTenantNamesAreRefused) {
-  for (const std::string& name : std::vector<std::string>{"../etc", "a b", "_x", std::string(65, 'a'), "x/y"}) {
+  for (const std::string& name :
+       std::vector<std::string>{"../etc", "a b", "_x", std::string(65, 'a'), "x/y"}) {
     auto t = store_->tenant(name, true);
     ASSERT_FALSE(t) << name;
     EXPECT_EQ(t.error().kind, ErrorKind::BadRequestData) << name;
