@@ -20,16 +20,21 @@
 
 #include "model/entity.hpp"
 #include "model/error.hpp"
+#include "query/geo_query.hpp"
+#include "query/q_ast.hpp"
 
 namespace tsunagu::store {
 
 // A query over one tenant's entities. Fields combine with AND; lists inside a field with OR.
-// Types and attribute names are expanded IRIs. Later issues add the q, geoQ and scopeQ ASTs.
+// Types and attribute names are expanded IRIs. q and geo are decided exactly by the evaluators
+// of query/; a backend uses its indexes to find candidates, never to decide alone.
 struct EntityQuery {
-  std::vector<std::string> types{};         // any of these types
-  std::vector<std::string> ids{};           // any of these ids
-  std::optional<std::string> id_pattern{};  // RE2 syntax, searched for in the id
-  std::vector<std::string> attrs{};         // has at least one of these attributes
+  std::vector<std::string> types{};              // any of these types
+  std::vector<std::string> ids{};                // any of these ids
+  std::optional<std::string> id_pattern{};       // RE2 syntax, searched for in the id
+  std::vector<std::string> attrs{};              // has at least one of these attributes
+  std::shared_ptr<const query::Expr> q{};        // the q filter, names expanded
+  std::shared_ptr<const query::GeoQuery> geo{};  // the geoQ filter
   std::size_t limit = 20;
   std::size_t offset = 0;
   bool count = false;  // also compute the total number of matches

@@ -207,20 +207,9 @@ TEST_F(QueryEntities, DeletedEntitiesAreNotFound) {
   EXPECT_EQ(query_ids("?type=" + type), (std::set<std::string>{b}));
 }
 
-// The q language (4.9) and geo-queries (4.10) come with the query issue. Until then a query that
-// uses them is refused, never answered as if the filter were not there.
-TEST_F(QueryEntities, QueryLanguageIsRefusedUntilImplemented) {
-  const auto type = unique("Shelter");
-  const auto res = http().get(kEntities + "?type=" + type + "&q=" + url_encode("capacity>100"));
-  EXPECT_PROBLEM(res, 422, "OperationNotSupported");
-  EXPECT_NE(res.body.find("'q'"), std::string::npos) << res.body;
-  EXPECT_PROBLEM(http().get(kEntities + "?type=" + type + "&georel=near"), 422,
-                 "OperationNotSupported");
-}
-
-// The acceptance tests of the query issue, written from the specification ahead of it; that
-// issue enables them (drop the DISABLED_ prefix).
-TEST_F(QueryEntities, DISABLED_QComparesNumbers) {
+// The q language (clause 4.9) and geo-queries (4.10), served from the value index and R*Tree
+// and decided by the exact evaluators.
+TEST_F(QueryEntities, QComparesNumbers) {
   const auto type = unique("Shelter");
   make(type, R"({"capacity": {"type": "Property", "value": 50}})");
   const auto b = make(type, R"({"capacity": {"type": "Property", "value": 150}})");
@@ -232,7 +221,7 @@ TEST_F(QueryEntities, DISABLED_QComparesNumbers) {
             (std::set<std::string>{b}));
 }
 
-TEST_F(QueryEntities, DISABLED_QComparesStringsAndCombinesWithAnd) {
+TEST_F(QueryEntities, QComparesStringsAndCombinesWithAnd) {
   const auto type = unique("Shelter");
   const auto a = make(type, R"({"status": {"type": "Property", "value": "open"},
                                 "capacity": {"type": "Property", "value": 200}})");
@@ -246,19 +235,19 @@ TEST_F(QueryEntities, DISABLED_QComparesStringsAndCombinesWithAnd) {
             (std::set<std::string>{a}));
 }
 
-TEST_F(QueryEntities, DISABLED_QAloneIsAFilter) {
+TEST_F(QueryEntities, QAloneIsAFilter) {
   const auto attr = unique("level");
   const auto a =
       make(unique("Shelter"), "{\"" + attr + "\": {\"type\": \"Property\", \"value\": 3}}");
   EXPECT_EQ(query_ids("?q=" + url_encode(attr + "==3")), (std::set<std::string>{a}));
 }
 
-TEST_F(QueryEntities, DISABLED_InvalidQIs400) {
+TEST_F(QueryEntities, InvalidQIs400) {
   EXPECT_PROBLEM(http().get(kEntities + "?type=" + unique("S") + "&q=" + url_encode("capacity>>")),
                  400, "BadRequestData");
 }
 
-TEST_F(QueryEntities, DISABLED_GeoQueryNear) {
+TEST_F(QueryEntities, GeoQueryNear) {
   const auto type = unique("Shelter");
   // About 1.1 km and 55 km from the reference point (135.5, 34.7).
   const auto near = make(type, R"({"location": {"type": "GeoProperty",
@@ -270,7 +259,7 @@ TEST_F(QueryEntities, DISABLED_GeoQueryNear) {
   EXPECT_EQ(query_ids("?type=" + type + geo), (std::set<std::string>{near}));
 }
 
-TEST_F(QueryEntities, DISABLED_GeoQueryWithin) {
+TEST_F(QueryEntities, GeoQueryWithin) {
   const auto type = unique("Shelter");
   const auto inside = make(type, R"({"location": {"type": "GeoProperty",
       "value": {"type": "Point", "coordinates": [135.5, 34.5]}}})");
@@ -282,7 +271,7 @@ TEST_F(QueryEntities, DISABLED_GeoQueryWithin) {
   EXPECT_EQ(query_ids("?type=" + type + geo), (std::set<std::string>{inside}));
 }
 
-TEST_F(QueryEntities, DISABLED_IncompleteGeoQueryIs400) {
+TEST_F(QueryEntities, IncompleteGeoQueryIs400) {
   const auto type = unique("Shelter");
   EXPECT_PROBLEM(http().get(kEntities + "?type=" + type + "&georel=near&geometry=Point"), 400,
                  "BadRequestData");

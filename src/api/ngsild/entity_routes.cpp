@@ -12,6 +12,8 @@
 #include "api/ngsild/reply.hpp"
 #include "api/ngsild/request_scope.hpp"
 #include "model/uri.hpp"
+#include "query/geo_query.hpp"
+#include "query/q_parser.hpp"
 
 namespace tsunagu::api::ngsild {
 namespace json = boost::json;
@@ -20,10 +22,9 @@ namespace {
 constexpr std::string_view kEntities = "/ngsi-ld/v1/entities";
 constexpr std::string_view kDefaultGeometryProperty = "location";
 
-// Parameters of the query language that the next stage of the broker implements.
-constexpr std::array<std::string_view, 11> kNotYetSupported = {
-    "q",      "geoQ", "georel", "geometry", "coordinates", "geoproperty",
-    "scopeQ", "csf",  "lang",   "pick",     "omit"};
+// Query parameters the broker does not implement yet: refused, never silently ignored.
+constexpr std::array<std::string_view, 6> kNotYetSupported = {"geoQ", "scopeQ", "csf",
+                                                              "lang", "pick",   "omit"};
 
 Result<std::string> entity_id(const http::Request& req) {
   const auto& id = req.param("entityId");
@@ -302,12 +303,48 @@ class EntityRoutes {
       q.id_pattern = std::string(*v);
     }
     if (attrs) q.attrs.assign(attrs->begin(), attrs->end());
-    if (q.types.empty() && q.ids.empty() && !q.id_pattern && q.attrs.empty()) {
+    if (auto v = req.query_param("q")) {
+      auto parsed = query::parse_q(*v, ctx);
+      if (!parsed) return std::unexpected(parsed.error());
+      q.q = std::make_shared<const query::Expr>(std::move(*parsed));
+    }
+    if (auto st = geo_filter(req, ctx, q); !st) return std::unexpected(st.error());
+    if (q.types.empty() && q.ids.empty() && !q.id_pattern && q.attrs.empty() && !q.q && !q.geo) {
       return fail(ErrorKind::BadRequestData,
                   "a query needs at least one of type, id, idPattern, attrs, q or geoQ");
     }
     if (auto st = paging(req, q); !st) return std::unexpected(st.error());
     return q;
+  }
+
+  // georel, geometry, coordinates and geoproperty (clause 4.10): all three of the first, or none.
+  static Status geo_filter(const http::Request& req, const jsonld::Context& ctx,
+                           store::EntityQuery& q) {
+    auto georel = req.query_param("georel");
+    auto geometry = req.query_param("geometry");
+    auto coordinates = req.query_param("coordinates");
+    if (!georel && !geometry && !coordinates) {
+      if (req.query_param("geoproperty")) {
+        return fail(ErrorKind::BadRequestData, "geoproperty is given without georel");
+      }
+      return ok();
+    }
+    if (!georel || !geometry || !coordinates) {
+      return fail(ErrorKind::BadRequestData,
+                  "a geo-query needs georel, geometry and coordinates together");
+    }
+    std::optional<std::string> property;
+    if (auto name = req.query_param("geoproperty")) {
+      auto iri = expand_name(*name, ctx, "geoproperty");
+      if (!iri) return std::unexpected(iri.error());
+      property = std::move(*iri);
+    }
+    auto parsed = query::parse_geo_query(
+        *georel, *geometry, *coordinates,
+        property ? std::optional<std::string_view>(*property) : std::nullopt);
+    if (!parsed) return std::unexpected(parsed.error());
+    q.geo = std::make_shared<const query::GeoQuery>(std::move(*parsed));
+    return ok();
   }
 
   Status paging(const http::Request& req, store::EntityQuery& q) {

@@ -1,6 +1,7 @@
 #include "store/sqlite/entity_tables.hpp"
 
 #include "store/entity_codec.hpp"
+#include "store/value_index.hpp"
 
 namespace tsunagu::store::sqlite {
 namespace {
@@ -121,12 +122,78 @@ Status EntityWriter::write_index(std::int64_t rid, const model::Entity& entity) 
         db_, "INSERT OR IGNORE INTO entity_attrs(term, entity) VALUES(?1, ?2)", *term, rid);
     if (!st) return st;
   }
+  return write_values(rid, entity);
+}
+
+Status EntityWriter::write_values(std::int64_t rid, const model::Entity& entity) {
+  for (const auto& v : indexed_values(entity)) {
+    auto term = terms_.id_of(db_, v.attr);
+    if (!term) return std::unexpected(term.error());
+    auto stmt =
+        db_.cached("INSERT INTO attr_values(term, entity, num, txt) VALUES(?1, ?2, ?3, ?4)");
+    if (!stmt) return std::unexpected(stmt.error());
+    StatementUse s(**stmt);
+    s->bind(1, *term);
+    s->bind(2, rid);
+    if (v.number)
+      s->bind(3, *v.number);
+    else
+      s->bind_null(3);
+    if (v.text)
+      s->bind(4, *v.text);
+    else
+      s->bind_null(4);
+    if (s->step() != SQLITE_DONE) return db_.error("write value index");
+  }
+  for (const auto& g : indexed_geometries(entity)) {
+    auto term = terms_.id_of(db_, g.attr);
+    if (!term) return std::unexpected(term.error());
+    auto owner = db_.cached("INSERT INTO geo_owner(entity, term) VALUES(?1, ?2) RETURNING id");
+    if (!owner) return std::unexpected(owner.error());
+    std::int64_t id = 0;
+    {
+      StatementUse s(**owner);
+      s->bind(1, rid);
+      s->bind(2, *term);
+      if (s->step() != SQLITE_ROW) return db_.error("write geometry owner");
+      id = s->column_int(0);
+    }
+    auto box = db_.cached(
+        "INSERT INTO geo_index(id, min_lon, max_lon, min_lat, max_lat) VALUES(?1, ?2, ?3, ?4, ?5)");
+    if (!box) return std::unexpected(box.error());
+    StatementUse s(**box);
+    s->bind(1, id);
+    s->bind(2, g.box.min_lon);
+    s->bind(3, g.box.max_lon);
+    s->bind(4, g.box.min_lat);
+    s->bind(5, g.box.max_lat);
+    if (s->step() != SQLITE_DONE) return db_.error("write geometry index");
+  }
   return ok();
 }
 
+Result<std::int64_t> EntityWriter::rid_of(std::string_view id) {
+  auto stmt = db_.cached("SELECT rid FROM entities WHERE id = ?1");
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  s->bind(1, id);
+  if (s->step() != SQLITE_ROW) return db_.error("find entity");
+  return s->column_int(0);
+}
+
+Status EntityWriter::reindex_values(const model::Entity& entity) {
+  auto rid = rid_of(entity.id);
+  if (!rid) return std::unexpected(rid.error());
+  return write_values(*rid, entity);
+}
+
 Status EntityWriter::clear_index(std::int64_t rid) {
-  for (const char* sql : {"DELETE FROM entity_types WHERE entity = ?1",
-                          "DELETE FROM entity_attrs WHERE entity = ?1"}) {
+  for (const char* sql :
+       {"DELETE FROM entity_types WHERE entity = ?1", "DELETE FROM entity_attrs WHERE entity = ?1",
+        "DELETE FROM attr_values WHERE entity = ?1",
+        "DELETE FROM geo_index WHERE id IN "
+        "(SELECT id FROM geo_owner WHERE entity = ?1)",
+        "DELETE FROM geo_owner WHERE entity = ?1"}) {
     auto stmt = db_.cached(sql);
     if (!stmt) return std::unexpected(stmt.error());
     StatementUse s(**stmt);

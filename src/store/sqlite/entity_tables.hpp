@@ -33,8 +33,12 @@ class EntityWriter {
   Status insert(const model::Entity& entity);
   Status update(const model::Entity& entity);
   Result<bool> remove(std::string_view id);
+  // Rewrites the value and geometry rows of a stored entity (migration backfill).
+  Status reindex_values(const model::Entity& entity);
 
  private:
+  Status write_values(std::int64_t rid, const model::Entity& entity);
+  Result<std::int64_t> rid_of(std::string_view id);
   Status write_index(std::int64_t rid, const model::Entity& entity);
   Status clear_index(std::int64_t rid);
 

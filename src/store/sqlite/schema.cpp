@@ -3,6 +3,9 @@
 #include <array>
 #include <string>
 
+#include "store/entity_codec.hpp"
+#include "store/sqlite/entity_tables.hpp"
+
 namespace tsunagu::store::sqlite {
 namespace {
 
@@ -10,7 +13,7 @@ namespace {
 // derived from them. `rid` is stable for an entity's life, so ordering by it gives pagination
 // that does not shift when entities are updated. Type and attribute IRIs are interned in
 // `terms`, which keeps the index tables narrow at millions of entities.
-constexpr std::array<std::string_view, 1> kMigrations{{
+constexpr std::array<std::string_view, 2> kMigrations{{
     R"sql(
 CREATE TABLE terms(
   id  INTEGER PRIMARY KEY,
@@ -32,7 +35,41 @@ CREATE TABLE entity_attrs(
   PRIMARY KEY(term, entity)) WITHOUT ROWID;
 CREATE INDEX entity_attrs_by_entity ON entity_attrs(entity);
 )sql",
+    // Values and geometries for q and geoQ (store/value_index.hpp says which). Rows of existing
+    // entities are written by backfill_value_index() right after this migration.
+    R"sql(
+CREATE TABLE attr_values(
+  term   INTEGER NOT NULL,
+  entity INTEGER NOT NULL,
+  num    REAL,
+  txt    TEXT);
+CREATE INDEX attr_values_by_number ON attr_values(term, num) WHERE num IS NOT NULL;
+CREATE INDEX attr_values_by_text ON attr_values(term, txt) WHERE txt IS NOT NULL;
+CREATE INDEX attr_values_by_entity ON attr_values(entity);
+CREATE VIRTUAL TABLE geo_index USING rtree(id, min_lon, max_lon, min_lat, max_lat);
+CREATE TABLE geo_owner(
+  id     INTEGER PRIMARY KEY,
+  entity INTEGER NOT NULL,
+  term   INTEGER NOT NULL);
+CREATE INDEX geo_owner_by_entity ON geo_owner(entity);
+)sql",
 }};
+
+// Migration 2 adds index tables; the entities stored before it get their rows here, in the
+// migration's transaction.
+Status backfill_value_index(Connection& db) {
+  auto rows = db.prepare("SELECT doc FROM entities");
+  if (!rows) return std::unexpected(rows.error());
+  TermCache terms;
+  EntityWriter writer(db, terms);
+  int rc;
+  while ((rc = (*rows)->step()) == SQLITE_ROW) {
+    auto entity = decode_entity_text((*rows)->column_text(0));
+    if (!entity) return std::unexpected(entity.error());
+    if (auto st = writer.reindex_values(*entity); !st) return st;
+  }
+  return rc == SQLITE_DONE ? ok() : Status(db.error("backfill value index"));
+}
 
 Result<int> user_version(Connection& db) {
   auto stmt = db.prepare("PRAGMA user_version");
@@ -52,8 +89,11 @@ Status migrate(Connection& db) {
   for (int v = *version; v < schema_version(); ++v) {
     std::string sql = "BEGIN IMMEDIATE;";
     sql += kMigrations[static_cast<std::size_t>(v)];
-    sql += "PRAGMA user_version = " + std::to_string(v + 1) + ";COMMIT;";
-    if (auto st = db.exec(sql); !st) {
+    sql += "PRAGMA user_version = " + std::to_string(v + 1) + ";";
+    Status st = db.exec(sql);
+    if (st && v + 1 == 2) st = backfill_value_index(db);
+    if (st) st = db.exec("COMMIT");
+    if (!st) {
       (void)db.exec("ROLLBACK");
       return st;
     }

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "query/geo_query.hpp"
+#include "query/q_eval.hpp"
 #include "store/entity_codec.hpp"
 #include "store/sqlite/query_compiler.hpp"
 #include "store/sqlite/schema.hpp"
@@ -176,6 +178,7 @@ Result<QueryPage> TenantDb::query(const EntityQuery& q) {
   if (!conn) return std::unexpected(conn.error());
   Connection& db = **conn;
   const CompiledQuery compiled = compile(q);
+  // on_row returns false to stop early.
   auto run = [&](const std::string& sql, auto&& on_row) -> Status {
     auto stmt = db.prepare(sql);
     if (!stmt) return std::unexpected(stmt.error());
@@ -184,24 +187,44 @@ Result<QueryPage> TenantDb::query(const EntityQuery& q) {
     }
     int rc;
     while ((rc = (*stmt)->step()) == SQLITE_ROW) {
-      if (auto st = on_row(**stmt); !st) return st;
+      auto go_on = on_row(**stmt);
+      if (!go_on) return std::unexpected(go_on.error());
+      if (!*go_on) return ok();
     }
     return rc == SQLITE_DONE ? ok() : Status(db.error("query entities"));
   };
   QueryPage page;
+  if (compiled.needs_evaluation) {
+    // Candidates come from the indexes; the evaluators decide, and paging counts only matches.
+    std::size_t matched = 0;
+    auto st = run(compiled.sql, [&](Statement& s) -> Result<bool> {
+      auto e = decode_entity_text(s.column_text(0));
+      if (!e) return std::unexpected(e.error());
+      if ((q.q && !query::matches(*q.q, *e)) || (q.geo && !query::matches(*q.geo, *e))) {
+        return true;
+      }
+      if (++matched > q.offset && page.entities.size() < q.limit) {
+        page.entities.push_back(std::move(*e));
+      }
+      return q.count || page.entities.size() < q.limit;
+    });
+    if (!st) return std::unexpected(st.error());
+    if (q.count) page.total = matched;
+    return page;
+  }
   if (q.limit > 0) {
-    auto st = run(compiled.sql, [&](Statement& s) -> Status {
+    auto st = run(compiled.sql, [&](Statement& s) -> Result<bool> {
       auto e = decode_entity_text(s.column_text(0));
       if (!e) return std::unexpected(e.error());
       page.entities.push_back(std::move(*e));
-      return ok();
+      return true;
     });
     if (!st) return std::unexpected(st.error());
   }
   if (q.count) {
-    auto st = run(compiled.count_sql, [&](Statement& s) -> Status {
+    auto st = run(compiled.count_sql, [&](Statement& s) -> Result<bool> {
       page.total = static_cast<std::size_t>(s.column_int(0));
-      return ok();
+      return true;
     });
     if (!st) return std::unexpected(st.error());
   }

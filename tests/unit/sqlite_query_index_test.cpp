@@ -1,0 +1,196 @@
+// The SQLite store's q and geoQ path: the value index and R*Tree only narrow the candidates, so
+// for every query the store must return exactly what the exact evaluators select from all
+// entities. Checked by brute force over a varied set of entities.
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <filesystem>
+#include <future>
+#include <random>
+
+#include "query/geo_query.hpp"
+#include "query/q_eval.hpp"
+#include "query/q_parser.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace tsunagu::store {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using model::AttributeKind;
+
+const std::string kEx = "https://example.org/";
+
+std::string expand(std::string_view term) {
+  return kEx + std::string(term);
+}
+
+model::Attribute attr(AttributeKind kind, json::value value) {
+  model::Attribute a;
+  a.kind = kind;
+  a.value = std::move(value);
+  return a;
+}
+
+// Entity i of a varied set: numbers, strings, arrays, typed values, relationships, vocab,
+// language maps, JSON properties, multi-attributes and points around Osaka.
+model::Entity varied(int i) {
+  model::Entity e;
+  e.id = "urn:ngsi-ld:Thing:" + std::to_string(i);
+  e.types = {expand(i % 3 ? "Shelter" : "School")};
+  auto put = [&](const std::string& name, model::Attribute a) {
+    model::put_instance(e.attributes, expand(name), std::move(a));
+  };
+  if (i % 5 != 0) put("capacity", attr(AttributeKind::Property, i * 10));
+  if (i % 4 == 0) put("capacity", attr(AttributeKind::Property, json::array{i, i + 1000}));
+  put("status", attr(AttributeKind::Property, i % 2 ? "open" : "closed"));
+  if (i % 7 == 0) put("level", attr(AttributeKind::Property, json::parse(R"({"@value": 7.5})")));
+  put("owner", attr(AttributeKind::Relationship,
+                    json::string("urn:ngsi-ld:Person:" + std::to_string(i % 4))));
+  put("kind",
+      attr(AttributeKind::VocabProperty, json::string(expand(i % 2 ? "public" : "private"))));
+  put("name", attr(AttributeKind::LanguageProperty,
+                   json::object{{"en", "Hall " + std::to_string(i)}, {"ja", "会館"}}));
+  put("extra", attr(AttributeKind::JsonProperty, i % 3));
+  if (i % 6 == 0) {
+    auto second = attr(AttributeKind::Property, 5);
+    second.dataset_id = "urn:ngsi-ld:Dataset:b";
+    put("capacity", std::move(second));
+  }
+  const double lon = 135.40 + 0.01 * (i % 20), lat = 34.60 + 0.01 * (i / 20);
+  put("location", attr(AttributeKind::GeoProperty,
+                       json::object{{"type", "Point"}, {"coordinates", json::array{lon, lat}}}));
+  return e;
+}
+
+class SqliteQueryIndexTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("tsunagu-qindex-" + std::to_string(std::random_device{}()));
+    auto s = sqlite::SqliteStore::open(dir_);
+    ASSERT_TRUE(s);
+    store_ = std::move(*s).release();
+    db_ = *store_->tenant("", true);
+    for (int i = 0; i < kCount; ++i) {
+      entities_.push_back(varied(i));
+      std::promise<Status> done;
+      auto f = done.get_future();
+      db_->submit({[e = entities_.back()](WriteTxn& txn) { return txn.insert(e); },
+                   [&done](Status st) { done.set_value(st); }});
+      ASSERT_TRUE(f.get());
+    }
+  }
+  static void TearDownTestSuite() {
+    db_.reset();
+    delete store_;
+    fs::remove_all(dir_);
+  }
+
+  // Ids the store returns, against ids the evaluator selects from every entity.
+  static void expect_exact(const EntityQuery& q, const std::string& label) {
+    SCOPED_TRACE(label);
+    auto page = db_->query(q);
+    ASSERT_TRUE(page) << page.error().message;
+    std::vector<std::string> want;
+    for (const auto& e : entities_) {
+      const bool typed = q.types.empty() || model::has_type(e, q.types.front());
+      if (typed && (!q.q || query::matches(*q.q, e)) && (!q.geo || query::matches(*q.geo, e))) {
+        want.push_back(e.id);
+      }
+    }
+    std::vector<std::string> got;
+    for (const auto& e : page->entities) got.push_back(e.id);
+    EXPECT_EQ(got, want);
+    EXPECT_EQ(page->total, want.size());
+  }
+
+  static constexpr int kCount = 120;
+  static inline fs::path dir_;
+  static inline sqlite::SqliteStore* store_ = nullptr;
+  static inline std::shared_ptr<TenantStore> db_;
+  static inline std::vector<model::Entity> entities_;
+};
+
+TEST_F(SqliteQueryIndexTest, QResultsEqualTheEvaluatorsOverAllEntities) {
+  const char* expressions[] = {"capacity>500",
+                               "capacity>=1000",
+                               "capacity<30",
+                               "capacity==50",
+                               "capacity==40,60,1004",
+                               "capacity==100..200",
+                               "capacity!=50",
+                               "capacity",
+                               "!capacity",
+                               "level==7.5",
+                               "level>7",
+                               "status==\"open\"",
+                               "status==\"open\";capacity>300",
+                               "status==\"closed\"|capacity<20",
+                               "(status==\"open\"|capacity==5);capacity<100",
+                               "owner==urn:ngsi-ld:Person:1",
+                               "owner==\"urn:ngsi-ld:Person:2\"",
+                               "kind==\"public\"",
+                               "name==\"Hall 7\"",
+                               "name[en]==\"Hall 8\"",
+                               "name>\"Hall 9\"",
+                               "extra==1",
+                               "extra>=2",
+                               "status~=\"op.*\"",
+                               "capacity.datasetId==\"urn:ngsi-ld:Dataset:b\"",
+                               "status==\"a\"..\"d\""};
+  for (const char* text : expressions) {
+    auto parsed = query::parse_q(text, expand);
+    ASSERT_TRUE(parsed) << text << ": " << parsed.error().message;
+    EntityQuery q;
+    q.q = std::make_shared<const query::Expr>(std::move(*parsed));
+    q.limit = 1000;
+    q.count = true;
+    expect_exact(q, text);
+    q.types = {expand("Shelter")};
+    expect_exact(q, std::string(text) + " with type");
+  }
+}
+
+TEST_F(SqliteQueryIndexTest, GeoResultsEqualTheEvaluatorsOverAllEntities) {
+  struct Case {
+    const char *georel, *geometry, *coordinates;
+  };
+  const Case cases[] = {
+      {"near;maxDistance==2000", "Point", "[135.45,34.62]"},
+      {"near;minDistance==5000", "Point", "[135.45,34.62]"},
+      {"within", "Polygon",
+       "[[[135.4,34.6],[135.5,34.6],[135.5,34.65],[135.4,34.65],[135.4,34.6]]]"},
+      {"intersects", "Polygon", "[[[135.41,34.61],[135.44,34.61],[135.44,34.64],[135.41,34.61]]]"},
+      {"disjoint", "Point", "[135.4,34.6]"},
+      {"equals", "Point", "[135.4,34.6]"},
+  };
+  for (const auto& c : cases) {
+    auto parsed = query::parse_geo_query(c.georel, c.geometry, c.coordinates, expand("location"));
+    ASSERT_TRUE(parsed) << c.georel << ": " << parsed.error().message;
+    EntityQuery q;
+    q.geo = std::make_shared<const query::GeoQuery>(std::move(*parsed));
+    q.limit = 1000;
+    q.count = true;
+    expect_exact(q, c.georel);
+  }
+}
+
+TEST_F(SqliteQueryIndexTest, PagesCountOnlyMatches) {
+  auto parsed = query::parse_q("status==\"open\"", expand);
+  ASSERT_TRUE(parsed);
+  EntityQuery q;
+  q.q = std::make_shared<const query::Expr>(std::move(*parsed));
+  q.limit = 5;
+  q.offset = 10;
+  q.count = true;
+  auto page = db_->query(q);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->entities.size(), 5u);
+  EXPECT_EQ(page->entities.front().id, "urn:ngsi-ld:Thing:21");  // the 11th odd id
+  EXPECT_EQ(page->total, 60u);
+}
+
+}  // namespace
+}  // namespace tsunagu::store
