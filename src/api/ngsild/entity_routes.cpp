@@ -241,11 +241,8 @@ class EntityRoutes {
     auto query = build_query(req, *scope->context, render->attrs);
     if (!query) return std::unexpected(query.error());
     auto page = deps_.entities.query(scope->tenant, *query);
-    if (!page) {
-      // A tenant nobody has written to yet simply has no entities... except that the spec
-      // asks to tell the client the tenant does not exist.
-      return std::unexpected(page.error());
-    }
+    // A tenant never written to is NonexistentTenant (404), as the spec asks.
+    if (!page) return std::unexpected(page.error());
     json::value body;
     if (scope->response == Media::GeoJson) {
       auto geometry = geometry_property(req, *scope->context);
