@@ -22,8 +22,10 @@ MODEL=(src/model/entity.cpp src/model/error.cpp src/model/excerpt.cpp src/model/
 declare -A SOURCES=(
   [q_parser]="src/query/q_ast.cpp src/query/q_eval.cpp src/query/q_lexical.cpp src/query/q_parser.cpp src/jsonld/context.cpp src/jsonld/iri.cpp"
   [geo_query]="src/query/geo_query.cpp"
+  [scope_query]="src/query/scope_query.cpp src/query/term_expr.cpp src/query/q_lexical.cpp"
+  [type_query]="src/query/type_query.cpp src/query/term_expr.cpp src/query/q_lexical.cpp"
 )
-declare -A CORPUS=([q_parser]=q [geo_query]=geo)
+declare -A CORPUS=([q_parser]=q [geo_query]=geo [scope_query]=scope [type_query]=type)
 
 status=0
 for name in "${!SOURCES[@]}"; do

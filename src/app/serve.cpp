@@ -25,6 +25,7 @@ namespace tsunagu::app {
 namespace {
 
 constexpr std::size_t kBlockingThreads = 16;
+constexpr std::size_t kQueryThreads = 8;  // TenantDbOptions::max_readers
 
 http::ServerOptions server_options(const Config& c) {
   http::ServerOptions o;
@@ -101,12 +102,17 @@ int serve_until_stopped(const Config& config) {
   broker::EntityService entities(**store, clock);
   // Requests that may wait on a remote @context run here, never on the HTTP threads.
   boost::asio::thread_pool blocking_pool(kBlockingThreads);
+  // Queries (which may scan) run here; as many threads as a tenant has reader connections.
+  boost::asio::thread_pool query_pool(kQueryThreads);
   const api::ngsild::ApiDeps deps{
       entities,
       contexts,
       {config.batch_max, config.default_page_size, config.max_page_size},
       [&blocking_pool](std::function<void()> task) {
         boost::asio::post(blocking_pool, std::move(task));
+      },
+      [&query_pool](std::function<void()> task) {
+        boost::asio::post(query_pool, std::move(task));
       }};
 
   if (config.demo_data) {
@@ -139,6 +145,7 @@ int serve_until_stopped(const Config& config) {
     }
   }
   server.run();
+  query_pool.join();
   blocking_pool.join();
   (*store)->close();
   spdlog::info("stopped cleanly");

@@ -33,6 +33,20 @@ Result<store::QueryPage> EntityService::query(const std::string& tenant,
   return (*db)->query(q);
 }
 
+Result<std::vector<store::TypeSummary>> EntityService::type_summaries(
+    const std::string& tenant, std::optional<std::string_view> only) {
+  auto db = store_.tenant(tenant, tenant.empty());
+  if (!db) return std::unexpected(db.error());
+  return (*db)->type_summaries(only);
+}
+
+Result<std::vector<store::AttributeSummary>> EntityService::attribute_summaries(
+    const std::string& tenant, std::optional<std::string_view> only) {
+  auto db = store_.tenant(tenant, tenant.empty());
+  if (!db) return std::unexpected(db.error());
+  return (*db)->attribute_summaries(only);
+}
+
 void EntityService::submit(const std::string& tenant, bool create_tenant,
                            std::function<Status(store::WriteTxn&)> apply, Callback<void> done) {
   auto db = store_.tenant(tenant, create_tenant || tenant.empty());

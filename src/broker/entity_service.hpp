@@ -41,6 +41,11 @@ class EntityService {
 
   Result<model::Entity> get(const std::string& tenant, const std::string& id);
   Result<store::QueryPage> query(const std::string& tenant, const store::EntityQuery& query);
+  // Discovery (clause 5.7.5 - 5.7.10), as the store's summaries; see store::TenantStore.
+  Result<std::vector<store::TypeSummary>> type_summaries(const std::string& tenant,
+                                                         std::optional<std::string_view> only);
+  Result<std::vector<store::AttributeSummary>> attribute_summaries(
+      const std::string& tenant, std::optional<std::string_view> only);
 
   void create(const std::string& tenant, model::Entity entity, Callback<void> done);
   void replace(const std::string& tenant, model::Entity entity, Callback<void> done);

@@ -2,9 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
@@ -178,40 +180,44 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
+  // The status line and headers are written into a buffer the session keeps, and sent with
+  // the body in one gathered write: no per-response header container, no copy of the body.
   void send(Response res) {
-    if (head_) return send_head(std::move(res));
-    auto msg = std::make_shared<bhttp::response<bhttp::string_body>>();
-    fill(*msg, res);
-    msg->body() = std::move(res.body);
-    msg->prepare_payload();
-    write(msg);
-  }
-
-  // The headers a GET would have had, Content-Length included, and no body.
-  void send_head(Response res) {
-    auto msg = std::make_shared<bhttp::response<bhttp::empty_body>>();
-    fill(*msg, res);
-    msg->content_length(res.body.size());
-    write(msg);
-  }
-
-  template <typename Message>
-  void fill(Message& msg, const Response& res) {
-    msg.result(static_cast<unsigned>(res.status));
-    msg.version(11);
-    msg.set(bhttp::field::server, "tsunagu");
-    for (const auto& [name, value] : res.headers) msg.insert(name, value);
-    msg.set("X-Request-Id", request_id_);
-    msg.keep_alive(keep_alive_ && !server_.stopping_);
-  }
-
-  template <typename Message>
-  void write(std::shared_ptr<Message> msg) {
+    const bool keep_alive = keep_alive_ && !server_.stopping_;
+    const auto status = static_cast<unsigned>(res.status);
+    auto& h = head_buffer_;
+    h.clear();
+    h += "HTTP/1.1 ";
+    h += std::to_string(status);
+    h += ' ';
+    h += bhttp::obsolete_reason(bhttp::int_to_status(status));
+    h += "\r\nServer: tsunagu\r\n";
+    for (const auto& [name, value] : res.headers) append_header(name, value);
+    append_header("X-Request-Id", request_id_);
+    // RFC 9110 section 8.6: no Content-Length in 1xx and 204 answers; HEAD gets what GET would.
+    if (status >= 200 && status != 204 && status != 304) {
+      h += "Content-Length: ";
+      h += std::to_string(res.body.size());
+      h += "\r\n";
+    }
+    if (!keep_alive) h += "Connection: close\r\n";
+    h += "\r\n";
+    body_ = head_ ? std::string() : std::move(res.body);
     stream_.expires_after(server_.options_.write_timeout);
-    bhttp::async_write(stream_, *msg,
-                       [self = shared_from_this(), msg](beast::error_code ec, std::size_t bytes) {
-                         self->on_write(ec, bytes, msg->result_int(), msg->keep_alive());
-                       });
+    const std::array<net::const_buffer, 2> buffers{net::buffer(head_buffer_), net::buffer(body_)};
+    net::async_write(
+        stream_, buffers,
+        [self = shared_from_this(), status, keep_alive](beast::error_code ec, std::size_t bytes) {
+          self->on_write(ec, bytes, status, keep_alive);
+        });
+  }
+
+  // A header line; CR and LF in a value become spaces, so no value can start another header.
+  void append_header(std::string_view name, std::string_view value) {
+    head_buffer_ += name;
+    head_buffer_ += ": ";
+    for (char c : value) head_buffer_ += (c == '\r' || c == '\n') ? ' ' : c;
+    head_buffer_ += "\r\n";
   }
 
   void on_write(beast::error_code ec, std::size_t bytes, unsigned status, bool keep_alive) {
@@ -241,6 +247,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool head_ = false;
   std::chrono::steady_clock::time_point started_;
   std::string request_id_, method_, target_;
+  std::string head_buffer_, body_;  // of the response being written
 };
 
 Server::Server(ServerOptions options, Router router, ErrorRenderer render_error)

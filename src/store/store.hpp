@@ -20,21 +20,24 @@
 
 #include "model/entity.hpp"
 #include "model/error.hpp"
+#include "query/entity_selector.hpp"
 #include "query/geo_query.hpp"
 #include "query/q_ast.hpp"
+#include "query/term_expr.hpp"
 
 namespace tsunagu::store {
 
-// A query over one tenant's entities. Fields combine with AND; lists inside a field with OR.
-// Types and attribute names are expanded IRIs. q and geo are decided exactly by the evaluators
-// of query/; a backend uses its indexes to find candidates, never to decide alone.
+using query::EntitySelector;
+
+// A query over one tenant's entities. Fields combine with AND. Types and attribute names are
+// expanded IRIs. q, geo and scope are decided exactly by the evaluators of query/; a backend
+// uses its indexes to find candidates, never to decide alone.
 struct EntityQuery {
-  std::vector<std::string> types{};              // any of these types
-  std::vector<std::string> ids{};                // any of these ids
-  std::optional<std::string> id_pattern{};       // RE2 syntax, searched for in the id
-  std::vector<std::string> attrs{};              // has at least one of these attributes
-  std::shared_ptr<const query::Expr> q{};        // the q filter, names expanded
-  std::shared_ptr<const query::GeoQuery> geo{};  // the geoQ filter
+  std::vector<EntitySelector> entities{};          // matches any one of them; every entity if empty
+  std::vector<std::string> attrs{};                // has at least one of these attributes
+  std::shared_ptr<const query::Expr> q{};          // the q filter, names expanded
+  std::shared_ptr<const query::GeoQuery> geo{};    // the geoQ filter
+  std::shared_ptr<const query::TermExpr> scope{};  // the scopeQ filter
   std::size_t limit = 20;
   std::size_t offset = 0;
   bool count = false;  // also compute the total number of matches
@@ -43,6 +46,27 @@ struct EntityQuery {
 struct QueryPage {
   std::vector<model::Entity> entities;  // in creation order
   std::optional<std::size_t> total;     // set when EntityQuery::count
+};
+
+// Discovery (clause 5.7.5 - 5.7.10): which types and attributes the tenant's entities have.
+// A backend keeps these as summaries updated with every write, so reading them never reads the
+// entities. Names are expanded IRIs; kinds are distinct and in AttributeKind order.
+struct TypeSummary {
+  struct Attribute {
+    std::string name;
+    std::vector<model::AttributeKind> kinds;  // of its instances in entities of this type
+  };
+  std::string type;
+  std::size_t entities = 0;           // entities having this type (among others)
+  std::vector<Attribute> attributes;  // those some entity of this type has, by name
+};
+
+struct AttributeSummary {
+  std::string name;
+  std::size_t entities = 0;   // entities having it
+  std::size_t instances = 0;  // its instances: each datasetId of a multi-attribute counts
+  std::vector<model::AttributeKind> kinds;
+  std::vector<std::string> types;  // types of the entities having it, sorted
 };
 
 // Access to a tenant's data inside a write job. Valid only during WriteJob::apply.
@@ -71,6 +95,11 @@ class TenantStore {
   virtual ~TenantStore() = default;
   virtual Result<std::optional<model::Entity>> get(std::string_view id) = 0;
   virtual Result<QueryPage> query(const EntityQuery& query) = 0;
+  // Every type that some entity has, sorted by IRI; with `only`, that type alone (or nothing).
+  virtual Result<std::vector<TypeSummary>> type_summaries(std::optional<std::string_view> only) = 0;
+  // Every attribute that some entity has, sorted by IRI; with `only`, that attribute alone.
+  virtual Result<std::vector<AttributeSummary>> attribute_summaries(
+      std::optional<std::string_view> only) = 0;
   // Queues the job; returns at once. `done` runs on the writer, so it must be quick.
   virtual void submit(WriteJob job) = 0;
 };

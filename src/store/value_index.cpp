@@ -66,6 +66,17 @@ std::vector<IndexedValue> indexed_values(const model::Entity& entity) {
   for (const auto& entry : entity.attributes) {
     for (const auto& a : entry.instances) collect.attribute(entry.name, a);
   }
+  if (entity.scope) {
+    const std::string name(kScopeIndexName);
+    auto add = [&](const json::value& v) {
+      if (v.is_string()) out.push_back({name, std::nullopt, std::string(v.get_string())});
+    };
+    if (entity.scope->is_array()) {
+      for (const auto& v : entity.scope->get_array()) add(v);
+    } else {
+      add(*entity.scope);
+    }
+  }
   return out;
 }
 

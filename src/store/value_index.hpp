@@ -10,6 +10,7 @@
 // query on them relies on its other conditions or on a scan.
 
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,10 @@
 #include "model/geojson.hpp"
 
 namespace tsunagu::store {
+
+// The entity's scopes (clause 4.18) are indexed as text values of this pseudo-attribute: the
+// core context's IRI of "scope", which no attribute can have.
+inline constexpr std::string_view kScopeIndexName = "https://uri.etsi.org/ngsi-ld/scope";
 
 struct IndexedValue {
   std::string attr;  // expanded attribute name

@@ -333,6 +333,99 @@ TEST(RenderSimplified, VocabArrayIsCompacted) {
       R"(["https://schema.example.org/Wooden", "Stone", "https://other.example.org/Glass"])");
 }
 
+// ---- lang ----
+
+RenderOptions in_language(Format format, std::string_view lang) {
+  RenderOptions o = options(format);
+  auto preference = parse_language_preference(lang);
+  EXPECT_TRUE(preference.has_value());
+  o.lang = *preference;
+  return o;
+}
+
+TEST(RenderLang, NormalizedShowsAPropertyWithTheChosenLanguage) {
+  expect_json(render_entity(shelter(), user(), in_language(Format::Normalized, "ja")).at("name"),
+              R"({"type": "Property", "value": "北", "lang": "ja"})");
+}
+
+TEST(RenderLang, ConciseKeepsTheLangMember) {
+  expect_json(render_entity(shelter(), user(), in_language(Format::Concise, "en")).at("name"),
+              R"({"value": "Kita", "lang": "en"})");
+}
+
+TEST(RenderLang, SimplifiedIsTheString) {
+  expect_json(
+      render_entity(shelter(), user(), in_language(Format::Simplified, "fr,ja;q=0.5")).at("name"),
+      R"("北")");
+}
+
+TEST(RenderLang, NoMatchFallsBackToNoneThenTheFirstLanguage) {
+  Entity e = shelter();
+  expect_json(render_entity(e, user(), in_language(Format::Normalized, "fr")).at("name"),
+              R"({"type": "Property", "value": "Kita", "lang": "en"})");
+  model::find_instance(e.attributes, dflt("name"), std::nullopt)->value =
+      json::parse(R"({"en": "Kita", "@none": "Kita-ku"})");
+  expect_json(render_entity(e, user(), in_language(Format::Normalized, "fr")).at("name"),
+              R"({"type": "Property", "value": "Kita-ku"})");
+}
+
+TEST(RenderLang, WithoutLangTheLanguageMapIsShown) {
+  expect_json(render_entity(shelter(), user(), options(Format::Normalized)).at("name"),
+              R"({"type": "LanguageProperty", "languageMap": {"en": "Kita", "ja": "北"}})");
+}
+
+TEST(RenderLang, OtherKindsAreUntouched) {
+  auto out = render_entity(shelter(), user(), in_language(Format::Normalized, "ja"));
+  expect_json(out.at("material"), R"({"type": "VocabProperty", "vocab": "Wooden"})");
+  expect_json(out.at("address"), R"({"type": "Property", "value": {"street": "Kita 1"}})");
+}
+
+// ---- pick and omit ----
+
+std::vector<std::string> keys_of(const json::object& o) {
+  std::vector<std::string> keys;
+  for (const auto& kv : o) keys.emplace_back(kv.key());
+  return keys;
+}
+
+TEST(RenderPick, IdAlone) {
+  RenderOptions o = options(Format::Normalized);
+  o.pick = std::set<std::string>{"id"};
+  expect_json(render_entity(shelter(), user(), o), R"({"id": "urn:ngsi-ld:Shelter:1"})");
+}
+
+TEST(RenderPick, MembersAndAttributesInEntityOrder) {
+  RenderOptions o = options(Format::Simplified, true);
+  o.pick = std::set<std::string>{"type", schema("temperature"), ngsild("location"), "createdAt"};
+  EXPECT_EQ(keys_of(render_entity(shelter(), user(), o)),
+            (std::vector<std::string>{"type", "createdAt", "temperature", "location"}));
+}
+
+TEST(RenderOmit, DropsTheNamedMembers) {
+  RenderOptions o = options(Format::Concise);
+  o.omit = {"id", schema("temperature"), dflt("config"), dflt("tags"), dflt("exits")};
+  EXPECT_EQ(keys_of(render_entity(shelter(), user(), o)),
+            (std::vector<std::string>{"type", "name", "owner", "material", "location", "address",
+                                      "capacity"}));
+}
+
+TEST(RenderPick, AppliesToTopLevelOnly) {
+  RenderOptions o = options(Format::Normalized);
+  o.pick = std::set<std::string>{schema("temperature")};
+  expect_json(render_entity(shelter(), user(), o).at("temperature").at("accuracy"),
+              R"({"type": "Property", "value": 0.9})");
+}
+
+TEST(RenderPick, FeatureKeepsItsIdAndGeometry) {
+  RenderOptions o = options(Format::Simplified);
+  o.pick = std::set<std::string>{schema("temperature")};
+  expect_json(render_feature(shelter(), user(), o, ngsild("location")), R"({
+    "id": "urn:ngsi-ld:Shelter:1", "type": "Feature",
+    "geometry": {"type": "Point", "coordinates": [135.5, 34.7]},
+    "properties": {"temperature": 20}
+  })");
+}
+
 // ---- attrs projection ----
 
 TEST(RenderAttrs, KeepsOnlyTheNamedTopLevelAttributes) {

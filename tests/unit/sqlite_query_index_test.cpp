@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <filesystem>
 #include <future>
@@ -12,6 +13,8 @@
 #include "query/geo_query.hpp"
 #include "query/q_eval.hpp"
 #include "query/q_parser.hpp"
+#include "query/scope_query.hpp"
+#include "query/type_query.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace tsunagu::store {
@@ -40,6 +43,23 @@ model::Entity varied(int i) {
   model::Entity e;
   e.id = "urn:ngsi-ld:Thing:" + std::to_string(i);
   e.types = {expand(i % 3 ? "Shelter" : "School")};
+  if (i % 4 == 0) e.types.push_back(expand("Building"));
+  switch (i % 5) {
+    case 0:
+      e.scope = json::string("/Osaka/Kita");
+      break;
+    case 1:
+      e.scope = json::string("/Osaka/Kita/Umeda");
+      break;
+    case 2:
+      e.scope = json::array{"/Sakai", "/Osaka/Minami/Namba"};
+      break;
+    case 3:
+      e.scope = json::string("/Osaka_Kita");
+      break;  // '_' is no LIKE wildcard here
+    default:
+      break;
+  }
   auto put = [&](const std::string& name, model::Attribute a) {
     model::put_instance(e.attributes, expand(name), std::move(a));
   };
@@ -81,8 +101,20 @@ class SqliteQueryIndexTest : public ::testing::Test {
                    [&done](Status st) { done.set_value(st); }});
       ASSERT_TRUE(f.get());
     }
+    // The same data read through planners that find nothing selective (every query walks the
+    // entities in order) and that find only small conditions selective, so that each kind of
+    // plan is checked against the evaluators.
+    for (std::size_t selective_rows : {std::size_t{0}, std::size_t{25}}) {
+      auto other = sqlite::SqliteStore::open(dir_, {.selective_rows = selective_rows});
+      ASSERT_TRUE(other);
+      other_stores_.push_back(std::move(*other).release());
+      other_dbs_.push_back(*other_stores_.back()->tenant("", false));
+    }
   }
   static void TearDownTestSuite() {
+    other_dbs_.clear();
+    for (auto* s : other_stores_) delete s;
+    other_stores_.clear();
     db_.reset();
     delete store_;
     fs::remove_all(dir_);
@@ -90,13 +122,23 @@ class SqliteQueryIndexTest : public ::testing::Test {
 
   // Ids the store returns, against ids the evaluator selects from every entity.
   static void expect_exact(const EntityQuery& q, const std::string& label) {
+    expect_exact_in(*db_, q, label);
+    for (std::size_t i = 0; i < other_dbs_.size(); ++i) {
+      expect_exact_in(*other_dbs_[i], q, label + " (planner " + std::to_string(i) + ")");
+    }
+  }
+
+  static void expect_exact_in(TenantStore& db, const EntityQuery& q, const std::string& label) {
     SCOPED_TRACE(label);
-    auto page = db_->query(q);
+    auto page = db.query(q);
     ASSERT_TRUE(page) << page.error().message;
     std::vector<std::string> want;
     for (const auto& e : entities_) {
-      const bool typed = q.types.empty() || model::has_type(e, q.types.front());
-      if (typed && (!q.q || query::matches(*q.q, e)) && (!q.geo || query::matches(*q.geo, e))) {
+      const bool selected =
+          q.entities.empty() || std::any_of(q.entities.begin(), q.entities.end(),
+                                            [&](const auto& s) { return query::matches(s, e); });
+      if (selected && (!q.q || query::matches(*q.q, e)) && (!q.geo || query::matches(*q.geo, e)) &&
+          (!q.scope || query::matches_scope(*q.scope, e))) {
         want.push_back(e.id);
       }
     }
@@ -110,6 +152,8 @@ class SqliteQueryIndexTest : public ::testing::Test {
   static inline fs::path dir_;
   static inline sqlite::SqliteStore* store_ = nullptr;
   static inline std::shared_ptr<TenantStore> db_;
+  static inline std::vector<sqlite::SqliteStore*> other_stores_;
+  static inline std::vector<std::shared_ptr<TenantStore>> other_dbs_;
   static inline std::vector<model::Entity> entities_;
 };
 
@@ -148,7 +192,7 @@ TEST_F(SqliteQueryIndexTest, QResultsEqualTheEvaluatorsOverAllEntities) {
     q.limit = 1000;
     q.count = true;
     expect_exact(q, text);
-    q.types = {expand("Shelter")};
+    q.entities = {query::of_types({expand("Shelter")})};
     expect_exact(q, std::string(text) + " with type");
   }
 }
@@ -190,6 +234,98 @@ TEST_F(SqliteQueryIndexTest, PagesCountOnlyMatches) {
   ASSERT_EQ(page->entities.size(), 5u);
   EXPECT_EQ(page->entities.front().id, "urn:ngsi-ld:Thing:21");  // the 11th odd id
   EXPECT_EQ(page->total, 60u);
+}
+
+}  // namespace
+}  // namespace tsunagu::store
+
+namespace tsunagu::store {
+namespace {
+
+std::shared_ptr<const query::TermExpr> types(std::string_view text) {
+  auto expr = query::parse_type_query(text);
+  EXPECT_TRUE(expr) << text;
+  query::for_each_atom(*expr, [](std::string& atom) { atom = expand(atom); });
+  return std::make_shared<const query::TermExpr>(std::move(*expr));
+}
+
+TEST_F(SqliteQueryIndexTest, TypeExpressionsAreExactFromTheIndex) {
+  for (const char* text : {"Shelter", "Shelter|School", "Shelter;Building", "School;Building",
+                           "(Shelter|School);Building", "Building|School;Shelter", "Nothing",
+                           "Shelter;School", "Nothing|Building"}) {
+    EntityQuery q{.entities = {{.type = types(text)}}, .limit = 1000, .count = true};
+    expect_exact(q, text);
+  }
+}
+
+TEST_F(SqliteQueryIndexTest, SeveralSelectorsAreAnOr) {
+  EntityQuery q{.entities = {{.type = types("School"), .ids = {"urn:ngsi-ld:Thing:0"}},
+                             {.type = types("Building"), .id_pattern = "[13]$"},
+                             {.ids = {"urn:ngsi-ld:Thing:7", "urn:ngsi-ld:Thing:8"}}},
+                .limit = 1000,
+                .count = true};
+  expect_exact(q, "three selectors");
+}
+
+TEST_F(SqliteQueryIndexTest, ScopeQueriesEqualTheEvaluatorOverAllEntities) {
+  for (const char* text : {"/Osaka/Kita", "/Osaka/#", "/Osaka/Kita/#", "/#", "/+/Kita",
+                           "/Osaka/+/Umeda", "/Osaka/+", "/Sakai|/Osaka/Kita", "/Sakai;/Osaka/#",
+                           "/Osaka_Kita", "/Osaka/Kita/Umeda/#", "/Nowhere", "/+"}) {
+    auto scope = query::parse_scope_query(text);
+    ASSERT_TRUE(scope) << text;
+    EntityQuery q{.scope = std::make_shared<const query::TermExpr>(std::move(*scope)),
+                  .limit = 1000,
+                  .count = true};
+    expect_exact(q, text);
+    q.entities = {{.type = types("Shelter")}};
+    expect_exact(q, std::string(text) + " with type");
+  }
+}
+
+}  // namespace
+}  // namespace tsunagu::store
+
+namespace tsunagu::store {
+namespace {
+
+// A page of a query, in each planner, is the slice of the brute-force answer.
+TEST_F(SqliteQueryIndexTest, PagesAreSlicesOfTheAnswerInEveryPlan) {
+  auto q_expr = query::parse_q("capacity>100;status==\"open\"", expand);
+  ASSERT_TRUE(q_expr);
+  auto scope = query::parse_scope_query("/Osaka/#");
+  ASSERT_TRUE(scope);
+  std::vector<std::pair<std::string, EntityQuery>> queries = {
+      {"type and", {.entities = {{.type = types("Shelter;Building")}}}},
+      {"ids",
+       {.entities = {{.ids = {"urn:ngsi-ld:Thing:3", "urn:ngsi-ld:Thing:9", "urn:ngsi-ld:Thing:12",
+                              "urn:ngsi-ld:Thing:40"}}}}},
+      {"attrs", {.entities = {{.type = types("School")}}, .attrs = {expand("level")}}},
+      {"q", {.q = std::make_shared<const query::Expr>(std::move(*q_expr))}},
+      {"scope",
+       {.entities = {{.type = types("Shelter")}},
+        .scope = std::make_shared<const query::TermExpr>(std::move(*scope))}},
+  };
+  for (auto& [label, q] : queries) {
+    q.limit = 1000;
+    q.count = true;
+    auto all = db_->query(q);
+    ASSERT_TRUE(all) << label;
+    ASSERT_GE(all->entities.size(), 3u) << label;
+    std::vector<TenantStore*> dbs{db_.get()};
+    for (auto& d : other_dbs_) dbs.push_back(d.get());
+    for (std::size_t i = 0; i < dbs.size(); ++i) {
+      SCOPED_TRACE(label + " in planner " + std::to_string(i));
+      EntityQuery paged = q;
+      paged.limit = 2;
+      paged.offset = 1;
+      auto page = dbs[i]->query(paged);
+      ASSERT_TRUE(page);
+      ASSERT_EQ(page->entities.size(), 2u);
+      EXPECT_EQ(page->entities[0].id, all->entities[1].id);
+      EXPECT_EQ(page->entities[1].id, all->entities[2].id);
+      EXPECT_EQ(page->total, all->total);
+    }
+  }
 }
 
 }  // namespace

@@ -4,11 +4,14 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <future>
 #include <random>
 #include <thread>
+
+#include "query/scope_query.hpp"
 
 namespace tsunagu::store {
 namespace {
@@ -108,8 +111,8 @@ TEST_F(SqliteStoreTest, GetOfAMissingEntityIsEmpty) {
 TEST_F(SqliteStoreTest, UpdateReplacesDocumentAndIndex) {
   ASSERT_TRUE(insert(entity("urn:a:1", "T", {"x"})));
   ASSERT_TRUE(run(*db_, [](WriteTxn& txn) { return txn.update(entity("urn:a:1", "U", {"y"})); }));
-  EntityQuery by_t{.types = {"T"}};
-  EntityQuery by_u{.types = {"U"}};
+  EntityQuery by_t{.entities = {query::of_types({"T"})}};
+  EntityQuery by_u{.entities = {query::of_types({"U"})}};
   EntityQuery by_y{.attrs = {"y"}};
   EntityQuery by_x{.attrs = {"x"}};
   EXPECT_TRUE(ids(by_t).empty());
@@ -135,7 +138,7 @@ TEST_F(SqliteStoreTest, RemoveDeletesEntityAndIndexRows) {
   }));
   EXPECT_TRUE(removed);
   EXPECT_FALSE(db_->get("urn:a:1")->has_value());
-  EXPECT_TRUE(ids(EntityQuery{.types = {"T"}}).empty());
+  EXPECT_TRUE(ids(EntityQuery{.entities = {query::of_types({"T"})}}).empty());
 }
 
 TEST_F(SqliteStoreTest, AFailedJobLeavesNoTraceAndOthersCommit) {
@@ -148,7 +151,8 @@ TEST_F(SqliteStoreTest, AFailedJobLeavesNoTraceAndOthersCommit) {
   EXPECT_FALSE(db_->get("urn:a:half")->has_value());
   // The term interned by the rolled-back job must not be reused as if it existed.
   ASSERT_TRUE(insert(entity("urn:a:2", "NewType")));
-  EXPECT_EQ(ids(EntityQuery{.types = {"NewType"}}), std::vector<std::string>{"urn:a:2"});
+  EXPECT_EQ(ids(EntityQuery{.entities = {query::of_types({"NewType"})}}),
+            std::vector<std::string>{"urn:a:2"});
 }
 
 TEST_F(SqliteStoreTest, NestedStepRollsBackOnlyItself) {
@@ -184,7 +188,8 @@ TEST_F(SqliteStoreTest, ConcurrentWritesAreAllCommitted) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(failures.load(), 0);
-  auto page = db_->query(EntityQuery{.types = {"C"}, .limit = 0, .count = true});
+  auto page =
+      db_->query(EntityQuery{.entities = {query::of_types({"C"})}, .limit = 0, .count = true});
   ASSERT_TRUE(page);
   EXPECT_EQ(page->total, kThreads * kPerThread);
 }
@@ -195,17 +200,19 @@ TEST_F(SqliteStoreTest, QueryFiltersCombineAndPaginateInCreationOrder) {
         insert(entity("urn:q:" + std::to_string(i), i % 2 ? "Odd" : "Even",
                       i < 3 ? std::vector<std::string>{"low"} : std::vector<std::string>{})));
   }
-  EXPECT_EQ(ids(EntityQuery{.types = {"Even"}}),
+  EXPECT_EQ(ids(EntityQuery{.entities = {query::of_types({"Even"})}}),
             (std::vector<std::string>{"urn:q:0", "urn:q:2", "urn:q:4"}));
-  EXPECT_EQ(ids(EntityQuery{.types = {"Even"}, .attrs = {"low"}}),
+  EXPECT_EQ(ids(EntityQuery{.entities = {query::of_types({"Even"})}, .attrs = {"low"}}),
             (std::vector<std::string>{"urn:q:0", "urn:q:2"}));
-  EXPECT_EQ(ids(EntityQuery{.ids = {"urn:q:1", "urn:q:4", "urn:none"}}),
+  EXPECT_EQ(ids(EntityQuery{.entities = {{.ids = {"urn:q:1", "urn:q:4", "urn:none"}}}}),
             (std::vector<std::string>{"urn:q:1", "urn:q:4"}));
-  EXPECT_EQ(ids(EntityQuery{.id_pattern = "q:[34]$"}),
+  EXPECT_EQ(ids(EntityQuery{.entities = {{.id_pattern = "q:[34]$"}}}),
             (std::vector<std::string>{"urn:q:3", "urn:q:4"}));
-  EXPECT_EQ(ids(EntityQuery{.types = {"Even", "Odd"}, .limit = 2, .offset = 1}),
-            (std::vector<std::string>{"urn:q:1", "urn:q:2"}));
-  auto counted = db_->query(EntityQuery{.types = {"Odd"}, .limit = 1, .count = true});
+  EXPECT_EQ(
+      ids(EntityQuery{.entities = {query::of_types({"Even", "Odd"})}, .limit = 2, .offset = 1}),
+      (std::vector<std::string>{"urn:q:1", "urn:q:2"}));
+  auto counted =
+      db_->query(EntityQuery{.entities = {query::of_types({"Odd"})}, .limit = 1, .count = true});
   ASSERT_TRUE(counted);
   EXPECT_EQ(counted->entities.size(), 1u);
   EXPECT_EQ(counted->total, 2u);
@@ -240,6 +247,48 @@ TEST_F(SqliteStoreTest, InvalidTenantNamesAreRefused) {
     ASSERT_FALSE(t) << name;
     EXPECT_EQ(t.error().kind, ErrorKind::BadRequestData) << name;
   }
+}
+
+}  // namespace
+}  // namespace tsunagu::store
+
+namespace tsunagu::store {
+namespace {
+
+// Migration 4 indexes the scopes of entities stored before scopes were indexed: their rows are
+// taken away (as a database of that release lacks them), then the store reopens.
+TEST_F(SqliteStoreTest, MigrationFourIndexesTheScopesOfAnOlderDatabase) {
+  Entity scoped = entity("urn:s:1", "T");
+  scoped.scope = boost::json::array{"/Osaka/Kita", "/Sakai"};
+  ASSERT_TRUE(insert(scoped));
+  ASSERT_TRUE(insert(entity("urn:s:2", "T")));
+  const auto file = store_->file_of("");
+  db_.reset();
+  store_.reset();
+
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &raw), SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(raw,
+                              "DELETE FROM attr_values WHERE term = (SELECT id FROM terms WHERE "
+                              "iri = 'https://uri.etsi.org/ngsi-ld/scope');"
+                              "PRAGMA user_version = 3;",
+                              nullptr, nullptr, &error);
+  const std::string message = error ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(raw);
+  ASSERT_EQ(rc, SQLITE_OK) << message;
+
+  open();
+  auto scope = query::parse_scope_query("/Osaka/#");
+  ASSERT_TRUE(scope);
+  EXPECT_EQ(ids(EntityQuery{.scope = std::make_shared<const query::TermExpr>(*scope)}),
+            std::vector<std::string>{"urn:s:1"});
+  auto sakai = query::parse_scope_query("/Sakai");
+  ASSERT_TRUE(sakai);
+  EXPECT_EQ(ids(EntityQuery{.entities = {query::of_types({"T"})},
+                            .scope = std::make_shared<const query::TermExpr>(*sakai)}),
+            std::vector<std::string>{"urn:s:1"});
 }
 
 }  // namespace

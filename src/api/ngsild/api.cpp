@@ -32,9 +32,22 @@ http::Handler offload_context_fetches(http::Handler handler, const ApiDeps& deps
   };
 }
 
+http::Handler offload_queries(http::Handler handler, const ApiDeps& deps) {
+  if (!deps.run_query) return handler;
+  return [handler = std::move(handler), run = deps.run_query](http::Request&& req,
+                                                              http::Responder respond) {
+    auto shared = std::make_shared<http::Request>(std::move(req));
+    run([handler, shared, respond = std::move(respond)]() mutable {
+      handler(std::move(*shared), std::move(respond));
+    });
+  };
+}
+
 void register_routes(http::Router& router, const ApiDeps& deps) {
   register_entity_routes(router, deps);
   register_batch_routes(router, deps);
+  register_discovery_routes(router, deps);
+  register_query_routes(router, deps);
 }
 
 }  // namespace tsunagu::api::ngsild

@@ -26,6 +26,9 @@ struct ApiDeps {
   jsonld::ContextResolver& contexts;
   ApiLimits limits;
   BlockingRunner run_blocking = {};
+  // Runs entity queries, which may read many rows, away from the HTTP threads, so a slow query
+  // never delays the requests that share its connection thread. Empty: queries run in place.
+  BlockingRunner run_query = {};
 };
 
 // Wraps a handler so that a request whose @context may have to be fetched (a Link URL not in
@@ -33,10 +36,15 @@ struct ApiDeps {
 // context server then delays only the requests that name it, never the HTTP threads.
 http::Handler offload_context_fetches(http::Handler handler, const ApiDeps& deps);
 
+// Wraps a handler so that it runs through deps.run_query.
+http::Handler offload_queries(http::Handler handler, const ApiDeps& deps);
+
 // Registers every NGSI-LD route on the router. `deps` must outlive the router.
 void register_routes(http::Router& router, const ApiDeps& deps);
 
 void register_entity_routes(http::Router& router, const ApiDeps& deps);
 void register_batch_routes(http::Router& router, const ApiDeps& deps);
+void register_discovery_routes(http::Router& router, const ApiDeps& deps);
+void register_query_routes(http::Router& router, const ApiDeps& deps);
 
 }  // namespace tsunagu::api::ngsild

@@ -7,6 +7,7 @@
 #include "model/excerpt.hpp"
 #include "model/geojson.hpp"
 #include "model/uri.hpp"
+#include "query/scope_query.hpp"
 
 namespace tsunagu::api::ngsild {
 namespace json = boost::json;
@@ -352,9 +353,10 @@ Result<std::vector<std::string>> parse_types(const json::value& v, AttributePars
   return types;
 }
 
+// Scopes are checked as query/scope_query.hpp defines them, so that scopeQ can select each one.
 Result<json::value> parse_scope(const json::value& v) {
   auto check = [](const json::value& s) {
-    return s.is_string() && s.get_string().size() > 1 && s.get_string()[0] == '/';
+    return s.is_string() && query::valid_scope(s.get_string());
   };
   const bool valid = check(v) || (v.is_array() && !v.get_array().empty() &&
                                   std::all_of(v.get_array().begin(), v.get_array().end(), check));

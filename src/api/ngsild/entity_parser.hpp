@@ -31,8 +31,7 @@ Result<model::AttributeList> parse_attributes(const boost::json::value& body,
 
 // Parses a single attribute's body for PATCH and PUT .../attrs/{attrId}. For PATCH
 // (`partial`), members may be left out, and the kind may be omitted.
-Result<model::Attribute> parse_attribute_body(const boost::json::value& body,
-                                              std::string_view name,
+Result<model::Attribute> parse_attribute_body(const boost::json::value& body, std::string_view name,
                                               const jsonld::Context& context, bool partial);
 
 // Expands a term from a URL or query parameter (attribute name, entity type). BadRequestData

@@ -15,7 +15,10 @@ class Renderer {
 
   void attributes(const model::AttributeList& list, json::object& out, bool top_level) {
     for (const auto& entry : list) {
-      if (top_level && opt_.attrs && !opt_.attrs->contains(entry.name)) continue;
+      if (top_level &&
+          ((opt_.attrs && !opt_.attrs->contains(entry.name)) || !opt_.shows(entry.name))) {
+        continue;
+      }
       out[ctx_.compact(entry.name)] =
           opt_.format == Format::Simplified ? simplified(entry) : instances(entry);
     }
@@ -38,9 +41,11 @@ class Renderer {
   }
 
   json::value instance(const Attribute& a, bool may_be_bare) {
+    Shown s = shown(a);
     json::object o;
-    if (opt_.format == Format::Normalized) o["type"] = model::kind_name(a.kind);
-    o[model::value_member(a.kind)] = value_of(a);
+    if (opt_.format == Format::Normalized) o["type"] = model::kind_name(s.kind);
+    o[model::value_member(s.kind)] = std::move(s.value);
+    if (s.language) o["lang"] = *s.language;
     if (a.object_type) o["objectType"] = ctx_.compact(*a.object_type);
     if (a.dataset_id) o["datasetId"] = *a.dataset_id;
     if (a.observed_at) o["observedAt"] = model::format_datetime(*a.observed_at);
@@ -50,17 +55,36 @@ class Renderer {
       o["modifiedAt"] = model::format_datetime(a.modified_at);
     }
     attributes(a.sub_attributes, o, false);
-    if (opt_.format == Format::Concise && may_be_bare) return concise(a, std::move(o));
+    if (opt_.format == Format::Concise && may_be_bare) return concise(s.kind, std::move(o));
     return o;
+  }
+
+  // An attribute's kind and value as the reader sees them: with lang=, a LanguageProperty is
+  // a Property holding the string (or strings) of the preferred language.
+  struct Shown {
+    AttributeKind kind;
+    json::value value;
+    std::optional<std::string> language;  // the "lang" member
+  };
+
+  Shown shown(const Attribute& a) {
+    if (a.kind != AttributeKind::LanguageProperty || !opt_.lang || !a.value.is_object()) {
+      return {a.kind, value_of(a), std::nullopt};
+    }
+    const auto& map = a.value.get_object();
+    auto language = choose_language(*opt_.lang, map);
+    if (!language) return {AttributeKind::Property, nullptr, std::nullopt};
+    if (*language == "@none") return {AttributeKind::Property, map.at(*language), std::nullopt};
+    return {AttributeKind::Property, map.at(*language), language};
   }
 
   // Concise: a Property or GeoProperty with nothing but its value is the value itself, unless
   // that value is an object that would read back as an attribute.
-  static json::value concise(const Attribute& a, json::object o) {
+  static json::value concise(AttributeKind kind, json::object o) {
     if (o.size() != 1) return o;
     const json::value& v = o.begin()->value();
-    if (a.kind == AttributeKind::GeoProperty) return v;
-    if (a.kind == AttributeKind::Property && !v.is_object()) return v;
+    if (kind == AttributeKind::GeoProperty) return v;
+    if (kind == AttributeKind::Property && !v.is_object()) return v;
     return o;
   }
 
@@ -79,10 +103,10 @@ class Renderer {
   // Simplified: the value alone; a multi-attribute as {"dataset": {datasetId|@none: value}}.
   json::value simplified(const model::AttributeEntry& entry) {
     if (entry.instances.size() == 1 && !entry.instances.front().dataset_id) {
-      return value_of(entry.instances.front());
+      return shown(entry.instances.front()).value;
     }
     json::object dataset;
-    for (const auto& a : entry.instances) dataset[a.dataset_id.value_or("@none")] = value_of(a);
+    for (const auto& a : entry.instances) dataset[a.dataset_id.value_or("@none")] = shown(a).value;
     json::object o;
     o["dataset"] = std::move(dataset);
     return o;
@@ -98,12 +122,12 @@ json::object render_entity(const model::Entity& e, const jsonld::Context& ctx,
                            const RenderOptions& options) {
   Renderer r(ctx, options);
   json::object out;
-  out["id"] = e.id;
-  out["type"] = r.types(e.types);
-  if (e.scope) out["scope"] = *e.scope;
+  if (options.shows("id")) out["id"] = e.id;
+  if (options.shows("type")) out["type"] = r.types(e.types);
+  if (e.scope && options.shows("scope")) out["scope"] = *e.scope;
   if (options.sys_attrs) {
-    out["createdAt"] = model::format_datetime(e.created_at);
-    out["modifiedAt"] = model::format_datetime(e.modified_at);
+    if (options.shows("createdAt")) out["createdAt"] = model::format_datetime(e.created_at);
+    if (options.shows("modifiedAt")) out["modifiedAt"] = model::format_datetime(e.modified_at);
   }
   r.attributes(e.attributes, out, true);
   return out;

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "api/ngsild/language.hpp"
 #include "jsonld/context.hpp"
 #include "model/entity.hpp"
 
@@ -19,6 +20,16 @@ struct RenderOptions {
   bool sys_attrs = false;
   // Expanded names of the attributes to include; all when unset.
   std::optional<std::set<std::string>> attrs;
+  // pick= and omit= (clause 4.21): the entity members to keep, or to drop: "id", "type",
+  // "scope", "createdAt", "modifiedAt" or expanded attribute names.
+  std::optional<std::set<std::string>> pick;
+  std::set<std::string> omit;
+  // lang=: LanguageProperties are shown as a Property in the preferred language.
+  std::optional<LanguagePreference> lang;
+
+  bool shows(const std::string& member) const {
+    return (!pick || pick->contains(member)) && !omit.contains(member);
+  }
 };
 
 boost::json::object render_entity(const model::Entity& entity, const jsonld::Context& context,

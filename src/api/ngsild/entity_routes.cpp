@@ -1,7 +1,5 @@
 // /ngsi-ld/v1/entities and its sub-resources (clause 6.4 - 6.7).
 
-#include <re2/re2.h>
-
 #include <array>
 #include <boost/json/serialize.hpp>
 
@@ -12,19 +10,12 @@
 #include "api/ngsild/reply.hpp"
 #include "api/ngsild/request_scope.hpp"
 #include "model/uri.hpp"
-#include "query/geo_query.hpp"
-#include "query/q_parser.hpp"
 
 namespace tsunagu::api::ngsild {
 namespace json = boost::json;
 namespace {
 
 constexpr std::string_view kEntities = "/ngsi-ld/v1/entities";
-constexpr std::string_view kDefaultGeometryProperty = "location";
-
-// Query parameters the broker does not implement yet: refused, never silently ignored.
-constexpr std::array<std::string_view, 6> kNotYetSupported = {"geoQ", "scopeQ", "csf",
-                                                              "lang", "pick",   "omit"};
 
 Result<std::string> entity_id(const http::Request& req) {
   const auto& id = req.param("entityId");
@@ -54,11 +45,6 @@ class EntityRoutes {
 
   void retrieve(http::Request&& req, http::Responder respond) {
     auto r = retrieve_response(req);
-    respond(r ? std::move(*r) : problem_response(r.error()));
-  }
-
-  void query(http::Request&& req, http::Responder respond) {
-    auto r = query_response(req);
     respond(r ? std::move(*r) : problem_response(r.error()));
   }
 
@@ -203,7 +189,6 @@ class EntityRoutes {
         !st) {
       return std::unexpected(st.error());
     }
-    if (auto st = reject_not_yet_supported(req); !st) return std::unexpected(st.error());
     auto id = entity_id(req);
     if (!id) return std::unexpected(id.error());
     auto scope = read_scope(req, deps_.contexts, true);
@@ -223,155 +208,6 @@ class EntityRoutes {
     return json_response(200, render_entity(*entity, *scope->context, *render), *scope);
   }
 
-  Result<http::Response> query_response(const http::Request& req) {
-    if (auto st =
-            check_params(req, {"type",        "id",     "idPattern", "attrs",    "limit",
-                               "offset",      "count",  "options",   "format",   "geometryProperty",
-                               "q",           "geoQ",   "georel",    "geometry", "coordinates",
-                               "geoproperty", "scopeQ", "csf",       "lang",     "pick",
-                               "omit",        "local"});
-        !st) {
-      return std::unexpected(st.error());
-    }
-    if (auto st = reject_not_yet_supported(req); !st) return std::unexpected(st.error());
-    auto scope = read_scope(req, deps_.contexts, true);
-    if (!scope) return std::unexpected(scope.error());
-    auto render = parse_render_options(req, *scope->context);
-    if (!render) return std::unexpected(render.error());
-    auto query = build_query(req, *scope->context, render->attrs);
-    if (!query) return std::unexpected(query.error());
-    auto page = deps_.entities.query(scope->tenant, *query);
-    // A tenant never written to is NonexistentTenant (404), as the spec asks.
-    if (!page) return std::unexpected(page.error());
-    json::value body;
-    if (scope->response == Media::GeoJson) {
-      auto geometry = geometry_property(req, *scope->context);
-      if (!geometry) return std::unexpected(geometry.error());
-      json::array features;
-      for (const auto& e : page->entities) {
-        features.push_back(render_feature(e, *scope->context, *render, *geometry));
-      }
-      json::object collection;
-      collection["type"] = "FeatureCollection";
-      collection["features"] = std::move(features);
-      body = std::move(collection);
-    } else {
-      json::array entities;
-      for (const auto& e : page->entities) {
-        entities.push_back(render_entity(e, *scope->context, *render));
-      }
-      body = std::move(entities);
-    }
-    auto res = json_response(200, std::move(body), *scope);
-    if (page->total) res.header("NGSILD-Results-Count", std::to_string(*page->total));
-    return res;
-  }
-
-  Result<store::EntityQuery> build_query(const http::Request& req, const jsonld::Context& ctx,
-                                         const std::optional<std::set<std::string>>& attrs) {
-    store::EntityQuery q;
-    q.limit = deps_.limits.default_page_size;
-    if (auto v = req.query_param("type")) {
-      auto types = comma_list(*v, "type");
-      if (!types) return std::unexpected(types.error());
-      for (const auto& t : *types) {
-        auto iri = expand_name(t, ctx, "entity type");
-        if (!iri) return std::unexpected(iri.error());
-        q.types.push_back(*iri);
-      }
-    }
-    if (auto v = req.query_param("id")) {
-      auto ids = comma_list(*v, "id");
-      if (!ids) return std::unexpected(ids.error());
-      for (const auto& id : *ids) {
-        if (auto st = model::validate_uri(id, "id"); !st) return std::unexpected(st.error());
-      }
-      q.ids = std::move(*ids);
-    }
-    if (auto v = req.query_param("idPattern")) {
-      RE2::Options options;
-      options.set_log_errors(false);
-      RE2 re(*v, options);
-      if (!re.ok()) {
-        return fail(
-            ErrorKind::BadRequestData,
-            "idPattern '" + std::string(*v) + "' is not a valid regular expression: " + re.error());
-      }
-      q.id_pattern = std::string(*v);
-    }
-    if (attrs) q.attrs.assign(attrs->begin(), attrs->end());
-    if (auto v = req.query_param("q")) {
-      auto parsed = query::parse_q(*v, ctx);
-      if (!parsed) return std::unexpected(parsed.error());
-      q.q = std::make_shared<const query::Expr>(std::move(*parsed));
-    }
-    if (auto st = geo_filter(req, ctx, q); !st) return std::unexpected(st.error());
-    if (q.types.empty() && q.ids.empty() && !q.id_pattern && q.attrs.empty() && !q.q && !q.geo) {
-      return fail(ErrorKind::BadRequestData,
-                  "a query needs at least one of type, id, idPattern, attrs, q or geoQ");
-    }
-    if (auto st = paging(req, q); !st) return std::unexpected(st.error());
-    return q;
-  }
-
-  // georel, geometry, coordinates and geoproperty (clause 4.10): all three of the first, or none.
-  static Status geo_filter(const http::Request& req, const jsonld::Context& ctx,
-                           store::EntityQuery& q) {
-    auto georel = req.query_param("georel");
-    auto geometry = req.query_param("geometry");
-    auto coordinates = req.query_param("coordinates");
-    if (!georel && !geometry && !coordinates) {
-      if (req.query_param("geoproperty")) {
-        return fail(ErrorKind::BadRequestData, "geoproperty is given without georel");
-      }
-      return ok();
-    }
-    if (!georel || !geometry || !coordinates) {
-      return fail(ErrorKind::BadRequestData,
-                  "a geo-query needs georel, geometry and coordinates together");
-    }
-    std::optional<std::string> property;
-    if (auto name = req.query_param("geoproperty")) {
-      auto iri = expand_name(*name, ctx, "geoproperty");
-      if (!iri) return std::unexpected(iri.error());
-      property = std::move(*iri);
-    }
-    auto parsed = query::parse_geo_query(
-        *georel, *geometry, *coordinates,
-        property ? std::optional<std::string_view>(*property) : std::nullopt);
-    if (!parsed) return std::unexpected(parsed.error());
-    q.geo = std::make_shared<const query::GeoQuery>(std::move(*parsed));
-    return ok();
-  }
-
-  Status paging(const http::Request& req, store::EntityQuery& q) {
-    constexpr std::size_t kHuge = 1'000'000'000;
-    if (auto v = req.query_param("limit")) {
-      auto limit = parse_size(*v, "limit", kHuge);
-      if (!limit) return std::unexpected(limit.error());
-      if (*limit > deps_.limits.max_page_size) {
-        return fail(ErrorKind::TooManyResults, "limit " + std::to_string(*limit) +
-                                                   " exceeds the maximum page size of " +
-                                                   std::to_string(deps_.limits.max_page_size));
-      }
-      q.limit = *limit;
-    }
-    if (auto v = req.query_param("offset")) {
-      auto offset = parse_size(*v, "offset", kHuge);
-      if (!offset) return std::unexpected(offset.error());
-      q.offset = *offset;
-    }
-    if (auto v = req.query_param("count")) {
-      auto count = parse_bool(*v, "count");
-      if (!count) return std::unexpected(count.error());
-      q.count = *count;
-    }
-    if (q.limit == 0 && !q.count) {
-      return fail(ErrorKind::BadRequestData, "limit=0 is only meaningful with count=true");
-    }
-    return ok();
-  }
-
   // GET /entities/{id}?type=T: an entity of another type is not the one asked for (6.5.3.1).
   static Status check_type(const http::Request& req, const model::Entity& entity,
                            const jsonld::Context& ctx) {
@@ -386,22 +222,6 @@ class EntityRoutes {
     }
     return fail(ErrorKind::ResourceNotFound,
                 "entity '" + entity.id + "' is not of type '" + std::string(*type) + "'");
-  }
-
-  static Status reject_not_yet_supported(const http::Request& req) {
-    for (auto name : kNotYetSupported) {
-      if (req.query_param(name)) {
-        return fail(ErrorKind::OperationNotSupported,
-                    "query parameter '" + std::string(name) + "' is not supported yet");
-      }
-    }
-    return ok();
-  }
-
-  static Result<std::string> geometry_property(const http::Request& req,
-                                               const jsonld::Context& ctx) {
-    auto name = req.query_param("geometryProperty").value_or(kDefaultGeometryProperty);
-    return expand_name(name, ctx, "geometryProperty");
   }
 
   const ApiDeps deps_;
@@ -420,7 +240,6 @@ void register_entity_routes(http::Router& router, const ApiDeps& deps) {
   };
   const std::string base(kEntities);
   router.add("POST", base, bind(&EntityRoutes::create));
-  router.add("GET", base, bind(&EntityRoutes::query));
   router.add("GET", base + "/{entityId}", bind(&EntityRoutes::retrieve));
   router.add("PUT", base + "/{entityId}", bind(&EntityRoutes::replace));
   router.add("PATCH", base + "/{entityId}", bind(&EntityRoutes::merge));

@@ -6,21 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "model/ascii.hpp"
+
 namespace tsunagu::api::ngsild {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 struct MediaRange {
   std::string type;  // lower case, without parameters
@@ -30,11 +19,11 @@ struct MediaRange {
 MediaRange parse_range(std::string_view text) {
   MediaRange range;
   auto semi = text.find(';');
-  range.type = lower(trim(text.substr(0, semi)));
+  range.type = model::ascii_lower(model::trim_ows(text.substr(0, semi)));
   while (semi != std::string_view::npos) {
     text = text.substr(semi + 1);
     semi = text.find(';');
-    auto param = trim(text.substr(0, semi));
+    auto param = model::trim_ows(text.substr(0, semi));
     if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
       auto v = std::string(param.substr(2));
       try {
@@ -95,7 +84,7 @@ std::string_view media_type_name(Media media) {
 }
 
 Result<Media> body_media(std::optional<std::string_view> content_type) {
-  if (!content_type || trim(*content_type).empty()) {
+  if (!content_type || model::trim_ows(*content_type).empty()) {
     return fail(ErrorKind::UnsupportedMediaType,
                 "the request has a body but no Content-Type; use application/json or "
                 "application/ld+json");
@@ -109,7 +98,7 @@ Result<Media> body_media(std::optional<std::string_view> content_type) {
 }
 
 Result<Media> response_media(std::optional<std::string_view> accept, bool geojson_allowed) {
-  if (!accept || trim(*accept).empty()) return Media::Json;
+  if (!accept || model::trim_ows(*accept).empty()) return Media::Json;
   std::vector<MediaRange> ranges;
   std::string_view rest = *accept;
   while (true) {

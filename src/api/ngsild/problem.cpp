@@ -18,22 +18,34 @@ struct KindInfo {
 
 KindInfo info(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::InvalidRequest: return {400, "InvalidRequest", "Invalid request"};
-    case ErrorKind::BadRequestData: return {400, "BadRequestData", "Bad request data"};
-    case ErrorKind::AlreadyExists: return {409, "AlreadyExists", "Already exists"};
-    case ErrorKind::ResourceNotFound: return {404, "ResourceNotFound", "Resource not found"};
+    case ErrorKind::InvalidRequest:
+      return {400, "InvalidRequest", "Invalid request"};
+    case ErrorKind::BadRequestData:
+      return {400, "BadRequestData", "Bad request data"};
+    case ErrorKind::AlreadyExists:
+      return {409, "AlreadyExists", "Already exists"};
+    case ErrorKind::ResourceNotFound:
+      return {404, "ResourceNotFound", "Resource not found"};
     case ErrorKind::OperationNotSupported:
       return {422, "OperationNotSupported", "Operation not supported"};
-    case ErrorKind::TooManyResults: return {403, "TooManyResults", "Too many results"};
+    case ErrorKind::TooManyResults:
+      return {403, "TooManyResults", "Too many results"};
     case ErrorKind::LdContextNotAvailable:
       return {503, "LdContextNotAvailable", "JSON-LD context not available"};
-    case ErrorKind::NonexistentTenant: return {404, "NonexistentTenant", "Nonexistent tenant"};
-    case ErrorKind::NotAcceptable: return {406, "InvalidRequest", "Not acceptable"};
-    case ErrorKind::UnsupportedMediaType: return {415, "InvalidRequest", "Unsupported media type"};
-    case ErrorKind::PayloadTooLarge: return {413, "BadRequestData", "Payload too large"};
-    case ErrorKind::MethodNotAllowed: return {405, "InvalidRequest", "Method not allowed"};
-    case ErrorKind::Busy: return {503, "InternalError", "Service unavailable"};
-    case ErrorKind::InternalError: return {500, "InternalError", "Internal error"};
+    case ErrorKind::NonexistentTenant:
+      return {404, "NonexistentTenant", "Nonexistent tenant"};
+    case ErrorKind::NotAcceptable:
+      return {406, "InvalidRequest", "Not acceptable"};
+    case ErrorKind::UnsupportedMediaType:
+      return {415, "InvalidRequest", "Unsupported media type"};
+    case ErrorKind::PayloadTooLarge:
+      return {413, "BadRequestData", "Payload too large"};
+    case ErrorKind::MethodNotAllowed:
+      return {405, "InvalidRequest", "Method not allowed"};
+    case ErrorKind::Busy:
+      return {503, "InternalError", "Service unavailable"};
+    case ErrorKind::InternalError:
+      return {500, "InternalError", "Internal error"};
   }
   return {500, "InternalError", "Internal error"};
 }
@@ -60,7 +72,9 @@ http::Response render(int status, std::string_view type, std::string_view title,
 
 }  // namespace
 
-int status_of(ErrorKind kind) { return info(kind).status; }
+int status_of(ErrorKind kind) {
+  return info(kind).status;
+}
 
 boost::json::object problem_json(const Error& error) {
   const auto i = info(error.kind);
@@ -75,13 +89,18 @@ http::Response problem_response(const Error& error) {
 
 http::Response transport_problem(int status, std::string_view message) {
   switch (status) {
-    case 404: return problem_response({ErrorKind::ResourceNotFound, std::string(message), {}});
-    case 405: return problem_response({ErrorKind::MethodNotAllowed, std::string(message), {}});
-    case 413: return problem_response({ErrorKind::PayloadTooLarge, std::string(message), {}});
+    case 404:
+      return problem_response({ErrorKind::ResourceNotFound, std::string(message), {}});
+    case 405:
+      return problem_response({ErrorKind::MethodNotAllowed, std::string(message), {}});
+    case 413:
+      return problem_response({ErrorKind::PayloadTooLarge, std::string(message), {}});
     case 431:
       return render(431, "InvalidRequest", "Request header fields too large", message);
-    case 500: return problem_response({ErrorKind::InternalError, std::string(message), {}});
-    default: return render(status, "InvalidRequest", "Invalid request", message);
+    case 500:
+      return problem_response({ErrorKind::InternalError, std::string(message), {}});
+    default:
+      return render(status, "InvalidRequest", "Invalid request", message);
   }
 }
 

@@ -1,6 +1,7 @@
 #include "api/ngsild/query_params.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 
 #include "api/ngsild/entity_parser.hpp"
@@ -8,7 +9,8 @@
 namespace tsunagu::api::ngsild {
 namespace {
 
-std::string join(std::initializer_list<std::string_view> items) {
+template <typename List>
+std::string join(const List& items) {
   std::string out;
   for (auto i : items) out += (out.empty() ? "" : ", ") + std::string(i);
   return out;
@@ -18,9 +20,59 @@ std::unexpected<Error> bad(std::string message) {
   return fail(ErrorKind::BadRequestData, std::move(message));
 }
 
+// Entity members that pick= and omit= name as they are; any other name is an attribute.
+constexpr std::array<std::string_view, 5> kEntityMembers = {"id", "type", "scope", "createdAt",
+                                                            "modifiedAt"};
+
+Result<std::set<std::string>> projection_members(std::string_view text, std::string_view param,
+                                                 const jsonld::Context& context) {
+  if (text.find_first_of("{}") != std::string_view::npos) {
+    return fail(ErrorKind::OperationNotSupported,
+                std::string(param) +
+                    ": nested projections ('{...}') apply to linked entity retrieval, which this "
+                    "broker does not offer");
+  }
+  auto names = comma_list(text, param);
+  if (!names) return std::unexpected(names.error());
+  std::set<std::string> out;
+  for (const auto& n : *names) {
+    if (std::find(kEntityMembers.begin(), kEntityMembers.end(), n) != kEntityMembers.end()) {
+      out.insert(n);
+      continue;
+    }
+    auto iri = expand_name(n, context, "attribute");
+    if (!iri) return std::unexpected(iri.error());
+    out.insert(std::move(*iri));
+  }
+  return out;
+}
+
+// pick= and omit= (clause 4.21): one or the other, never both.
+Status parse_projection(const http::Request& req, const jsonld::Context& context,
+                        RenderOptions& out) {
+  auto pick = req.query_param("pick");
+  auto omit = req.query_param("omit");
+  if (pick && omit) return bad("pick and omit cannot be used together");
+  if (pick) {
+    auto members = projection_members(*pick, "pick", context);
+    if (!members) return std::unexpected(members.error());
+    out.pick = std::move(*members);
+  }
+  if (omit) {
+    auto members = projection_members(*omit, "omit", context);
+    if (!members) return std::unexpected(members.error());
+    out.omit = std::move(*members);
+  }
+  return ok();
+}
+
 }  // namespace
 
 Status check_params(const http::Request& req, std::initializer_list<std::string_view> allowed) {
+  return check_params(req, std::vector<std::string_view>(allowed));
+}
+
+Status check_params(const http::Request& req, const std::vector<std::string_view>& allowed) {
   for (const auto& [name, value] : req.query) {
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       return bad("unknown query parameter '" + name + "'" +
@@ -94,6 +146,12 @@ Result<RenderOptions> parse_render_options(const http::Request& req, const jsonl
                  "'; use normalized, concise or simplified");
     }
   }
+  if (auto st = parse_projection(req, context, out); !st) return std::unexpected(st.error());
+  if (auto lang = req.query_param("lang")) {
+    auto preference = parse_language_preference(*lang);
+    if (!preference) return std::unexpected(preference.error());
+    out.lang = std::move(*preference);
+  }
   if (auto attrs = req.query_param("attrs")) {
     auto names = comma_list(*attrs, "attrs");
     if (!names) return std::unexpected(names.error());
@@ -105,6 +163,11 @@ Result<RenderOptions> parse_render_options(const http::Request& req, const jsonl
     }
   }
   return out;
+}
+
+Result<std::string> geometry_property(const http::Request& req, const jsonld::Context& context) {
+  return expand_name(req.query_param("geometryProperty").value_or("location"), context,
+                     "geometryProperty");
 }
 
 Result<std::size_t> parse_size(std::string_view text, std::string_view param, std::size_t max) {

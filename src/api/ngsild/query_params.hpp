@@ -18,15 +18,19 @@ namespace tsunagu::api::ngsild {
 
 // BadRequestData naming the first parameter that is not in `allowed` or is given twice.
 Status check_params(const http::Request& req, std::initializer_list<std::string_view> allowed);
+Status check_params(const http::Request& req, const std::vector<std::string_view>& allowed);
 
 // The values of options= (comma-separated); BadRequestData for one not in `allowed`.
 Result<std::set<std::string>> parse_options(const http::Request& req,
                                             std::initializer_list<std::string_view> allowed);
 
 // format=, options=keyValues/concise/sysAttrs and attrs= for endpoints that return entities.
-Result<RenderOptions> parse_render_options(const http::Request& req,
-                                           const jsonld::Context& context,
-                                           std::initializer_list<std::string_view> more_options = {});
+Result<RenderOptions> parse_render_options(
+    const http::Request& req, const jsonld::Context& context,
+    std::initializer_list<std::string_view> more_options = {});
+
+// geometryProperty= of a GeoJSON answer, expanded; "location" when not given.
+Result<std::string> geometry_property(const http::Request& req, const jsonld::Context& context);
 
 // "a,b,c" -> {"a","b","c"}; BadRequestData for an empty item.
 Result<std::vector<std::string>> comma_list(std::string_view text, std::string_view param);

@@ -1,6 +1,8 @@
 #include "store/sqlite/entity_tables.hpp"
 
 #include "store/entity_codec.hpp"
+#include "store/entity_shape.hpp"
+#include "store/sqlite/summary_tables.hpp"
 #include "store/value_index.hpp"
 
 namespace tsunagu::store::sqlite {
@@ -67,7 +69,10 @@ Status EntityWriter::insert(const model::Entity& entity) {
     if (rc != SQLITE_ROW) return db_.error("insert entity");
     rid = s->column_int(0);
   }
-  return write_index(rid, entity);
+  auto shape = intern_shape(db_, terms_, shape_of(entity));
+  if (!shape) return std::unexpected(shape.error());
+  if (auto st = write_index(rid, entity, *shape); !st) return st;
+  return change_summaries(nullptr, &*shape);
 }
 
 Status EntityWriter::update(const model::Entity& entity) {
@@ -87,8 +92,18 @@ Status EntityWriter::update(const model::Entity& entity) {
     if (rc != SQLITE_ROW) return db_.error("update entity");
     rid = s->column_int(0);
   }
+  auto before = read_stored_shape(db_, rid);
+  if (!before) return std::unexpected(before.error());
+  auto after = intern_shape(db_, terms_, shape_of(entity));
+  if (!after) return std::unexpected(after.error());
+  if (*before == *after) {
+    // Values changed, nothing else: the type and attribute rows and the summaries stand.
+    if (auto st = clear_values(rid); !st) return st;
+    return write_values(rid, entity);
+  }
   if (auto st = clear_index(rid); !st) return st;
-  return write_index(rid, entity);
+  if (auto st = write_index(rid, entity, *after); !st) return st;
+  return change_summaries(&*before, &*after);
 }
 
 Result<bool> EntityWriter::remove(std::string_view id) {
@@ -103,26 +118,40 @@ Result<bool> EntityWriter::remove(std::string_view id) {
     if (rc != SQLITE_ROW) return db_.error("delete entity");
     rid = s->column_int(0);
   }
+  auto before = read_stored_shape(db_, rid);
+  if (!before) return std::unexpected(before.error());
   if (auto st = clear_index(rid); !st) return std::unexpected(st.error());
+  if (auto st = change_summaries(&*before, nullptr); !st) return std::unexpected(st.error());
   return true;
 }
 
-Status EntityWriter::write_index(std::int64_t rid, const model::Entity& entity) {
-  for (const auto& type : entity.types) {
-    auto term = terms_.id_of(db_, type);
-    if (!term) return std::unexpected(term.error());
+Status EntityWriter::write_index(std::int64_t rid, const model::Entity& entity,
+                                 const StoredShape& shape) {
+  for (const auto term : shape.types) {
     auto st = insert_index_row(
-        db_, "INSERT OR IGNORE INTO entity_types(term, entity) VALUES(?1, ?2)", *term, rid);
+        db_, "INSERT OR IGNORE INTO entity_types(term, entity) VALUES(?1, ?2)", term, rid);
     if (!st) return st;
   }
-  for (const auto& entry : entity.attributes) {
-    auto term = terms_.id_of(db_, entry.name);
-    if (!term) return std::unexpected(term.error());
-    auto st = insert_index_row(
-        db_, "INSERT OR IGNORE INTO entity_attrs(term, entity) VALUES(?1, ?2)", *term, rid);
-    if (!st) return st;
+  for (const auto& a : shape.attrs) {
+    auto stmt = db_.cached(
+        "INSERT OR IGNORE INTO entity_attrs(term, entity, kinds, instances) "
+        "VALUES(?1, ?2, ?3, ?4)");
+    if (!stmt) return std::unexpected(stmt.error());
+    StatementUse s(**stmt);
+    s->bind(1, a.term);
+    s->bind(2, rid);
+    s->bind(3, static_cast<std::int64_t>(a.kinds));
+    s->bind(4, a.instances);
+    if (s->step() != SQLITE_DONE) return db_.error("write index");
   }
   return write_values(rid, entity);
+}
+
+Status EntityWriter::change_summaries(const StoredShape* before, const StoredShape* after) {
+  SummaryDelta delta;
+  if (before) delta.add(*before, -1);
+  if (after) delta.add(*after, +1);
+  return delta.apply(db_);
 }
 
 Status EntityWriter::write_values(std::int64_t rid, const model::Entity& entity) {
@@ -188,12 +217,22 @@ Status EntityWriter::reindex_values(const model::Entity& entity) {
 }
 
 Status EntityWriter::clear_index(std::int64_t rid) {
-  for (const char* sql :
-       {"DELETE FROM entity_types WHERE entity = ?1", "DELETE FROM entity_attrs WHERE entity = ?1",
-        "DELETE FROM attr_values WHERE entity = ?1",
-        "DELETE FROM geo_index WHERE id IN "
-        "(SELECT id FROM geo_owner WHERE entity = ?1)",
-        "DELETE FROM geo_owner WHERE entity = ?1"}) {
+  for (const char* sql : {"DELETE FROM entity_types WHERE entity = ?1",
+                          "DELETE FROM entity_attrs WHERE entity = ?1"}) {
+    auto stmt = db_.cached(sql);
+    if (!stmt) return std::unexpected(stmt.error());
+    StatementUse s(**stmt);
+    s->bind(1, rid);
+    if (s->step() != SQLITE_DONE) return db_.error("clear index");
+  }
+  return clear_values(rid);
+}
+
+Status EntityWriter::clear_values(std::int64_t rid) {
+  for (const char* sql : {"DELETE FROM attr_values WHERE entity = ?1",
+                          "DELETE FROM geo_index WHERE id IN "
+                          "(SELECT id FROM geo_owner WHERE entity = ?1)",
+                          "DELETE FROM geo_owner WHERE entity = ?1"}) {
     auto stmt = db_.cached(sql);
     if (!stmt) return std::unexpected(stmt.error());
     StatementUse s(**stmt);

@@ -27,6 +27,10 @@ class TermCache {
 
 Result<std::optional<model::Entity>> load_entity(Connection& db, std::string_view id);
 
+struct StoredShape;
+
+// Writes an entity's rows: the document, the index rows derived from it, and its contribution
+// to the discovery summaries (summary_tables.hpp), all in the caller's transaction.
 class EntityWriter {
  public:
   EntityWriter(Connection& db, TermCache& terms) : db_(db), terms_(terms) {}
@@ -39,8 +43,14 @@ class EntityWriter {
  private:
   Status write_values(std::int64_t rid, const model::Entity& entity);
   Result<std::int64_t> rid_of(std::string_view id);
-  Status write_index(std::int64_t rid, const model::Entity& entity);
+  Status write_index(std::int64_t rid, const model::Entity& entity, const StoredShape& shape);
+  // Every index row of the entity: its type and attribute rows, then clear_values().
   Status clear_index(std::int64_t rid);
+  // The rows derived from values (attr_values, geometries): an update that keeps the entity's
+  // shape runs this alone, so any new row derived from values must be cleared here.
+  Status clear_values(std::int64_t rid);
+  // `before` and `after` are null for an entity that did not exist, or no longer does.
+  Status change_summaries(const StoredShape* before, const StoredShape* after);
 
   Connection& db_;
   TermCache& terms_;

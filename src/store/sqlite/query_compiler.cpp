@@ -1,43 +1,79 @@
 #include "store/sqlite/query_compiler.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <map>
 #include <optional>
 
+#include "query/scope_query.hpp"
+#include "store/value_index.hpp"
+
 namespace tsunagu::store::sqlite {
+
+SqlFragment& SqlFragment::operator+=(const SqlFragment& other) {
+  sql += other.sql;
+  params.insert(params.end(), other.params.begin(), other.params.end());
+  return *this;
+}
+
+SqlFragment& SqlFragment::operator+=(std::string_view text) {
+  sql += text;
+  return *this;
+}
+
 namespace {
 
-class Builder {
- public:
-  // "?N, ?N+1, ..." for the values, which are appended to the parameters.
-  std::string placeholders(const std::vector<std::string>& values) {
-    std::string out;
-    for (const auto& v : values) {
-      if (!out.empty()) out += ", ";
-      out += param(v);
-    }
-    return out;
+using query::TermExpr;
+
+SqlFragment text(std::string sql) {
+  return {std::move(sql), {}};
+}
+
+SqlFragment param(std::string value) {
+  return {"?", {std::move(value)}};
+}
+
+SqlFragment operator+(SqlFragment a, const SqlFragment& b) {
+  a += b;
+  return a;
+}
+
+SqlFragment operator+(SqlFragment a, std::string_view b) {
+  a += b;
+  return a;
+}
+
+SqlFragment operator+(std::string_view a, const SqlFragment& b) {
+  return text(std::string(a)) + b;
+}
+
+// "?, ?, ?" for the values.
+SqlFragment param_list(const std::vector<std::string>& values) {
+  SqlFragment out;
+  for (const auto& v : values) {
+    if (!out.sql.empty()) out += ", ";
+    out += param(v);
   }
+  return out;
+}
 
-  std::string param(const std::string& value) {
-    params.push_back(value);
-    return "?" + std::to_string(params.size());
+SqlFragment joined(const std::vector<SqlFragment>& parts, std::string_view op) {
+  SqlFragment out;
+  for (const auto& p : parts) {
+    if (!out.sql.empty()) out += op;
+    out += p;
   }
+  return out;
+}
 
-  void where(std::string condition) {
-    conditions += conditions.empty() ? " WHERE " : " AND ";
-    conditions += condition;
-  }
+SqlFragment term_id(const std::string& iri) {
+  return "(SELECT id FROM terms WHERE iri = " + param(iri) + ")";
+}
 
-  std::vector<std::string> params;
-  std::string conditions;
-};
-
-// Entities indexed under any of these terms in `table` (entity_types or entity_attrs).
-std::string indexed_under(Builder& b, const char* table, const std::vector<std::string>& iris) {
-  return std::string("e.rid IN (SELECT x.entity FROM ") + table +
-         " x JOIN terms t ON t.id = x.term WHERE t.iri IN (" + b.placeholders(iris) + "))";
+SqlFragment term_ids(const std::vector<std::string>& iris) {
+  if (iris.size() == 1) return "= " + term_id(iris.front());
+  return "IN (SELECT id FROM terms WHERE iri IN (" + param_list(iris) + "))";
 }
 
 std::string number_literal(double v) {
@@ -46,11 +82,42 @@ std::string number_literal(double v) {
   return std::string(buf.data(), end);
 }
 
-// The SQL form of a q value the value index can compare: a number literal or a text parameter
-// (a Text also as its vocab IRI, since VocabProperty values are stored expanded).
+// A condition answered by index rows: `from_where` is " FROM <tables> WHERE <test>", and
+// `entity` the column holding the entity's rid. Used as a driver (the rids) or as a check.
+struct IndexCondition {
+  SqlFragment from_where;
+  std::string entity;
+
+  SqlFragment rids() const { return "SELECT " + entity + from_where; }
+  SqlFragment check() const {
+    return "EXISTS (SELECT 1" + from_where + " AND " + entity + " = e.rid)";
+  }
+};
+
+IndexCondition under_terms(const char* table, const std::vector<std::string>& iris) {
+  return {" FROM " + std::string(table) + " WHERE term " + term_ids(iris), "entity"};
+}
+
+IndexCondition values_where(const std::string& attr, const SqlFragment& test) {
+  return {" FROM attr_values WHERE term = " + term_id(attr) + " AND (" + test + ")", "entity"};
+}
+
+// One condition of the query's conjunction: answered by the index, or a filter over `e`.
+struct Condition {
+  std::optional<IndexCondition> index;
+  SqlFragment filter;                   // when there is no index form
+  std::optional<std::string> one_type;  // set when the condition is "has this one type"
+
+  SqlFragment check() const { return index ? index->check() : filter; }
+};
+
+// ---- q ----
+
+// A q value the value index can compare: a number literal or a text parameter (a Text also as
+// its vocab IRI, since VocabProperty values are stored expanded).
 struct IndexableValues {
   std::vector<std::string> numbers;  // SQL literals
-  std::vector<std::string> texts;    // raw strings, bound as parameters
+  std::vector<std::string> texts;    // bound as parameters
 };
 
 std::optional<IndexableValues> indexable(const std::vector<query::Value>& values) {
@@ -70,119 +137,234 @@ std::optional<IndexableValues> indexable(const std::vector<query::Value>& values
   return out;
 }
 
-std::string term_id(Builder& b, const std::string& iri) {
-  return "(SELECT id FROM terms WHERE iri = " + b.param(iri) + ")";
-}
-
-std::string values_where(Builder& b, const std::string& attr, const std::string& condition) {
-  return "e.rid IN (SELECT entity FROM attr_values WHERE term = " + term_id(b, attr) + " AND (" +
-         condition + "))";
-}
-
-std::optional<std::string> comparison_sql(Builder& b, const query::Comparison& c);
-
 // A superset condition for one q comparison, or nullopt when the index cannot narrow it (the
 // evaluator then decides alone). Only plain attribute paths are indexed.
-std::optional<std::string> comparison_sql(Builder& b, const query::Comparison& c) {
+std::optional<IndexCondition> comparison_condition(const query::Comparison& c) {
   const auto& p = c.path;
   if (p.attr.empty() || !p.sub_attrs.empty() || p.metadata || !p.json_keys.empty()) {
     return std::nullopt;
   }
-  if (c.op == query::Op::Exists) {
-    return "e.rid IN (SELECT entity FROM entity_attrs WHERE term = " + term_id(b, p.attr) + ")";
-  }
+  if (c.op == query::Op::Exists) return under_terms("entity_attrs", {p.attr});
   if (c.range && c.op == query::Op::Eq) {
     auto ends = indexable({c.range->min, c.range->max});
     if (!ends) return std::nullopt;
     if (ends->numbers.size() == 2) {
-      return values_where(b, p.attr,
-                          "num BETWEEN " + ends->numbers[0] + " AND " + ends->numbers[1]);
+      return values_where(p.attr,
+                          text("num BETWEEN " + ends->numbers[0] + " AND " + ends->numbers[1]));
     }
     if (ends->texts.size() == 2) {
-      return values_where(
-          b, p.attr, "txt BETWEEN " + b.param(ends->texts[0]) + " AND " + b.param(ends->texts[1]));
+      return values_where(p.attr,
+                          "txt BETWEEN " + param(ends->texts[0]) + " AND " + param(ends->texts[1]));
     }
     return std::nullopt;
   }
   auto values = indexable(c.values);
   if (!values || c.values.empty()) return std::nullopt;
   if (c.op == query::Op::Eq) {
-    std::vector<std::string> parts;
+    std::vector<SqlFragment> parts;
     if (!values->numbers.empty()) {
       std::string list;
       for (const auto& n : values->numbers) list += (list.empty() ? "" : ", ") + n;
-      parts.push_back("num IN (" + list + ")");
+      parts.push_back(text("num IN (" + list + ")"));
     }
-    if (!values->texts.empty()) parts.push_back("txt IN (" + b.placeholders(values->texts) + ")");
-    return values_where(b, p.attr, parts.size() == 2 ? parts[0] + " OR " + parts[1] : parts[0]);
+    if (!values->texts.empty()) parts.push_back("txt IN (" + param_list(values->texts) + ")");
+    return values_where(p.attr, joined(parts, " OR "));
   }
   static const std::map<query::Op, std::string> kOrder = {
       {query::Op::Gt, ">"}, {query::Op::Ge, ">="}, {query::Op::Lt, "<"}, {query::Op::Le, "<="}};
   auto op = kOrder.find(c.op);
   if (op == kOrder.end() || c.values.size() != 1) return std::nullopt;
-  if (!values->numbers.empty())
-    return values_where(b, p.attr, "num " + op->second + " " + values->numbers[0]);
-  return values_where(b, p.attr, "txt " + op->second + " " + b.param(values->texts[0]));
+  if (!values->numbers.empty()) {
+    return values_where(p.attr, text("num " + op->second + " " + values->numbers[0]));
+  }
+  return values_where(p.attr, "txt " + op->second + " " + param(values->texts[0]));
 }
 
-// The conditions the index can check for the top-level conjuncts of q.
-void add_q_conditions(Builder& b, const query::Expr& q) {
+// The top-level conjuncts of q the index can narrow.
+void add_q(const query::Expr& q, std::vector<Condition>& out) {
   if (q.kind == query::Expr::Kind::Leaf) {
-    if (auto sql = comparison_sql(b, q.leaf)) b.where(*sql);
+    if (auto c = comparison_condition(q.leaf)) out.push_back({std::move(*c), {}, {}});
   } else if (q.kind == query::Expr::Kind::And) {
-    for (const auto& child : q.children) add_q_conditions(b, child);
+    for (const auto& child : q.children) add_q(child, out);
   }
 }
 
-void add_geo_condition(Builder& b, const query::GeoQuery& geo) {
-  b.where("e.rid IN (SELECT entity FROM entity_attrs WHERE term = " + term_id(b, geo.geoproperty) +
-          ")");
+// ---- geo ----
+
+Condition geo_condition(const query::GeoQuery& geo) {
   const auto box = query::search_box(geo);
-  if (box.min_lon <= -180 && box.max_lon >= 180 && box.min_lat <= -90 && box.max_lat >= 90) return;
-  b.where(
-      "e.rid IN (SELECT o.entity FROM geo_index g JOIN geo_owner o ON o.id = g.id WHERE "
-      "g.max_lon >= " +
-      number_literal(box.min_lon) + " AND g.min_lon <= " + number_literal(box.max_lon) +
-      " AND g.max_lat >= " + number_literal(box.min_lat) + " AND g.min_lat <= " +
-      number_literal(box.max_lat) + " AND o.term = " + term_id(b, geo.geoproperty) + ")");
+  if (box.min_lon <= -180 && box.max_lon >= 180 && box.min_lat <= -90 && box.max_lat >= 90) {
+    return {under_terms("entity_attrs", {geo.geoproperty}), {}, {}};
+  }
+  return {IndexCondition{
+              " FROM geo_index g JOIN geo_owner o ON o.id = g.id WHERE g.max_lon >= " +
+                  number_literal(box.min_lon) + " AND g.min_lon <= " + number_literal(box.max_lon) +
+                  " AND g.max_lat >= " + number_literal(box.min_lat) + " AND g.min_lat <= " +
+                  number_literal(box.max_lat) + " AND o.term = " + term_id(geo.geoproperty),
+              "o.entity"},
+          {},
+          {}};
+}
+
+// ---- types and scopes: expressions over index conditions ----
+
+// An And splits into separate conditions (each may drive); an atom or an Or of atoms is one
+// index condition; anything else is a filter combining checks.
+template <typename AtomsCondition>
+SqlFragment expression_check(const TermExpr& expr, const AtomsCondition& of_atoms) {
+  if (expr.kind == TermExpr::Kind::Atom) return of_atoms({expr.atom}).check();
+  if (auto any = query::as_any_of(expr)) return of_atoms(*any).check();
+  std::vector<SqlFragment> parts;
+  for (const auto& child : expr.children) parts.push_back(expression_check(child, of_atoms));
+  return "(" + joined(parts, expr.kind == TermExpr::Kind::And ? " AND " : " OR ") + ")";
+}
+
+// `of_types`: the atoms are types, so a single atom may be walked in order (Plan::by_type).
+template <typename AtomsCondition>
+void add_expression(const TermExpr& expr, const AtomsCondition& of_atoms, bool of_types,
+                    std::vector<Condition>& out) {
+  if (expr.kind == TermExpr::Kind::And) {
+    for (const auto& child : expr.children) add_expression(child, of_atoms, of_types, out);
+    return;
+  }
+  if (auto any = query::as_any_of(expr)) {
+    Condition c{of_atoms(*any), {}, {}};
+    if (of_types && any->size() == 1) c.one_type = any->front();
+    out.push_back(std::move(c));
+    return;
+  }
+  out.push_back({std::nullopt, expression_check(expr, of_atoms), {}});
+}
+
+IndexCondition types_condition(const std::vector<std::string>& types) {
+  return under_terms("entity_types", types);
+}
+
+// Scope patterns: the scope values of the index in the range each pattern's literal prefix
+// allows ('0' follows '/' in ASCII, so [p + "/", p + "0") holds exactly the scopes below p).
+IndexCondition scopes_condition(const std::vector<std::string>& patterns) {
+  std::vector<SqlFragment> ranges;
+  for (const auto& pattern : patterns) {
+    const auto key = query::scope_index_prefix(pattern);
+    if (key.exact) {
+      ranges.push_back("txt = " + param(key.prefix));
+    } else if (key.prefix == "/") {
+      ranges.push_back(text("(txt >= '/' AND txt < '0')"));
+    } else {
+      ranges.push_back("txt = " + param(key.prefix) + " OR (txt >= " + param(key.prefix + "/") +
+                       " AND txt < " + param(key.prefix + "0") + ")");
+    }
+  }
+  return values_where(std::string(kScopeIndexName), joined(ranges, " OR "));
+}
+
+// ---- selectors ----
+
+// The conditions of one selector, combined with AND, as a filter over `e`.
+SqlFragment selector_filter(const query::EntitySelector& s) {
+  std::vector<SqlFragment> parts;
+  if (s.type) parts.push_back(expression_check(*s.type, types_condition));
+  if (!s.ids.empty()) parts.push_back("e.id IN (" + param_list(s.ids) + ")");
+  if (s.id_pattern) parts.push_back("e.id REGEXP " + param(*s.id_pattern));
+  return parts.empty() ? text("1") : "(" + joined(parts, " AND ") + ")";
+}
+
+void add_selectors(const std::vector<query::EntitySelector>& selectors,
+                   std::vector<Condition>& out) {
+  if (selectors.size() == 1) {
+    const auto& s = selectors.front();
+    if (s.type) add_expression(*s.type, types_condition, true, out);
+    if (!s.ids.empty()) {
+      out.push_back(
+          {IndexCondition{" FROM entities WHERE id IN (" + param_list(s.ids) + ")", "rid"},
+           {},
+           {}});
+    }
+    if (s.id_pattern) out.push_back({std::nullopt, "e.id REGEXP " + param(*s.id_pattern), {}});
+    return;
+  }
+  std::vector<SqlFragment> any;
+  for (const auto& s : selectors) any.push_back(selector_filter(s));
+  if (!any.empty()) out.push_back({std::nullopt, "(" + joined(any, " OR ") + ")", {}});
+}
+
+std::vector<Condition> conditions_of(const EntityQuery& q) {
+  std::vector<Condition> out;
+  add_selectors(q.entities, out);
+  if (!q.attrs.empty()) out.push_back({under_terms("entity_attrs", q.attrs), {}, {}});
+  if (q.q) add_q(*q.q, out);
+  if (q.geo) out.push_back(geo_condition(*q.geo));
+  if (q.scope) add_expression(*q.scope, scopes_condition, false, out);
+  return out;
+}
+
+// ---- planning ----
+
+struct Plan {
+  std::optional<std::size_t> driver;   // index of the condition whose rids drive
+  std::optional<std::size_t> by_type;  // else: the one-type condition whose index is walked
+};
+
+Plan choose(const std::vector<Condition>& conditions, const RowEstimator& estimate,
+           std::size_t selective_rows) {
+  Plan plan;
+  for (std::size_t i = 0; i < conditions.size(); ++i) {
+    if (conditions[i].one_type && !plan.by_type) plan.by_type = i;
+  }
+  std::size_t indexed = 0;
+  for (const auto& c : conditions) indexed += c.index ? 1 : 0;
+  // A lone type is walked in order: nothing could be more selective.
+  if (indexed == 1 && plan.by_type) return plan;
+  std::size_t best = selective_rows;
+  for (std::size_t i = 0; i < conditions.size(); ++i) {
+    if (!conditions[i].index) continue;
+    const std::size_t rows = estimate(conditions[i].index->rids(), selective_rows);
+    if (rows < best) {
+      best = rows;
+      plan.driver = i;
+    }
+  }
+  if (plan.driver) plan.by_type.reset();
+  return plan;
 }
 
 }  // namespace
 
-CompiledQuery compile(const EntityQuery& q) {
-  Builder b;
-  // One type, the most common query, drives the scan from entity_types: its primary key
-  // (term, entity) yields the matches in rid order, so LIMIT stops the scan after one page
-  // instead of collecting every entity of the type and sorting them.
-  const bool by_one_type = q.types.size() == 1;
-  std::string from = "entities e";
-  if (by_one_type) {
-    from = "entity_types x JOIN entities e ON e.rid = x.entity";
-    b.where("x.term = (SELECT id FROM terms WHERE iri = " + b.param(q.types.front()) + ")");
-  } else if (!q.types.empty()) {
-    b.where(indexed_under(b, "entity_types", q.types));
-  }
-  if (!q.ids.empty()) b.where("e.id IN (" + b.placeholders(q.ids) + ")");
-  if (q.id_pattern) b.where("e.id REGEXP " + b.param(*q.id_pattern));
-  if (!q.attrs.empty()) b.where(indexed_under(b, "entity_attrs", q.attrs));
-  if (q.q) add_q_conditions(b, *q.q);
-  if (q.geo) add_geo_condition(b, *q.geo);
+CompiledQuery compile(const EntityQuery& q, const RowEstimator& estimate,
+                      std::size_t selective_rows) {
+  const auto conditions = conditions_of(q);
+  const Plan plan = choose(conditions, estimate, selective_rows);
   CompiledQuery out;
-  if (q.q || q.geo) {
-    out.sql = "SELECT e.doc FROM " + from + b.conditions + " ORDER BY " +
-              (by_one_type ? "x.entity" : "e.rid");
-    out.params = std::move(b.params);
-    out.needs_evaluation = true;
-    return out;
+  SqlFragment from = text(" FROM entities e");
+  std::vector<SqlFragment> where;
+  std::string order = "e.rid";
+  out.driver = "scan";
+  if (plan.driver) {
+    where.push_back("e.rid IN (" + conditions[*plan.driver].index->rids() + ")");
+    out.driver = "index:" + std::to_string(*plan.driver);
+  } else if (plan.by_type) {
+    // The primary key (term, entity) of entity_types yields one type's entities in rid order,
+    // so LIMIT stops the walk after one page.
+    from = text(" FROM entity_types x JOIN entities e ON e.rid = x.entity");
+    where.push_back("x.term = " + term_id(*conditions[*plan.by_type].one_type));
+    order = "x.entity";
+    out.driver = "type";
   }
-  const std::string order = by_one_type ? "x.entity" : "e.rid";
-  out.sql = "SELECT e.doc FROM " + from + b.conditions + " ORDER BY " + order + " LIMIT " +
-            std::to_string(q.limit) + " OFFSET " + std::to_string(q.offset);
+  for (std::size_t i = 0; i < conditions.size(); ++i) {
+    if (i == plan.driver || i == plan.by_type) continue;
+    where.push_back(conditions[i].check());
+  }
+  const SqlFragment where_sql = where.empty() ? SqlFragment{} : " WHERE " + joined(where, " AND ");
+  out.needs_evaluation = q.q || q.geo || q.scope;
+  out.page = "SELECT e.doc" + from + where_sql + " ORDER BY " + order;
+  if (out.needs_evaluation) return out;
+  out.page += " LIMIT " + std::to_string(q.limit) + " OFFSET " + std::to_string(q.offset);
   // Counting every entity of one type needs only the index, not the entity rows.
-  const bool type_only = by_one_type && q.ids.empty() && !q.id_pattern && q.attrs.empty();
-  out.count_sql =
-      "SELECT count(*) FROM " + (type_only ? std::string("entity_types x") : from) + b.conditions;
-  out.params = std::move(b.params);
+  if (plan.by_type && conditions.size() == 1) {
+    out.count = "SELECT count(*) FROM entity_types x WHERE " + where.front();
+  } else {
+    out.count = "SELECT count(*)" + from + where_sql;
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include "store/entity_codec.hpp"
 #include "store/sqlite/entity_tables.hpp"
+#include "store/sqlite/summary_tables.hpp"
 
 namespace tsunagu::store::sqlite {
 namespace {
@@ -13,7 +14,7 @@ namespace {
 // derived from them. `rid` is stable for an entity's life, so ordering by it gives pagination
 // that does not shift when entities are updated. Type and attribute IRIs are interned in
 // `terms`, which keeps the index tables narrow at millions of entities.
-constexpr std::array<std::string_view, 2> kMigrations{{
+constexpr std::array<std::string_view, 4> kMigrations{{
     R"sql(
 CREATE TABLE terms(
   id  INTEGER PRIMARY KEY,
@@ -53,6 +54,33 @@ CREATE TABLE geo_owner(
   term   INTEGER NOT NULL);
 CREATE INDEX geo_owner_by_entity ON geo_owner(entity);
 )sql",
+    // Discovery summaries (summary_tables.hpp): counts per type, per attribute and per (type,
+    // attribute, set of kinds), so that listing types and attributes never reads the entities.
+    // entity_attrs learns each attribute's kinds and instance count, which is what an entity's
+    // old contribution is subtracted by. Existing entities are counted by backfill_summaries().
+    R"sql(
+ALTER TABLE entity_attrs ADD COLUMN kinds INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE entity_attrs ADD COLUMN instances INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE type_summary(
+  type     INTEGER PRIMARY KEY,
+  entities INTEGER NOT NULL);
+CREATE TABLE attr_summary(
+  attr      INTEGER PRIMARY KEY,
+  entities  INTEGER NOT NULL,
+  instances INTEGER NOT NULL);
+CREATE TABLE type_attr_summary(
+  type     INTEGER NOT NULL,
+  attr     INTEGER NOT NULL,
+  kinds    INTEGER NOT NULL,
+  entities INTEGER NOT NULL,
+  PRIMARY KEY(type, attr, kinds)) WITHOUT ROWID;
+CREATE INDEX type_attr_summary_by_attr ON type_attr_summary(attr);
+)sql",
+    // Entity scopes join the value index (store/value_index.hpp, kScopeIndexName) for scopeQ;
+    // backfill_scopes() indexes those of existing entities. No table changes.
+    R"sql(
+SELECT 1;
+)sql",
 }};
 
 // Migration 2 adds index tables; the entities stored before it get their rows here, in the
@@ -69,6 +97,22 @@ Status backfill_value_index(Connection& db) {
     if (auto st = writer.reindex_values(*entity); !st) return st;
   }
   return rc == SQLITE_DONE ? ok() : Status(db.error("backfill value index"));
+}
+
+// Migration 4: the entities stored with a scope before it get their values reindexed.
+Status backfill_scopes(Connection& db) {
+  auto rows = db.prepare("SELECT doc FROM entities");
+  if (!rows) return std::unexpected(rows.error());
+  TermCache terms;
+  EntityWriter writer(db, terms);
+  int rc;
+  while ((rc = (*rows)->step()) == SQLITE_ROW) {
+    auto entity = decode_entity_text((*rows)->column_text(0));
+    if (!entity) return std::unexpected(entity.error());
+    if (!entity->scope) continue;
+    if (auto st = writer.reindex_values(*entity); !st) return st;
+  }
+  return rc == SQLITE_DONE ? ok() : Status(db.error("backfill scopes"));
 }
 
 Result<int> user_version(Connection& db) {
@@ -92,6 +136,8 @@ Status migrate(Connection& db) {
     sql += "PRAGMA user_version = " + std::to_string(v + 1) + ";";
     Status st = db.exec(sql);
     if (st && v + 1 == 2) st = backfill_value_index(db);
+    if (st && v + 1 == 3) st = backfill_summaries(db);
+    if (st && v + 1 == 4) st = backfill_scopes(db);
     if (st) st = db.exec("COMMIT");
     if (!st) {
       (void)db.exec("ROLLBACK");

@@ -4,7 +4,9 @@
 
 #include "query/geo_query.hpp"
 #include "query/q_eval.hpp"
+#include "query/scope_query.hpp"
 #include "store/entity_codec.hpp"
+#include "store/sqlite/discovery.hpp"
 #include "store/sqlite/query_compiler.hpp"
 #include "store/sqlite/schema.hpp"
 
@@ -173,18 +175,44 @@ Result<std::optional<model::Entity>> TenantDb::get(std::string_view id) {
   return load_entity(**conn, id);
 }
 
+Result<std::vector<TypeSummary>> TenantDb::type_summaries(std::optional<std::string_view> only) {
+  auto conn = readers_.acquire();
+  if (!conn) return std::unexpected(conn.error());
+  return read_type_summaries(**conn, only);
+}
+
+Result<std::vector<AttributeSummary>> TenantDb::attribute_summaries(
+    std::optional<std::string_view> only) {
+  auto conn = readers_.acquire();
+  if (!conn) return std::unexpected(conn.error());
+  return read_attribute_summaries(**conn, only);
+}
+
 Result<QueryPage> TenantDb::query(const EntityQuery& q) {
   auto conn = readers_.acquire();
   if (!conn) return std::unexpected(conn.error());
   Connection& db = **conn;
-  const CompiledQuery compiled = compile(q);
-  // on_row returns false to stop early.
-  auto run = [&](const std::string& sql, auto&& on_row) -> Status {
-    auto stmt = db.prepare(sql);
+  auto prepare = [&](const SqlFragment& f) -> Result<std::unique_ptr<Statement>> {
+    auto stmt = db.prepare(f.sql);
     if (!stmt) return std::unexpected(stmt.error());
-    for (std::size_t i = 0; i < compiled.params.size(); ++i) {
-      (*stmt)->bind(static_cast<int>(i + 1), compiled.params[i]);
+    for (std::size_t i = 0; i < f.params.size(); ++i) {
+      (*stmt)->bind(static_cast<int>(i + 1), f.params[i]);
     }
+    return stmt;
+  };
+  // An estimate that fails counts as unselective: the plan is then a scan, never wrong.
+  auto estimate = [&](const SqlFragment& rids, std::size_t bound) -> std::size_t {
+    SqlFragment probe{"SELECT count(*) FROM (" + rids.sql + " LIMIT " + std::to_string(bound) + ")",
+                      rids.params};
+    auto stmt = prepare(probe);
+    if (!stmt || (*stmt)->step() != SQLITE_ROW) return bound;
+    return static_cast<std::size_t>((*stmt)->column_int(0));
+  };
+  const CompiledQuery compiled = compile(q, estimate, options_.selective_rows);
+  // on_row returns false to stop early.
+  auto run = [&](const SqlFragment& f, auto&& on_row) -> Status {
+    auto stmt = prepare(f);
+    if (!stmt) return std::unexpected(stmt.error());
     int rc;
     while ((rc = (*stmt)->step()) == SQLITE_ROW) {
       auto go_on = on_row(**stmt);
@@ -197,10 +225,11 @@ Result<QueryPage> TenantDb::query(const EntityQuery& q) {
   if (compiled.needs_evaluation) {
     // Candidates come from the indexes; the evaluators decide, and paging counts only matches.
     std::size_t matched = 0;
-    auto st = run(compiled.sql, [&](Statement& s) -> Result<bool> {
+    auto st = run(compiled.page, [&](Statement& s) -> Result<bool> {
       auto e = decode_entity_text(s.column_text(0));
       if (!e) return std::unexpected(e.error());
-      if ((q.q && !query::matches(*q.q, *e)) || (q.geo && !query::matches(*q.geo, *e))) {
+      if ((q.q && !query::matches(*q.q, *e)) || (q.geo && !query::matches(*q.geo, *e)) ||
+          (q.scope && !query::matches_scope(*q.scope, *e))) {
         return true;
       }
       if (++matched > q.offset && page.entities.size() < q.limit) {
@@ -213,7 +242,7 @@ Result<QueryPage> TenantDb::query(const EntityQuery& q) {
     return page;
   }
   if (q.limit > 0) {
-    auto st = run(compiled.sql, [&](Statement& s) -> Result<bool> {
+    auto st = run(compiled.page, [&](Statement& s) -> Result<bool> {
       auto e = decode_entity_text(s.column_text(0));
       if (!e) return std::unexpected(e.error());
       page.entities.push_back(std::move(*e));
@@ -222,7 +251,7 @@ Result<QueryPage> TenantDb::query(const EntityQuery& q) {
     if (!st) return std::unexpected(st.error());
   }
   if (q.count) {
-    auto st = run(compiled.count_sql, [&](Statement& s) -> Result<bool> {
+    auto st = run(compiled.count, [&](Statement& s) -> Result<bool> {
       page.total = static_cast<std::size_t>(s.column_int(0));
       return true;
     });

@@ -3,9 +3,9 @@
 // (one fsync per group, however many concurrent requests it carries), and a pool of reader
 // connections. See store/store.hpp for the contract.
 //
-// Thread safety: submit(), get() and query() may be called from any thread. The writer
-// connection and the term cache belong to the writer thread alone. `queue_` and `stopping_`
-// are guarded by `mu_`; the reader pool has its own lock.
+// Thread safety: submit() and the reads (get(), query(), the summaries) may be called from any
+// thread. The writer connection and the term cache belong to the writer thread alone. `queue_`
+// and `stopping_` are guarded by `mu_`; the reader pool has its own lock.
 
 #include <condition_variable>
 #include <deque>
@@ -17,6 +17,7 @@
 
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/entity_tables.hpp"
+#include "store/sqlite/query_compiler.hpp"
 #include "store/store.hpp"
 
 namespace tsunagu::store::sqlite {
@@ -25,6 +26,8 @@ struct TenantDbOptions {
   std::size_t max_readers = 8;
   std::size_t max_group = 512;     // jobs committed together at most
   std::size_t max_queued = 50000;  // jobs waiting beyond this are refused with Busy (503)
+  // A query condition with fewer index rows drives the search (query_compiler.hpp).
+  std::size_t selective_rows = kDefaultSelectiveRows;
 };
 
 class ReaderPool {
@@ -54,6 +57,9 @@ class TenantDb final : public TenantStore {
 
   Result<std::optional<model::Entity>> get(std::string_view id) override;
   Result<QueryPage> query(const EntityQuery& query) override;
+  Result<std::vector<TypeSummary>> type_summaries(std::optional<std::string_view> only) override;
+  Result<std::vector<AttributeSummary>> attribute_summaries(
+      std::optional<std::string_view> only) override;
   void submit(WriteJob job) override;
 
   // Commits what is queued, stops the writer and refuses later jobs (InternalError).
