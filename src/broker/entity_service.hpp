@@ -59,16 +59,16 @@ class EntityService {
                          model::AttributeList attrs, Callback<UpdateOutcome> done);
   void patch_attribute(const std::string& tenant, const std::string& id, const std::string& name,
                        model::Attribute fragment, Callback<void> done);
-  void replace_attribute(const std::string& tenant, const std::string& id,
-                         const std::string& name, model::Attribute attr, Callback<void> done);
+  void replace_attribute(const std::string& tenant, const std::string& id, const std::string& name,
+                         model::Attribute attr, Callback<void> done);
   void delete_attribute(const std::string& tenant, const std::string& id, const std::string& name,
                         std::optional<std::string> dataset_id, bool delete_all,
                         Callback<void> done);
 
   void batch_create(const std::string& tenant, std::vector<model::Entity> entities,
                     Callback<BatchOutcome> done);
-  void batch_upsert(const std::string& tenant, std::vector<model::Entity> entities,
-                    UpsertMode mode, Callback<BatchOutcome> done);
+  void batch_upsert(const std::string& tenant, std::vector<model::Entity> entities, UpsertMode mode,
+                    Callback<BatchOutcome> done);
   void batch_update(const std::string& tenant, std::vector<model::Entity> entities,
                     bool no_overwrite, Callback<BatchOutcome> done);
   void batch_delete(const std::string& tenant, std::vector<std::string> ids,
@@ -78,8 +78,7 @@ class EntityService {
   // Runs `change` on the stored entity `id` inside one write job and stores the result.
   template <typename T>
   void modify(const std::string& tenant, const std::string& id,
-              std::function<Result<T>(model::Entity&, model::Timestamp)> change,
-              Callback<T> done);
+              std::function<Result<T>(model::Entity&, model::Timestamp)> change, Callback<T> done);
   // Submits a job to the tenant's store; `create_tenant` for operations that may create data.
   void submit(const std::string& tenant, bool create_tenant,
               std::function<Status(store::WriteTxn&)> apply, Callback<void> done);

@@ -10,8 +10,8 @@
 // query on them relies on its other conditions or on a scan.
 
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/entity.hpp"

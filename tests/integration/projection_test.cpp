@@ -80,9 +80,9 @@ TEST_F(Projection, LangNormalized) {
 
 TEST_F(Projection, LangWeightedListAndFallback) {
   const auto id = make_hall();
-  EXPECT_EQ(read(id, "?lang=" + url_encode("fr,en;q=0.8,ja;q=0.5") + "&options=keyValues")
-                .at("name"),
-            J(R"("Kita Hall")"));
+  EXPECT_EQ(
+      read(id, "?lang=" + url_encode("fr,en;q=0.8,ja;q=0.5") + "&options=keyValues").at("name"),
+      J(R"("Kita Hall")"));
   // No language fits: the first of the map.
   EXPECT_EQ(read(id, "?lang=ko&format=concise").at("name"),
             J(R"({"value": "北会館", "lang": "ja"})"));
@@ -90,8 +90,9 @@ TEST_F(Projection, LangWeightedListAndFallback) {
 
 TEST_F(Projection, WithoutLangTheLanguageMapIsReturned) {
   const auto id = make_hall();
-  EXPECT_EQ(read(id).at("name"),
-            J(R"({"type": "LanguageProperty", "languageMap": {"ja": "北会館", "en": "Kita Hall"}})"));
+  EXPECT_EQ(
+      read(id).at("name"),
+      J(R"({"type": "LanguageProperty", "languageMap": {"ja": "北会館", "en": "Kita Hall"}})"));
 }
 
 TEST_F(Projection, MalformedLangIsRefused) {
@@ -106,9 +107,9 @@ TEST_F(Projection, LangAndPickInAQueryAndAPostQuery) {
   const auto res = http().get(kEntities + "?id=" + id + "&lang=en&pick=name&options=keyValues");
   ASSERT_STATUS(res, 200);
   EXPECT_EQ(res.json(), J(R"([{"name": "Kita Hall"}])"));
-  const auto posted = http().post(
-      kBatch + "/query?pick=id,name&options=keyValues",
-      R"({"type": "Query", "entities": [{"id": ")" + id + R"("}], "lang": "ja"})");
+  const auto posted =
+      http().post(kBatch + "/query?pick=id,name&options=keyValues",
+                  R"({"type": "Query", "entities": [{"id": ")" + id + R"("}], "lang": "ja"})");
   ASSERT_STATUS(posted, 200);
   EXPECT_EQ(posted.json(), J(R"([{"id": ")" + id + R"(", "name": "北会館"}])"));
 }

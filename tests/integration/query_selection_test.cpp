@@ -104,8 +104,7 @@ TEST_F(QuerySelection, ScopeQExactAndDescendants) {
   const auto umeda = make(type, R"({"scope": ["/)" + root + R"(/Kita/Umeda", "/Other"]})");
   const auto top = make(type, R"({"scope": "/)" + root + R"("})");
   make(type);
-  EXPECT_EQ(get_ids("?type=" + type + "&scopeQ=/" + root + "/Kita"),
-            (std::set<std::string>{kita}));
+  EXPECT_EQ(get_ids("?type=" + type + "&scopeQ=/" + root + "/Kita"), (std::set<std::string>{kita}));
   EXPECT_EQ(get_ids("?type=" + type + "&scopeQ=" + url_encode("/" + root + "/#")),
             (std::set<std::string>{kita, umeda, top}));
   EXPECT_EQ(get_ids("?type=" + type + "&scopeQ=" + url_encode("/" + root + "/+")),
@@ -131,8 +130,7 @@ TEST_F(QuerySelection, ScopeFollowsUpdates) {
   const auto id = make(type, R"({"scope": "/)" + root + R"(/Kita"})");
   ASSERT_STATUS(http().patch(entity_path(id), R"({"scope": "/)" + root + R"(/Minami"})"), 204);
   EXPECT_EQ(get_ids("?type=" + type + "&scopeQ=/" + root + "/Kita"), (std::set<std::string>{}));
-  EXPECT_EQ(get_ids("?type=" + type + "&scopeQ=/" + root + "/Minami"),
-            (std::set<std::string>{id}));
+  EXPECT_EQ(get_ids("?type=" + type + "&scopeQ=/" + root + "/Minami"), (std::set<std::string>{id}));
 }
 
 TEST_F(QuerySelection, ScopeQCountsOnlyMatches) {
@@ -223,9 +221,9 @@ TEST_F(QuerySelection, PostQueryRefusesMalformedBodies) {
     std::string_view kind;
   };
   const Case cases[] = {
-      {R"({"entities": [{"type": "T"}]})", 400, "BadRequestData"},                  // no type
+      {R"({"entities": [{"type": "T"}]})", 400, "BadRequestData"},  // no type
       {R"({"type": "Subscription", "entities": [{"type": "T"}]})", 400, "BadRequestData"},
-      {R"({"type": "Query"})", 400, "BadRequestData"},                              // selects all
+      {R"({"type": "Query"})", 400, "BadRequestData"},  // selects all
       {R"({"type": "Query", "entities": []})", 400, "BadRequestData"},
       {R"({"type": "Query", "entities": [{}]})", 400, "BadRequestData"},
       {R"({"type": "Query", "entities": [{"type": 5}]})", 400, "BadRequestData"},
@@ -252,9 +250,9 @@ TEST_F(QuerySelection, PostQueryRefusesMalformedBodies) {
 }
 
 TEST_F(QuerySelection, PostQueryOfAnUnknownTenantIsNonexistentTenant) {
-  EXPECT_PROBLEM(post_query(R"({"type": "Query", "attrs": ["n"]})", "",
-                            with_tenant(unique("nobody"))),
-                 404, "NonexistentTenant");
+  EXPECT_PROBLEM(
+      post_query(R"({"type": "Query", "attrs": ["n"]})", "", with_tenant(unique("nobody"))), 404,
+      "NonexistentTenant");
 }
 
 }  // namespace

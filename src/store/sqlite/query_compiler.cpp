@@ -306,7 +306,7 @@ struct Plan {
 };
 
 Plan choose(const std::vector<Condition>& conditions, const RowEstimator& estimate,
-           std::size_t selective_rows) {
+            std::size_t selective_rows) {
   Plan plan;
   for (std::size_t i = 0; i < conditions.size(); ++i) {
     if (conditions[i].one_type && !plan.by_type) plan.by_type = i;
