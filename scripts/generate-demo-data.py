@@ -24,10 +24,19 @@ def point(rng):
                                                        round(rng.uniform(34.55, 34.76), 5)]}}
 
 
+def scope_of(ward):
+    """The entity's scope (NGSI-LD clause 4.18): city, then ward, for scopeQ=/Osaka/# and such."""
+    if ward == "Sakai-ku":
+        return "/Sakai/Sakai-ku"
+    if ward == "Kita-ku Sakai":
+        return "/Sakai/Kita-ku"
+    return f"/Osaka/{ward}"
+
+
 def base(kind, n, rng):
     ward = rng.choice(WARDS)
     return ward, {"@context": CORE, "id": f"urn:ngsi-ld:{kind}:synthetic-{n:04d}", "type": kind,
-                  "location": point(rng), "address": {"type": "Property", "value": {
+                  "scope": scope_of(ward), "location": point(rng), "address": {"type": "Property", "value": {
                       "addressLocality": ward, "addressRegion": "Osaka"}},
                   "description": {"type": "Property", "value": NOTE}}
 
