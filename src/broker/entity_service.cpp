@@ -1,5 +1,7 @@
 #include "broker/entity_service.hpp"
 
+#include "broker/change_recorder.hpp"
+
 namespace tsunagu::broker {
 namespace {
 
@@ -51,6 +53,26 @@ void EntityService::submit(const std::string& tenant, bool create_tenant,
                            std::function<Status(store::WriteTxn&)> apply, Callback<void> done) {
   auto db = store_.tenant(tenant, create_tenant || tenant.empty());
   if (!db) return done(std::unexpected(db.error()));
+  if (observer_ && observer_->watches(tenant)) {
+    // The observer learns the job's changes inside its transaction, so what it owes for them
+    // (notifications) commits or rolls back with them.
+    auto after_commit = std::make_shared<ChangeObserver::AfterCommit>();
+    apply = [inner = std::move(apply), observer = observer_, tenant,
+             after_commit](store::WriteTxn& txn) -> Status {
+      ChangeRecorder recorder(txn);
+      if (auto st = inner(recorder); !st) return st;
+      auto changes = recorder.take_changes();
+      if (changes.empty()) return ok();
+      auto then = observer->on_changes(tenant, txn, std::move(changes));
+      if (!then) return std::unexpected(then.error());
+      *after_commit = std::move(*then);
+      return ok();
+    };
+    done = [after_commit, done = std::move(done)](Status st) {
+      if (*after_commit) (*after_commit)(st.has_value());
+      done(std::move(st));
+    };
+  }
   (*db)->submit(store::WriteJob{std::move(apply), std::move(done)});
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/entity_change.hpp"
 #include "broker/entity_merge.hpp"
 #include "model/entity.hpp"
 #include "model/error.hpp"
@@ -38,6 +39,10 @@ enum class UpsertMode { Replace, Update };
 class EntityService {
  public:
   EntityService(store::Store& store, const model::Clock& clock) : store_(store), clock_(clock) {}
+
+  // Tells `observer` (the subscription service) of every change inside its write job. Set once,
+  // before the first write; it must outlive the service.
+  void set_observer(ChangeObserver* observer) { observer_ = observer; }
 
   Result<model::Entity> get(const std::string& tenant, const std::string& id);
   Result<store::QueryPage> query(const std::string& tenant, const store::EntityQuery& query);
@@ -89,6 +94,7 @@ class EntityService {
 
   store::Store& store_;
   const model::Clock& clock_;
+  ChangeObserver* observer_ = nullptr;
 };
 
 }  // namespace tsunagu::broker
