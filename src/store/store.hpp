@@ -24,6 +24,7 @@
 #include "query/geo_query.hpp"
 #include "query/q_ast.hpp"
 #include "query/term_expr.hpp"
+#include "store/subscription_store.hpp"
 
 namespace tsunagu::store {
 
@@ -83,6 +84,8 @@ class WriteTxn {
   // Runs `step` in a nested transaction: if it fails, its changes are undone and the error
   // returned, while the enclosing job goes on. Batch operations use it per entity.
   virtual Status nested(const std::function<Status(WriteTxn&)>& step) = 0;
+  // The tenant's subscriptions and owed notifications, in this same transaction.
+  virtual SubscriptionTxn& subscriptions() = 0;
 };
 
 struct WriteJob {
@@ -102,6 +105,11 @@ class TenantStore {
       std::optional<std::string_view> only) = 0;
   // Queues the job; returns at once. `done` runs on the writer, so it must be quick.
   virtual void submit(WriteJob job) = 0;
+  // Every subscription of the tenant (loaded once at start: the broker keeps them in memory).
+  virtual Result<std::vector<model::Subscription>> subscriptions() = 0;
+  // Owed notifications with seq > after, in seq order, at most `limit`.
+  virtual Result<std::vector<OwedNotification>> owed_notifications(std::int64_t after,
+                                                                   std::size_t limit) = 0;
 };
 
 class Store {

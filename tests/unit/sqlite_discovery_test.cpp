@@ -517,6 +517,7 @@ TEST_F(SqliteDiscoveryTest, MigrationThreeCountsTheEntitiesOfAnOlderDatabase) {
                               "DROP TABLE type_attr_summary;"
                               "ALTER TABLE entity_attrs DROP COLUMN kinds;"
                               "ALTER TABLE entity_attrs DROP COLUMN instances;"
+                              "DROP TABLE subscriptions; DROP TABLE owed_notifications;"
                               "PRAGMA user_version = 2;",
                               nullptr, nullptr, &error);
   const std::string message = error ? error : "";

@@ -272,6 +272,7 @@ TEST_F(SqliteStoreTest, MigrationFourIndexesTheScopesOfAnOlderDatabase) {
   const int rc = sqlite3_exec(raw,
                               "DELETE FROM attr_values WHERE term = (SELECT id FROM terms WHERE "
                               "iri = 'https://uri.etsi.org/ngsi-ld/scope');"
+                              "DROP TABLE subscriptions; DROP TABLE owed_notifications;"
                               "PRAGMA user_version = 3;",
                               nullptr, nullptr, &error);
   const std::string message = error ? error : "";

@@ -14,7 +14,7 @@ namespace {
 // derived from them. `rid` is stable for an entity's life, so ordering by it gives pagination
 // that does not shift when entities are updated. Type and attribute IRIs are interned in
 // `terms`, which keeps the index tables narrow at millions of entities.
-constexpr std::array<std::string_view, 4> kMigrations{{
+constexpr std::array<std::string_view, 5> kMigrations{{
     R"sql(
 CREATE TABLE terms(
   id  INTEGER PRIMARY KEY,
@@ -80,6 +80,21 @@ CREATE INDEX type_attr_summary_by_attr ON type_attr_summary(attr);
     // backfill_scopes() indexes those of existing entities. No table changes.
     R"sql(
 SELECT 1;
+)sql",
+    // Subscriptions and the notifications owed for them (subscription_tables.hpp); its SQL is
+    // written out here so that a migration, once released, never changes.
+    R"sql(
+CREATE TABLE subscriptions(
+  id  TEXT PRIMARY KEY,
+  doc TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE owed_notifications(
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  subscription TEXT NOT NULL,
+  trigger      TEXT NOT NULL,
+  at           INTEGER NOT NULL,
+  entity       TEXT NOT NULL,
+  previous     TEXT);
+CREATE INDEX owed_notifications_by_subscription ON owed_notifications(subscription);
 )sql",
 }};
 

@@ -9,6 +9,7 @@
 #include "store/sqlite/discovery.hpp"
 #include "store/sqlite/query_compiler.hpp"
 #include "store/sqlite/schema.hpp"
+#include "store/sqlite/subscription_tables.hpp"
 
 namespace tsunagu::store::sqlite {
 namespace {
@@ -17,7 +18,8 @@ namespace {
 // undoes exactly its own changes.
 class SqliteTxn final : public WriteTxn {
  public:
-  SqliteTxn(Connection& db, TermCache& terms) : db_(db), terms_(terms), writer_(db, terms) {}
+  SqliteTxn(Connection& db, TermCache& terms)
+      : db_(db), terms_(terms), writer_(db, terms), subscriptions_(db) {}
 
   Result<std::optional<model::Entity>> get(std::string_view id) override {
     return load_entity(db_, id);
@@ -25,6 +27,7 @@ class SqliteTxn final : public WriteTxn {
   Status insert(const model::Entity& e) override { return writer_.insert(e); }
   Status update(const model::Entity& e) override { return writer_.update(e); }
   Result<bool> remove(std::string_view id) override { return writer_.remove(id); }
+  SubscriptionTxn& subscriptions() override { return subscriptions_; }
 
   Status nested(const std::function<Status(WriteTxn&)>& step) override {
     // Savepoint statements go through the statement cache: a batch runs thousands of them.
@@ -53,6 +56,7 @@ class SqliteTxn final : public WriteTxn {
   Connection& db_;
   TermCache& terms_;
   EntityWriter writer_;
+  SqliteSubscriptionTxn subscriptions_;
   int depth_ = 0;
 };
 
@@ -167,6 +171,19 @@ void TenantDb::commit_group(std::vector<WriteJob>& jobs) {
     for (auto& r : results) r = committed;
   }
   for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i].done(std::move(results[i]));
+}
+
+Result<std::vector<model::Subscription>> TenantDb::subscriptions() {
+  auto conn = readers_.acquire();
+  if (!conn) return std::unexpected(conn.error());
+  return load_subscriptions(**conn);
+}
+
+Result<std::vector<OwedNotification>> TenantDb::owed_notifications(std::int64_t after,
+                                                                   std::size_t limit) {
+  auto conn = readers_.acquire();
+  if (!conn) return std::unexpected(conn.error());
+  return load_owed_notifications(**conn, after, limit);
 }
 
 Result<std::optional<model::Entity>> TenantDb::get(std::string_view id) {

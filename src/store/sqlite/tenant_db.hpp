@@ -61,6 +61,9 @@ class TenantDb final : public TenantStore {
   Result<std::vector<AttributeSummary>> attribute_summaries(
       std::optional<std::string_view> only) override;
   void submit(WriteJob job) override;
+  Result<std::vector<model::Subscription>> subscriptions() override;
+  Result<std::vector<OwedNotification>> owed_notifications(std::int64_t after,
+                                                           std::size_t limit) override;
 
   // Commits what is queued, stops the writer and refuses later jobs (InternalError).
   void close();

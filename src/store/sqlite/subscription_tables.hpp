@@ -1,0 +1,38 @@
+#pragma once
+// The SQLite tables of subscriptions and owed notifications (created by migration 5, schema.cpp):
+//
+//   subscriptions(id PRIMARY KEY, doc)       the subscription as store/subscription_codec writes it
+//   owed_notifications(seq, subscription, trigger, at, entity, previous)
+//                                            seq AUTOINCREMENT: never reused, so the order of
+//                                            notifications holds across deletions and restarts
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "store/sqlite/connection.hpp"
+#include "store/subscription_store.hpp"
+
+namespace tsunagu::store::sqlite {
+
+// Within the writer's transaction.
+class SqliteSubscriptionTxn final : public SubscriptionTxn {
+ public:
+  explicit SqliteSubscriptionTxn(Connection& db) : db_(db) {}
+
+  Result<std::optional<model::Subscription>> get(std::string_view id) override;
+  Status put(const model::Subscription& subscription) override;
+  Result<bool> remove(std::string_view id) override;
+  Result<std::int64_t> owe(const OwedNotification& notification) override;
+  Status settle(std::span<const std::int64_t> seqs) override;
+
+ private:
+  Connection& db_;
+};
+
+// Reads, on a reader connection.
+Result<std::vector<model::Subscription>> load_subscriptions(Connection& db);
+Result<std::vector<OwedNotification>> load_owed_notifications(Connection& db, std::int64_t after,
+                                                              std::size_t limit);
+
+}  // namespace tsunagu::store::sqlite

@@ -1,0 +1,215 @@
+// Subscriptions and owed notifications in the SQLite store: what a write job records survives a
+// restart, commits and rolls back with the job, and reads back in order.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <future>
+#include <random>
+
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace tsunagu::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+model::Subscription subscription(const std::string& id) {
+  model::Subscription s;
+  s.id = id;
+  s.entities = {query::of_types({"https://example.org/Shelter"})};
+  s.notification.endpoint.uri = "http://127.0.0.1:9/notify";
+  s.created_at = s.modified_at = model::Timestamp(std::chrono::milliseconds(1'700'000'000'000));
+  return s;
+}
+
+model::Entity entity(const std::string& id) {
+  model::Entity e;
+  e.id = id;
+  e.types = {"https://example.org/Shelter"};
+  e.created_at = e.modified_at = model::Timestamp(std::chrono::milliseconds(1'700'000'000'000));
+  return e;
+}
+
+OwedNotification owed(const std::string& subscription_id, const std::string& entity_id) {
+  OwedNotification n;
+  n.subscription_id = subscription_id;
+  n.trigger = model::NotificationTrigger::EntityCreated;
+  n.at = model::Timestamp(std::chrono::milliseconds(1'700'000'000'500));
+  n.entity = entity(entity_id);
+  return n;
+}
+
+class SqliteSubscriptionStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("tsunagu-subs-" + std::to_string(std::random_device{}()));
+    open();
+  }
+  void TearDown() override {
+    db_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  void open() {
+    db_.reset();
+    store_.reset();
+    auto s = sqlite::SqliteStore::open(dir_);
+    ASSERT_TRUE(s);
+    store_ = std::move(*s);
+    db_ = *store_->tenant("", true);
+  }
+  Status run(std::function<Status(WriteTxn&)> apply) {
+    std::promise<Status> done;
+    auto f = done.get_future();
+    db_->submit({std::move(apply), [&done](Status st) { done.set_value(std::move(st)); }});
+    return f.get();
+  }
+  std::vector<std::int64_t> owed_seqs() {
+    auto owed = db_->owed_notifications(0, 100);
+    EXPECT_TRUE(owed);
+    std::vector<std::int64_t> out;
+    for (const auto& n : *owed) out.push_back(n.seq);
+    return out;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<sqlite::SqliteStore> store_;
+  std::shared_ptr<TenantStore> db_;
+};
+
+TEST_F(SqliteSubscriptionStoreTest, PutGetReplaceRemove) {
+  ASSERT_TRUE(run([](WriteTxn& txn) { return txn.subscriptions().put(subscription("urn:s:1")); }));
+  ASSERT_TRUE(run([](WriteTxn& txn) -> Status {
+    auto got = txn.subscriptions().get("urn:s:1");
+    if (!got || !*got) return std::unexpected(Error{ErrorKind::InternalError, "missing", {}});
+    auto s = **got;
+    s.times_sent = 7;
+    return txn.subscriptions().put(s);
+  }));
+  auto all = db_->subscriptions();
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ(all->front().id, "urn:s:1");
+  EXPECT_EQ(all->front().times_sent, 7u);
+  EXPECT_EQ(all->front().notification.endpoint.uri, "http://127.0.0.1:9/notify");
+  bool removed = false;
+  ASSERT_TRUE(run([&](WriteTxn& txn) -> Status {
+    auto r = txn.subscriptions().remove("urn:s:1");
+    if (!r) return std::unexpected(r.error());
+    removed = *r;
+    return ok();
+  }));
+  EXPECT_TRUE(removed);
+  EXPECT_TRUE(db_->subscriptions()->empty());
+}
+
+TEST_F(SqliteSubscriptionStoreTest, OwedNotificationsKeepTheirOrderAndSurviveARestart) {
+  ASSERT_TRUE(run([](WriteTxn& txn) -> Status {
+    for (const char* id : {"urn:e:1", "urn:e:2", "urn:e:3"}) {
+      auto seq = txn.subscriptions().owe(owed("urn:s:1", id));
+      if (!seq) return std::unexpected(seq.error());
+    }
+    return ok();
+  }));
+  open();
+  auto owed = db_->owed_notifications(0, 100);
+  ASSERT_TRUE(owed);
+  ASSERT_EQ(owed->size(), 3u);
+  EXPECT_EQ((*owed)[0].entity.id, "urn:e:1");
+  EXPECT_EQ((*owed)[2].entity.id, "urn:e:3");
+  EXPECT_LT((*owed)[0].seq, (*owed)[1].seq);
+  EXPECT_EQ((*owed)[1].trigger, model::NotificationTrigger::EntityCreated);
+  EXPECT_EQ((*owed)[1].at, model::Timestamp(std::chrono::milliseconds(1'700'000'000'500)));
+  EXPECT_FALSE((*owed)[1].previous);
+  // Paging by seq.
+  auto rest = db_->owed_notifications((*owed)[0].seq, 1);
+  ASSERT_TRUE(rest);
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ(rest->front().entity.id, "urn:e:2");
+}
+
+TEST_F(SqliteSubscriptionStoreTest, SettledNotificationsAreGoneAndSeqsAreNeverReused) {
+  std::vector<std::int64_t> seqs;
+  ASSERT_TRUE(run([&](WriteTxn& txn) -> Status {
+    for (const char* id : {"urn:e:1", "urn:e:2"}) {
+      auto seq = txn.subscriptions().owe(owed("urn:s:1", id));
+      if (!seq) return std::unexpected(seq.error());
+      seqs.push_back(*seq);
+    }
+    return ok();
+  }));
+  ASSERT_TRUE(run([&](WriteTxn& txn) { return txn.subscriptions().settle(seqs); }));
+  EXPECT_TRUE(owed_seqs().empty());
+  std::int64_t next = 0;
+  ASSERT_TRUE(run([&](WriteTxn& txn) -> Status {
+    auto seq = txn.subscriptions().owe(owed("urn:s:1", "urn:e:3"));
+    if (!seq) return std::unexpected(seq.error());
+    next = *seq;
+    return ok();
+  }));
+  EXPECT_GT(next, seqs.back());
+}
+
+TEST_F(SqliteSubscriptionStoreTest, WhatAFailedJobOwedIsRolledBack) {
+  auto st = run([](WriteTxn& txn) -> Status {
+    if (auto seq = txn.subscriptions().owe(owed("urn:s:1", "urn:e:1")); !seq) {
+      return std::unexpected(seq.error());
+    }
+    return std::unexpected(Error{ErrorKind::BadRequestData, "the change failed", {}});
+  });
+  EXPECT_FALSE(st);
+  EXPECT_TRUE(owed_seqs().empty());
+  // In a failed nested step too, while the job goes on.
+  ASSERT_TRUE(run([](WriteTxn& txn) -> Status {
+    (void)txn.nested([](WriteTxn& inner) -> Status {
+      (void)inner.subscriptions().owe(owed("urn:s:1", "urn:e:2"));
+      return std::unexpected(Error{ErrorKind::BadRequestData, "this element failed", {}});
+    });
+    auto seq = txn.subscriptions().owe(owed("urn:s:1", "urn:e:3"));
+    return seq ? ok() : Status(std::unexpected(seq.error()));
+  }));
+  auto owed = db_->owed_notifications(0, 100);
+  ASSERT_TRUE(owed);
+  ASSERT_EQ(owed->size(), 1u);
+  EXPECT_EQ(owed->front().entity.id, "urn:e:3");
+}
+
+TEST_F(SqliteSubscriptionStoreTest, RemovingASubscriptionForgetsWhatWasOwedToIt) {
+  ASSERT_TRUE(run([](WriteTxn& txn) -> Status {
+    for (const char* s : {"urn:s:1", "urn:s:2"}) {
+      if (auto st = txn.subscriptions().put(subscription(s)); !st) return st;
+      if (auto seq = txn.subscriptions().owe(owed(s, "urn:e:1")); !seq) {
+        return std::unexpected(seq.error());
+      }
+    }
+    return ok();
+  }));
+  ASSERT_TRUE(run([](WriteTxn& txn) -> Status {
+    auto r = txn.subscriptions().remove("urn:s:1");
+    return r ? ok() : Status(std::unexpected(r.error()));
+  }));
+  auto owed = db_->owed_notifications(0, 100);
+  ASSERT_TRUE(owed);
+  ASSERT_EQ(owed->size(), 1u);
+  EXPECT_EQ(owed->front().subscription_id, "urn:s:2");
+}
+
+TEST_F(SqliteSubscriptionStoreTest, PreviousStateIsKept) {
+  ASSERT_TRUE(run([](WriteTxn& txn) -> Status {
+    auto n = owed("urn:s:1", "urn:e:1");
+    n.trigger = model::NotificationTrigger::AttributeUpdated;
+    n.previous = entity("urn:e:1");
+    n.previous->types.push_back("https://example.org/Old");
+    auto seq = txn.subscriptions().owe(n);
+    return seq ? ok() : Status(std::unexpected(seq.error()));
+  }));
+  auto owed = db_->owed_notifications(0, 10);
+  ASSERT_TRUE(owed);
+  ASSERT_TRUE(owed->front().previous);
+  EXPECT_EQ(owed->front().previous->types.size(), 2u);
+  EXPECT_EQ(owed->front().trigger, model::NotificationTrigger::AttributeUpdated);
+}
+
+}  // namespace
+}  // namespace tsunagu::store
