@@ -11,8 +11,11 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libssl-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libcli11-dev libre2-dev libhowardhinnant-date-dev
+  libmosquitto-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl wrk nginx-light
+  # MQTT notifications: a real broker and its command-line clients for the tests
+  mosquitto mosquitto-clients
 )
 
 # `--fuzz` adds clang 16 and its sanitizer runtimes for `make fuzz`.

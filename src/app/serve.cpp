@@ -11,14 +11,19 @@
 #include <thread>
 
 #include "api/ngsild/api.hpp"
+#include "api/ngsild/notification_deliverer.hpp"
 #include "api/ngsild/problem.hpp"
 #include "app/context_loader.hpp"
 #include "app/demo_data.hpp"
 #include "app/health.hpp"
 #include "broker/entity_service.hpp"
+#include "broker/subscription_service.hpp"
 #include "http/server.hpp"
 #include "jsonld/resolver.hpp"
 #include "model/time.hpp"
+#include "notify/dispatcher.hpp"
+#include "notify/http_sender.hpp"
+#include "notify/mqtt_sender.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace tsunagu::app {
@@ -121,9 +126,29 @@ int serve_until_stopped(const Config& config) {
     }
   }
 
+  // Notifications: senders behind one dispatcher (a queue per endpoint), the NGSI-LD renderer,
+  // and the subscription service, which owes notifications inside each write's transaction.
+  auto http_sender = notify::HttpSender::create();
+  if (!http_sender) {
+    spdlog::critical("{}", http_sender.error().message);
+    return 1;
+  }
+  std::vector<std::unique_ptr<notify::Sender>> senders;
+  senders.push_back(std::move(*http_sender));
+  senders.push_back(std::make_unique<notify::MqttSender>());
+  notify::Dispatcher dispatcher({}, std::move(senders));
+  api::ngsild::NotificationDeliverer deliverer(dispatcher, contexts, clock, deps.run_blocking);
+  broker::SubscriptionService subscriptions(**store, clock, deliverer);
+  if (auto st = subscriptions.start(); !st) {
+    spdlog::critical("subscriptions not loaded: {}", st.error().message);
+    return 1;
+  }
+  entities.set_observer(&subscriptions);
+
   http::Router router;
   register_health(router, started);
   api::ngsild::register_routes(router, deps);
+  api::ngsild::register_subscription_routes(router, deps, subscriptions, clock);
   http::Server server(server_options(config), std::move(router), api::ngsild::transport_problem);
   auto address = server.start();
   if (!address) {
@@ -147,6 +172,9 @@ int serve_until_stopped(const Config& config) {
   server.run();
   query_pool.join();
   blocking_pool.join();
+  // Counters and settlements are written, then delivery stops: what was not delivered stays owed.
+  subscriptions.stop();
+  dispatcher.stop();
   (*store)->close();
   spdlog::info("stopped cleanly");
   return 0;

@@ -493,13 +493,35 @@ void ContextServer::accept_loop() {
   }
 }
 
-ContextServer::Route ContextServer::answer(const std::string& target) {
+ContextServer::Route ContextServer::answer(const std::string& target, Received request) {
   const std::string path = target.substr(0, target.find('?'));
   std::lock_guard lock(mutex_);
   auto [it, inserted] = routes_.try_emplace(path);
   if (inserted) it->second.status = 404;  // a path nobody served
   ++it->second.hits;
-  return it->second;
+  it->second.received.push_back(std::move(request));
+  received_.notify_all();
+  Route out = it->second;
+  out.received.clear();
+  return out;
+}
+
+std::vector<ContextServer::Received> ContextServer::received(const std::string& path) const {
+  std::lock_guard lock(mutex_);
+  auto it = routes_.find(path);
+  return it == routes_.end() ? std::vector<Received>{} : it->second.received;
+}
+
+std::vector<ContextServer::Received> ContextServer::wait_for(const std::string& path,
+                                                             std::size_t count,
+                                                             std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  received_.wait_for(lock, timeout, [&] {
+    auto it = routes_.find(path);
+    return it != routes_.end() && it->second.received.size() >= count;
+  });
+  auto it = routes_.find(path);
+  return it == routes_.end() ? std::vector<Received>{} : it->second.received;
 }
 
 void ContextServer::serve_connection(tcp::socket socket) {
@@ -510,7 +532,13 @@ void ContextServer::serve_connection(tcp::socket socket) {
     beast::error_code ec;
     http::read(socket, buffer, req, ec);
     if (ec) break;
-    const Route route = answer(std::string(req.target()));
+    Received request{std::string(req.method_string()), req.body(), {}};
+    for (const auto& field : req) {
+      std::string name(field.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      request.headers[name] = std::string(field.value());
+    }
+    const Route route = answer(std::string(req.target()), std::move(request));
     for (auto waited = 0ms; waited < route.delay && !stopping_; waited += 10ms) {
       std::this_thread::sleep_for(10ms);
     }

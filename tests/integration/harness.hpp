@@ -15,6 +15,7 @@
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -164,6 +165,17 @@ class ContextServer {
 
   std::string url(std::string_view path) const;
   int hits(const std::string& path) const;
+
+  // Every request to a path, as received (a notification receiver's view).
+  struct Received {
+    std::string method;
+    std::string body;
+    std::map<std::string, std::string> headers;  // names lower-cased
+  };
+  std::vector<Received> received(const std::string& path) const;
+  // Waits until `count` requests to the path have arrived, or `timeout` passed; returns them.
+  std::vector<Received> wait_for(const std::string& path, std::size_t count,
+                                 std::chrono::milliseconds timeout = 20000ms);
   unsigned short port() const { return port_; }
 
  private:
@@ -173,12 +185,13 @@ class ContextServer {
     int status = 200;
     std::chrono::milliseconds delay{0};
     int hits = 0;
+    std::vector<Received> received;
   };
 
   void accept_loop();
   void serve_connection(boost::asio::ip::tcp::socket socket);
   // Returns (status, content type, body) for one request and counts the hit.
-  Route answer(const std::string& target);
+  Route answer(const std::string& target, Received request);
 
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
@@ -187,6 +200,7 @@ class ContextServer {
   std::thread accept_thread_;
 
   mutable std::mutex mutex_;
+  std::condition_variable received_;          // a request arrived
   std::map<std::string, Route> routes_;       // guarded by mutex_
   std::vector<int> open_sockets_;             // guarded by mutex_
   std::vector<std::thread> session_threads_;  // guarded by mutex_

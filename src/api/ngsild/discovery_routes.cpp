@@ -15,6 +15,7 @@
 #include "api/ngsild/query_params.hpp"
 #include "api/ngsild/reply.hpp"
 #include "api/ngsild/request_scope.hpp"
+#include "model/uuid.hpp"
 
 namespace tsunagu::api::ngsild {
 namespace json = boost::json;
@@ -26,15 +27,7 @@ constexpr std::string_view kAttributes = "/ngsi-ld/v1/attributes";
 // EntityTypeList and AttributeList are made per request, yet their id must be unique within
 // the system (5.2.24, 5.2.27): a random (version 4) UUID.
 std::string list_id(std::string_view list_type) {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  const auto hi = rng(), lo = rng();
-  std::array<char, 37> text{};
-  std::snprintf(text.data(), text.size(), "%08x-%04x-4%03x-%04x-%012llx",
-                static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xffff),
-                static_cast<unsigned>(hi & 0x0fff),
-                static_cast<unsigned>(0x8000 | ((lo >> 48) & 0x3fff)),
-                static_cast<unsigned long long>(lo & 0xffffffffffffULL));
-  return "urn:ngsi-ld:" + std::string(list_type) + ":" + text.data();
+  return "urn:ngsi-ld:" + std::string(list_type) + ":" + model::random_uuid();
 }
 
 // An expanded name with the term the reader sees it as.
