@@ -57,7 +57,8 @@ class Dispatcher {
 
   // Each endpoint goes to the first sender that accepts its scheme.
   Dispatcher(DispatcherOptions options, std::vector<std::unique_ptr<Sender>> senders);
-  ~Dispatcher();  // stop()
+  // stop(): the owed notifications are reported, so what the callbacks use must outlive it.
+  ~Dispatcher();
 
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;

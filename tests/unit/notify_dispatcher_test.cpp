@@ -310,6 +310,8 @@ TEST(Dispatcher, RefusesBeyondTheQueueBoundAtOnce) {
   ASSERT_TRUE(other.wait_for(1));
   EXPECT_TRUE(other.all()[0].ok());
   EXPECT_EQ(accepted.size(), 0u);
+  dispatcher->stop();  // reports the stuck ones while `accepted` still exists
+  EXPECT_EQ(accepted.size(), 3u);
 }
 
 TEST(Dispatcher, EndpointWithoutASenderIsPermanent) {
@@ -496,6 +498,8 @@ TEST(DispatcherOverHttp, HangingEndpointDoesNotDelayAnother) {
   EXPECT_EQ(hanging_done.size(), 0u);
   EXPECT_EQ(hanging.request_count(), 1u);  // and only one: the others wait behind it
   EXPECT_EQ(alive.request_count(), 20u);
+  dispatcher->stop();
+  EXPECT_EQ(hanging_done.size(), 3u);
 }
 
 TEST(DispatcherOverHttp, StopReturnsWhileAnEndpointHangs) {
