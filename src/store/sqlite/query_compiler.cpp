@@ -82,24 +82,35 @@ std::string number_literal(double v) {
   return std::string(buf.data(), end);
 }
 
-// A condition answered by index rows: `from_where` is " FROM <tables> WHERE <test>", and
-// `entity` the column holding the entity's rid. Used as a driver (the rids) or as a check.
+// A condition answered by index rows, in two forms: as a driver, " FROM <tables> WHERE <test>"
+// whose `entity` column lists the rids it may hold for; and as a check of one entity `e`, an
+// expression that must look the entity up by its rid (an index on the entity), never scan the
+// condition's rows: a check runs once per entity of the walk.
 struct IndexCondition {
   SqlFragment from_where;
   std::string entity;
+  SqlFragment check_sql;
 
   SqlFragment rids() const { return "SELECT " + entity + from_where; }
-  SqlFragment check() const {
-    return "EXISTS (SELECT 1" + from_where + " AND " + entity + " = e.rid)";
-  }
+  SqlFragment check() const { return check_sql; }
 };
 
+// entity_types and entity_attrs: the primary key (term, entity) serves both forms.
 IndexCondition under_terms(const char* table, const std::vector<std::string>& iris) {
-  return {" FROM " + std::string(table) + " WHERE term " + term_ids(iris), "entity"};
+  const SqlFragment terms = term_ids(iris);
+  return {" FROM " + std::string(table) + " WHERE term " + terms, "entity",
+          "EXISTS (SELECT 1 FROM " + std::string(table) + " WHERE term " + terms +
+              " AND entity = e.rid)"};
 }
 
+// attr_values: the driver goes by (term, value); the check by entity, which SQLite would not
+// choose by itself when the value condition looks selective.
 IndexCondition values_where(const std::string& attr, const SqlFragment& test) {
-  return {" FROM attr_values WHERE term = " + term_id(attr) + " AND (" + test + ")", "entity"};
+  const SqlFragment term = term_id(attr);
+  return {" FROM attr_values WHERE term = " + term + " AND (" + test + ")", "entity",
+          "EXISTS (SELECT 1 FROM attr_values INDEXED BY attr_values_by_entity WHERE entity = "
+          "e.rid AND term = " +
+              term + " AND (" + test + "))"};
 }
 
 // One condition of the query's conjunction: answered by the index, or a filter over `e`.
@@ -196,12 +207,20 @@ Condition geo_condition(const query::GeoQuery& geo) {
   if (box.min_lon <= -180 && box.max_lon >= 180 && box.min_lat <= -90 && box.max_lat >= 90) {
     return {under_terms("entity_attrs", {geo.geoproperty}), {}, {}};
   }
+  const SqlFragment in_box = text("g.max_lon >= " + number_literal(box.min_lon) +
+                                  " AND g.min_lon <= " + number_literal(box.max_lon) +
+                                  " AND g.max_lat >= " + number_literal(box.min_lat) +
+                                  " AND g.min_lat <= " + number_literal(box.max_lat));
+  const SqlFragment term = term_id(geo.geoproperty);
+  // CROSS JOIN fixes the order: the driver searches the R*Tree by box and looks the owners up;
+  // the check finds the entity's own geometries and looks their boxes up by id.
   return {IndexCondition{
-              " FROM geo_index g JOIN geo_owner o ON o.id = g.id WHERE g.max_lon >= " +
-                  number_literal(box.min_lon) + " AND g.min_lon <= " + number_literal(box.max_lon) +
-                  " AND g.max_lat >= " + number_literal(box.min_lat) + " AND g.min_lat <= " +
-                  number_literal(box.max_lat) + " AND o.term = " + term_id(geo.geoproperty),
-              "o.entity"},
+              " FROM geo_index g CROSS JOIN geo_owner o ON o.id = g.id WHERE " + in_box +
+                  " AND o.term = " + term,
+              "o.entity",
+              "EXISTS (SELECT 1 FROM geo_owner o CROSS JOIN geo_index g ON g.id = o.id WHERE "
+              "o.entity = e.rid AND o.term = " +
+                  term + " AND " + in_box + ")"},
           {},
           {}};
 }
@@ -275,10 +294,10 @@ void add_selectors(const std::vector<query::EntitySelector>& selectors,
     const auto& s = selectors.front();
     if (s.type) add_expression(*s.type, types_condition, true, out);
     if (!s.ids.empty()) {
-      out.push_back(
-          {IndexCondition{" FROM entities WHERE id IN (" + param_list(s.ids) + ")", "rid"},
-           {},
-           {}});
+      out.push_back({IndexCondition{" FROM entities WHERE id IN (" + param_list(s.ids) + ")", "rid",
+                                    "e.id IN (" + param_list(s.ids) + ")"},
+                     {},
+                     {}});
     }
     if (s.id_pattern) out.push_back({std::nullopt, "e.id REGEXP " + param(*s.id_pattern), {}});
     return;
