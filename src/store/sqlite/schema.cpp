@@ -171,9 +171,12 @@ int schema_version() {
 Status prepare_writer(Connection& db) {
   // WAL lets readers go on while the writer commits; synchronous=FULL makes each commit
   // durable against power loss, and group commit pays that fsync once per group.
+  // temp_store stays FILE on the writer: with MEMORY, the statement journals of the summary
+  // upserts (one per write, inside savepoints) were truncated in a loop whose cost grew with the
+  // tenant, making each write 7 times dearer from 15,000 entities on (bench, docs/performance.md).
   if (auto st = db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                         "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-32000;"
-                        "PRAGMA temp_store=MEMORY;");
+                        "PRAGMA temp_store=FILE;");
       !st) {
     return st;
   }
