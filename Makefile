@@ -33,7 +33,8 @@ unit: configure
 # build. BENCH=name runs one scenario, BENCH_SCALE scales the data sets.
 bench: deps
 	@cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build build/release -j $(JOBS) --target tsunagu tsunagu_bench_client tsunagu_sqlite_baseline
+	@cmake --build build/release -j $(JOBS) --target tsunagu tsunagu_bench_client tsunagu_sqlite_baseline \
+	  tsunagu_query_scan_baseline
 	@BUILD_DIR=build/release bash bench/run.sh
 
 # libFuzzer targets of the parsers, FUZZ_SECONDS each (default 60), with ASan and UBSan.

@@ -4,6 +4,7 @@
 //
 //   bench_client load --port P --template F --count N [--start I] [--prefix S] [--batch 100]
 //                     [--conns 4]
+//   bench_client load --port P --dataset city --count N [...]   (the query data set, city.hpp)
 //   bench_client wait-ready --ready-file F --t0-ns NS --path /ngsi-ld/v1/entities/ID
 //   bench_client free-port
 //
@@ -12,7 +13,6 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -31,11 +31,14 @@
 #include <thread>
 #include <vector>
 
+#include "city.hpp"
+#include "http_client.hpp"
 #include "shelter.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using tsunagu::bench::Connection;
 using tsunagu::bench::ShelterTemplate;
 
 // --name value pairs after the subcommand.
@@ -73,100 +76,22 @@ class Args {
   std::map<std::string, std::string> values_;
 };
 
-struct Reply {
-  int status = 0;
-  std::string body;
-};
-
-// One keep-alive connection to 127.0.0.1:port. Every call fails by exception, with a timeout.
-class Connection {
- public:
-  explicit Connection(unsigned short port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    if (fd_ < 0) throw std::runtime_error("socket: " + std::string(std::strerror(errno)));
-    timeval tv{30, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      const std::string why = std::strerror(errno);
-      ::close(fd_);
-      throw std::runtime_error("connect: " + why);
-    }
-  }
-  ~Connection() { ::close(fd_); }
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
-
-  Reply request(std::string_view method, std::string_view path, std::string_view body = {}) {
-    std::string head = std::string(method) + " " + std::string(path) +
-                       " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n";
-    if (!body.empty()) {
-      head += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-              "\r\n";
-    }
-    head += "\r\n";
-    send_all(head);
-    send_all(body);
-    return read_reply();
-  }
-
- private:
-  void send_all(std::string_view data) {
-    while (!data.empty()) {
-      const auto n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-      if (n <= 0) throw std::runtime_error("send: " + std::string(std::strerror(errno)));
-      data.remove_prefix(static_cast<std::size_t>(n));
-    }
-  }
-
-  void fill() {
-    char chunk[65536];
-    const auto n = ::recv(fd_, chunk, sizeof chunk, 0);
-    if (n == 0) throw std::runtime_error("the server closed the connection");
-    if (n < 0) throw std::runtime_error("recv: " + std::string(std::strerror(errno)));
-    buffer_.append(chunk, static_cast<std::size_t>(n));
-  }
-
-  // Responses of the server under test always carry Content-Length (no chunked bodies).
-  Reply read_reply() {
-    std::size_t end;
-    while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) fill();
-    const std::string head = buffer_.substr(0, end);
-    buffer_.erase(0, end + 4);
-    Reply reply;
-    reply.status = std::stoi(head.substr(head.find(' ') + 1, 3));
-    const std::size_t length = content_length(head);
-    while (buffer_.size() < length) fill();
-    reply.body = buffer_.substr(0, length);
-    buffer_.erase(0, length);
-    return reply;
-  }
-
-  static std::size_t content_length(const std::string& head) {
-    std::string lower = head;
-    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const auto at = lower.find("\r\ncontent-length:");
-    if (at == std::string::npos) return 0;
-    return std::stoul(lower.substr(at + 17));
-  }
-
-  int fd_;
-  std::string buffer_;
-};
-
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// Batch-upserts entities start .. start+count-1 over `conns` connections, `batch` per request.
+// Batch-upserts entities start .. start+count-1 over `conns` connections, `batch` per request:
+// the bench/shelter.json template filled in, or with --dataset city the entities of city.hpp.
 int load(const Args& args) {
   const auto port = static_cast<unsigned short>(args.num("port"));
-  const auto tpl = ShelterTemplate::load(args.str("template"));
+  const auto dataset = args.str("dataset", "shelter");
+  if (dataset != "shelter" && dataset != "city") {
+    throw std::runtime_error("--dataset is shelter or city, not '" + dataset + "'");
+  }
+  const bool city = dataset == "city";
+  const auto tpl =
+      city ? std::optional<ShelterTemplate>()
+           : std::optional<ShelterTemplate>(ShelterTemplate::load(args.str("template")));
   const auto count = args.num("count");
   const auto start = args.num("start", 0);
   const auto batch = args.num("batch", 100);
@@ -188,7 +113,11 @@ int load(const Args& args) {
         body = "[";
         for (auto i = first; i < last; ++i) {
           if (i != first) body += ',';
-          tpl.append(body, prefix, i);
+          if (city) {
+            tsunagu::bench::city::Shelter::make(prefix, i).append_json(body, i);
+          } else {
+            tpl->append(body, prefix, i);
+          }
         }
         body += ']';
         auto reply = c.request("POST", "/ngsi-ld/v1/entityOperations/upsert", body);

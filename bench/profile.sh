@@ -4,9 +4,12 @@
 # valgrind, about fifty times slower, so the load is short and light.
 #
 #   bash bench/profile.sh get-by-id|query-type|patch-attr|create|batch-upsert [SECONDS]
+#   bash bench/profile.sh query-eq|query-range|query-near|query-within|query-nested [SECONDS]
 #
 # Builds tsunagu with debug information into build/prof (Release flags plus -g), loads
-# BENCH_SCALE x 100,000 entities with the release binary, then drives the scenario for SECONDS
+# BENCH_SCALE x 100,000 entities with the release binary (for query-*, of the city data set of
+# bench/city.hpp, and one connection sends the queries of that scenario in turn), then drives
+# the scenario for SECONDS
 # (default 20) against the server under callgrind and prints the functions of src/ by inclusive
 # cost. The raw profile stays in build/prof/callgrind.<scenario>.out for callgrind_annotate or
 # kcachegrind.
@@ -33,7 +36,7 @@ cmake -S "$ROOT" -B "$PROF" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_CXX_FLAGS="-g -fno-omit-frame-pointer" >/dev/null
 cmake --build "$PROF" -j 2 --target tsunagu
 cmake -S "$ROOT" -B "$RELEASE" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$RELEASE" -j 2 --target tsunagu tsunagu_bench_client
+cmake --build "$RELEASE" -j 2 --target tsunagu tsunagu_bench_client tsunagu_query_scan_baseline
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tsunagu-profile.XXXXXX")
 PID=
@@ -69,9 +72,15 @@ stop() {
   PID=
 }
 
+DATASET=(--template "$BENCH_DIR/shelter.json")
+if [[ $SCENARIO == query-* && $SCENARIO != query-type ]]; then
+  DATASET=(--dataset city)
+  "$RELEASE/bench/tsunagu_query_scan_baseline" queries --kind "${SCENARIO#query-}" --count 1000 \
+    >"$WORK/queries.txt"
+fi
 start "$RELEASE/tsunagu"
-timeout 1800 "$RELEASE/bench/tsunagu_bench_client" load --port "$(cut -d: -f2 "$WORK/ready")" \
-  --template "$BENCH_DIR/shelter.json" --count "$N" --prefix b --conns 4
+timeout 3600 "$RELEASE/bench/tsunagu_bench_client" load --port "$(cut -d: -f2 "$WORK/ready")" \
+  "${DATASET[@]}" --count "$N" --prefix b --conns 4
 stop
 
 OUT=$PROF/callgrind.$SCENARIO.out
@@ -86,6 +95,8 @@ case $SCENARIO in
   patch-attr) wrk_run -t1 -c8 -s "$BENCH_DIR/lua/patch_attr.lua" "$URL" -- "$N" b ;;
   create) wrk_run -t1 -c8 -s "$BENCH_DIR/lua/create.lua" "$URL" -- p ;;
   batch-upsert) wrk_run -t1 -c2 -s "$BENCH_DIR/lua/batch_upsert.lua" "$URL" -- p 100 ;;
+  query-eq | query-range | query-near | query-within | query-nested)
+    wrk_run -t1 -c1 -s "$BENCH_DIR/lua/query_list.lua" "$URL" -- "$WORK/queries.txt" ;;
   *) echo "profile: unknown scenario '$SCENARIO'" >&2; exit 2 ;;
 esac | grep BENCH_RESULT
 stop

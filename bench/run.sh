@@ -4,10 +4,19 @@
 #
 # Environment (all optional):
 #   BENCH=name[,name]    scenarios to run (default: all): get-by-id query-type patch-attr create
-#                        batch-upsert memory startup
+#                        batch-upsert memory startup query-eq query-range query-near query-within
+#                        query-nested
 #   BENCH_SCALE=1        multiplies the data sets (100,000 entities for reads and patches,
-#                        1,000,000 for memory and start-up); 0.1 for a quick run
+#                        1,000,000 for memory, start-up and the query-* scenarios, which share
+#                        one server); 0.1 for a quick run
 #   BENCH_DURATION=10    seconds of each measured load (after BENCH_WARMUP=2 seconds of warm-up)
+#   BENCH_QUERY_DURATION=5  the same for each load of the query-* scenarios (after
+#                        BENCH_QUERY_WARMUP=1), which run twice each (1 and 32 connections)
+#   BENCH_SCAN_SECONDS=5 time for the full-scan baseline of each query-* scenario (at least 3
+#                        and at most 100 queries)
+#   BENCH_QUERY_DATA     run the query-* scenarios (without memory and startup) on the data
+#                        directory that an earlier run kept (BENCH_KEEP=1: <work dir>/big/data)
+#                        instead of loading the entities again
 #   BENCH_CONNECTIONS=32 connections of the concurrent scenarios and of the nginx baselines
 #   BENCH_BATCH_CONNECTIONS=8  connections of the batch upsert scenario
 #   BENCH_LOG_LEVEL=warn log level of the server (warn: no access log, as nginx has none here)
@@ -27,9 +36,12 @@ BUILD_DIR=${BUILD_DIR:-$ROOT/build/release}
 TSUNAGU=$BUILD_DIR/tsunagu
 CLIENT=$BUILD_DIR/bench/tsunagu_bench_client
 SQLITE_BASELINE=$BUILD_DIR/bench/tsunagu_sqlite_baseline
+QUERY_SCAN=$BUILD_DIR/bench/tsunagu_query_scan_baseline
 export BENCH_DIR=$ROOT/bench
 
+QUERY_KINDS="eq range near within nested"
 ALL_SCENARIOS="get-by-id query-type patch-attr create batch-upsert memory startup"
+ALL_SCENARIOS+=" query-eq query-range query-near query-within query-nested"
 SCENARIOS=${BENCH:-all}
 [[ $SCENARIOS == all ]] && SCENARIOS=$ALL_SCENARIOS
 SCENARIOS=${SCENARIOS//,/ }
@@ -39,6 +51,9 @@ WARMUP=${BENCH_WARMUP:-2}
 CONNS=${BENCH_CONNECTIONS:-32}
 BATCH_CONNS=${BENCH_BATCH_CONNECTIONS:-8}
 LOG_LEVEL=${BENCH_LOG_LEVEL:-warn}
+QUERY_DURATION=${BENCH_QUERY_DURATION:-5}
+QUERY_WARMUP=${BENCH_QUERY_WARMUP:-1}
+SCAN_SECONDS=${BENCH_SCAN_SECONDS:-5}
 WRK_THREADS=2
 BATCH=100
 STARTUP_RUNS=3
@@ -61,7 +76,7 @@ check_setup() {
   for s in $SCENARIOS; do
     [[ " $ALL_SCENARIOS " == *" $s "* ]] || die "unknown scenario '$s'; known: $ALL_SCENARIOS"
   done
-  for f in "$TSUNAGU" "$CLIENT" "$SQLITE_BASELINE"; do
+  for f in "$TSUNAGU" "$CLIENT" "$SQLITE_BASELINE" "$QUERY_SCAN"; do
     [[ -x $f ]] || die "$f is missing: run 'make bench' (it builds it)"
   done
   for tool in wrk nginx sqlite3 curl awk timeout; do
@@ -364,9 +379,10 @@ scenario_batch_upsert() {
     ">= 100000/s, >= 0.3 x sqlite" "$met"
 }
 
-# Memory after loading MEMORY_N entities into a fresh server, and the database size. The load
-# goes in two halves, so that the growth of the second half (when SQLite's page cache is full)
-# is reported too.
+# Memory after loading MEMORY_N entities of the city data set (bench/city.hpp, the data of the
+# query-* scenarios, which then run on this server) into a fresh server, and the database size.
+# The load goes in two halves, so that the growth of the second half (when SQLite's page cache is
+# full) is reported too.
 scenario_memory() {
   start_tsunagu big
   local idle idle_rss half full half_n=$((MEMORY_N / 2)) t0 secs bytes per_entity
@@ -391,16 +407,17 @@ scenario_memory() {
   MEMORY_DETAIL+=" rss_file_loaded_kib=$(rss_kib "$SERVER_PID" RssFile)"
   MEMORY_DETAIL+=" kib_per_entity_second_half=$(awk -v a="$full" -v b="$half" \
     -v n=$((MEMORY_N - half_n)) 'BEGIN { printf "%.4f", (a - b) / n }')"
-  MEMORY_DETAIL+=" db_bytes=$bytes load_entities_per_s=$(awk -v n="$MEMORY_N" -v s="$secs" \
-    'BEGIN { printf "%.1f", n / s }')"
+  BIG_LOAD_RATE=$(awk -v n="$MEMORY_N" -v s="$secs" 'BEGIN { printf "%.1f", n / s }')
+  MEMORY_DETAIL+=" db_bytes=$bytes load_entities_per_s=$BIG_LOAD_RATE"
   add_row db-size - "$(awk -v b="$bytes" -v n="$MEMORY_N" 'BEGIN { printf "%.0f", b / n }')" \
     "bytes/entity" - - - - - - - - -
 }
 
-# Upserts COUNT entities PREFIX<START>.. into the current server, 100 per request.
+# Upserts COUNT entities PREFIX<START>.. of the city data set into the current server, 100 per
+# request.
 load_entities() {
-  timeout 3600 "$CLIENT" load --port "$SERVER_PORT" --template "$BENCH_DIR/shelter.json" \
-    --prefix "$1" --start "$2" --count "$3" --batch "$BATCH" --conns 4 >/dev/null
+  timeout 3600 "$CLIENT" load --port "$SERVER_PORT" --dataset city --prefix "$1" --start "$2" \
+    --count "$3" --batch "$BATCH" --conns 4 >/dev/null
 }
 
 # Resident memory that is not page cache: VmRSS minus the file-backed pages (SQLite maps the
@@ -439,6 +456,111 @@ start_tsunagu_timed() {
     --log-level "$LOG_LEVEL" >>"$dir/server.log" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
+}
+
+# The server of the query-* scenarios: the one of the memory and startup scenarios when they ran,
+# else a fresh server with the same MEMORY_N entities of the city data set (bench/city.hpp:
+# Shelters uniform over the Osaka bounding box, with category, capacity, occupancy and its
+# reliability, address and location) loaded by batch upsert.
+prepare_query_server() {
+  QUERY_DB=$WORK/big/data/tenants/_default.sqlite
+  if [[ ! -d $WORK/big && -n ${BENCH_QUERY_DATA:-} ]]; then
+    [[ -f $BENCH_QUERY_DATA/tenants/_default.sqlite ]] ||
+      die "no tenant database in $BENCH_QUERY_DATA"
+    mkdir -p "$WORK/big"
+    ln -s "$(cd "$BENCH_QUERY_DATA" && pwd)" "$WORK/big/data"
+    note "query: on the entities kept in $BENCH_QUERY_DATA"
+    start_tsunagu big
+  elif [[ ! -d $WORK/big ]]; then
+    load_query_server
+  fi
+  QUERY_N=$(sqlite3 "$QUERY_DB" 'SELECT count(*) FROM entities')
+}
+
+# A fresh server with MEMORY_N entities of the city data set; sets BIG_LOAD_RATE.
+load_query_server() {
+  start_tsunagu big
+  note "query: loading $MEMORY_N entities of the city data set by batch upsert"
+  local t0
+  t0=$(date +%s%N)
+  load_entities m 0 "$MEMORY_N"
+  BIG_LOAD_RATE=$(awk -v n="$MEMORY_N" -v t="$(($(date +%s%N) - t0))" \
+    'BEGIN { printf "%.1f", n / (t / 1e9) }')
+}
+
+# Stops the server of the query scenarios and starts it again on the same data: a query that
+# takes minutes goes on after wrk has closed its connection, and must not weigh on the next
+# measurement.
+restart_query_server() {
+  stop_pid "$SERVER_PID"
+  start_tsunagu big
+}
+
+# One query scenario: 1000 queries of one kind (query_scan_baseline queries), sent in turn by wrk
+# with 1 and with CONNS connections, then answered by the full scan from the server's database
+# file (bench/query_scan_baseline.cpp), whose first 10 pages are compared with the server's.
+# Each of the three steps starts on a freshly started server.
+scenario_query() {
+  local kind=$1 name=query-$1 file=$WORK/queries-$1.txt out
+  "$QUERY_SCAN" queries --kind "$kind" --count 1000 >"$file"
+  mkdir -p "$WORK/query"
+  note "$name: tsunagu with 1 and $CONNS connections, then the full scan"
+  restart_query_server
+  run_query_wrk "$name" 1 "$file"
+  local rps1=$W_RPS p50_1=$W_P50 p99_1=$W_P99 cpu1=$W_CPU_US
+  restart_query_server
+  run_query_wrk "$name" "$CONNS" "$file"
+  restart_query_server
+  out=$(timeout $((SCAN_SECONDS + 900)) "$QUERY_SCAN" scan --db "$QUERY_DB" --queries "$file" \
+    --max-queries 100 --seconds "$SCAN_SECONDS" --check-port "$SERVER_PORT" \
+    --check-queries 10 2>>"$WORK/query/check.log")
+  local scan_p50 scan_qps scan_cpu mismatches target=- met=-
+  scan_p50=$(echo "$out" | field p50_ms)
+  scan_qps=$(awk -v m="$(echo "$out" | field mean_ms)" 'BEGIN { printf "%.1f", 1000 / m }')
+  scan_cpu=$(awk -v m="$(echo "$out" | field cpu_ms)" 'BEGIN { printf "%.0f", m * 1000 }')
+  mismatches=$(echo "$out" | field mismatches)
+  if ((${mismatches:-0} > 0)); then
+    note "WARNING: $name: $mismatches of the server's pages differ from the full scan's;"
+    note "         see $WORK/query/check.log"
+  fi
+  local key
+  if [[ $(echo "$out" | field check_gave_up) == 1 ]]; then
+    note "WARNING: $name: the server did not answer a check query within 30 s"
+  fi
+  for key in p50_ms p99_ms queries docs_per_query matches_per_query checked mismatches \
+    check_gave_up; do
+    BASELINE_DETAIL+=" scan_${kind}_$key=$(echo "$out" | field "$key")"
+  done
+  if [[ $kind == near ]]; then
+    target="p99 < 5 ms at 1M"
+    if ((QUERY_N >= 1000000)); then
+      met=no
+      [[ $p99_1 == - ]] || met=$(below "$p99_1" 5)
+    fi
+  fi
+  add_row "$name-1conn" 1 "$rps1" req/s "$p50_1" "$p99_1" "$cpu1" "full scan, p50 ms" \
+    "$(round1 "$scan_p50")" "$scan_cpu" "$(ratio "$scan_p50" "$p50_1")" "$target" "$met"
+  add_row "$name-${CONNS}conn" "$CONNS" "$W_RPS" req/s "$W_P50" "$W_P99" "$W_CPU_US" \
+    "full scan, queries/s" "$scan_qps" "$scan_cpu" "$(ratio "$W_RPS" "$scan_qps")" - -
+}
+
+# run_wrk for a query scenario: NAME CONNECTIONS QUERY_FILE. When no answer came back within
+# the measurement (the server still worked on the queries of the warm-up), the latencies are "-"
+# and a warning says so.
+run_query_wrk() {
+  DURATION=$QUERY_DURATION WARMUP=$QUERY_WARMUP run_wrk "$SERVER_PID" "$2" "$SERVER_URL" \
+    query_list.lua "$3"
+  warn_errors "$1-$2" "$W_ERRORS"
+  if [[ $W_RPS == 0.0 ]]; then
+    note "WARNING: $1 with $2 connections: no answer within ${QUERY_DURATION}s"
+    W_P50=- W_P99=- W_CPU_US=-
+  fi
+}
+
+wants_query() {
+  local kind
+  for kind in $QUERY_KINDS; do wants "query-$kind" && return 0; done
+  return 1
 }
 
 # ---------------------------------------------------------------- report
@@ -506,6 +628,8 @@ write_json() {
     printf '  "details": {"fixture_load": {%s}, "memory": {%s}, "startup": {%s}, ' \
       "$(kv_json "entities=$FIXTURE_N entities_per_s=${FIXTURE_LOAD_RATE:-null}")" \
       "$(kv_json "${MEMORY_DETAIL:-}")" "$(kv_json "${STARTUP_DETAIL:-}")"
+    printf '"query_load": {%s}, ' \
+      "$(kv_json "entities=${QUERY_N:-null} entities_per_s=${BIG_LOAD_RATE:-null}")"
     printf '"baselines": {%s}}\n}\n' "$(kv_json "$BASELINE_DETAIL")"
   } >"$RESULTS/latest.json"
 }
@@ -513,7 +637,7 @@ write_json() {
 print_table() {
   echo
   awk -F'|' 'BEGIN {
-      f = "%-14s %5s %10s %-15s %7s %8s %7s  %-22s %10s %7s %7s  %s\n"
+      f = "%-19s %5s %10s %-15s %7s %8s %7s  %-22s %10s %7s %7s  %s\n"
       printf f, "scenario", "conns", "result", "unit", "p50 ms", "p99 ms", "cpu us", "baseline",
              "baseline", "cpu us", "ratio", "target (met)"
     }
@@ -523,6 +647,11 @@ print_table() {
   echo "cpu us: CPU time (user + system) of the server, or of the baseline, per request or row"
   [[ -n ${MEMORY_DETAIL:-} ]] && echo "memory:  $MEMORY_DETAIL"
   [[ -n ${STARTUP_DETAIL:-} ]] && echo "startup: $STARTUP_DETAIL"
+  if [[ -n ${QUERY_DB:-} ]]; then
+    echo "query:   $QUERY_N entities of the city data set, loaded at ${BIG_LOAD_RATE:-?}/s;"
+    echo "         full scan: $(echo "$BASELINE_DETAIL" | tr ' ' '\n' | grep '^scan_' |
+      tr '\n' ' ')"
+  fi
   echo "machine: $(nproc) cores, load average $LOAD_BEFORE at start, $(load_average) at end"
   echo "results: bench/results/latest.json"
 }
@@ -552,6 +681,12 @@ main() {
   fi
   if wants memory; then scenario_memory; fi
   if wants startup; then scenario_startup; fi
+  if wants_query; then
+    prepare_query_server
+    for kind in $QUERY_KINDS; do
+      if wants "query-$kind"; then scenario_query "$kind"; fi
+    done
+  fi
   for pid in "${PIDS[@]+"${PIDS[@]}"}"; do stop_pid "$pid"; done
 
   write_json
