@@ -23,6 +23,8 @@
 #include <optional>
 #include <utility>
 
+#include "model/uri.hpp"
+
 namespace tsunagu::http {
 namespace {
 
@@ -33,13 +35,7 @@ using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
 using Deadline = std::chrono::steady_clock::time_point;
 
-struct Endpoint {
-  bool tls = false;
-  std::string host;  // for DNS, SNI and certificate checks
-  std::string port;
-  std::string host_header;  // host[:port] as written in the URL
-  std::string target;       // path and query
-};
+using Endpoint = model::HttpUrl;
 
 struct Reply {
   unsigned status = 0;
@@ -47,26 +43,6 @@ struct Reply {
   std::string location;
   std::string body;
 };
-
-Result<Endpoint> parse_endpoint(std::string_view url) {
-  auto u = boost::urls::parse_uri(url);
-  if (!u) return fail(ErrorKind::InvalidRequest, "'" + std::string(url) + "' is not a URL");
-  Endpoint e;
-  if (u->scheme_id() == boost::urls::scheme::https) {
-    e.tls = true;
-  } else if (u->scheme_id() != boost::urls::scheme::http) {
-    return fail(ErrorKind::InvalidRequest, "'" + std::string(url) + "' is not an http(s) URL");
-  }
-  e.host = u->host_type() == boost::urls::host_type::ipv6 ? u->host_ipv6_address().to_string()
-                                                          : std::string(u->host_address());
-  if (e.host.empty())
-    return fail(ErrorKind::InvalidRequest, "'" + std::string(url) + "' has no host");
-  e.port = u->has_port() ? std::string(u->port()) : (e.tls ? "443" : "80");
-  e.host_header = std::string(u->encoded_host_and_port());
-  e.target = std::string(u->encoded_target());
-  if (e.target.empty()) e.target = "/";
-  return e;
-}
 
 // The system trust store is read once; an SSL_CTX may be shared by concurrent connections.
 asio::ssl::context& client_tls_context() {
@@ -238,7 +214,7 @@ Result<FetchResponse> fetch(std::string_view url, const FetchOptions& options) {
   const Deadline deadline = std::chrono::steady_clock::now() + options.timeout;
   std::string current(url);
   for (int redirects = 0;; ++redirects) {
-    auto endpoint = parse_endpoint(current);
+    auto endpoint = model::parse_http_url(current);
     if (!endpoint) return std::unexpected(endpoint.error());
     auto reply = Exchange(options, deadline).get(*endpoint);
     if (!reply) return std::unexpected(reply.error());

@@ -238,4 +238,25 @@ bool is_absolute_iri(std::string_view text) {
   return !uri.empty() && check_absolute_uri(uri).has_value();
 }
 
+Result<HttpUrl> parse_http_url(std::string_view url) {
+  auto u = boost::urls::parse_uri(url);
+  if (!u) return fail(ErrorKind::InvalidRequest, "'" + std::string(url) + "' is not a URL");
+  HttpUrl out;
+  if (u->scheme_id() == boost::urls::scheme::https) {
+    out.tls = true;
+  } else if (u->scheme_id() != boost::urls::scheme::http) {
+    return fail(ErrorKind::InvalidRequest, "'" + std::string(url) + "' is not an http(s) URL");
+  }
+  out.host = u->host_type() == boost::urls::host_type::ipv6 ? u->host_ipv6_address().to_string()
+                                                            : std::string(u->host_address());
+  if (out.host.empty()) {
+    return fail(ErrorKind::InvalidRequest, "'" + std::string(url) + "' has no host");
+  }
+  out.port = u->has_port() ? std::string(u->port()) : (out.tls ? "443" : "80");
+  out.host_header = std::string(u->encoded_host_and_port());
+  out.target = std::string(u->encoded_target());
+  if (out.target.empty()) out.target = "/";
+  return out;
+}
+
 }  // namespace tsunagu::model

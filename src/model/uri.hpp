@@ -29,4 +29,16 @@ Status validate_uri(std::string_view text, std::string_view field = {});
 // characters as UTF-8. Used to tell expanded terms from compact ones; applies no NGSI-LD rules.
 bool is_absolute_iri(std::string_view text);
 
+// An http or https URL split the way an HTTP client needs it.
+struct HttpUrl {
+  bool tls = false;         // https
+  std::string host;         // for DNS, SNI and certificate checks (IPv6 without brackets)
+  std::string port;         // as written, or 80 / 443
+  std::string host_header;  // host[:port] as written in the URL
+  std::string target;       // path and query; "/" when empty
+};
+
+// InvalidRequest naming the URL when it is not an absolute http(s) URL with a host.
+Result<HttpUrl> parse_http_url(std::string_view url);
+
 }  // namespace tsunagu::model

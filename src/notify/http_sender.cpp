@@ -21,7 +21,6 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <boost/url/parse.hpp>
 #include <cctype>
 #include <deque>
 #include <optional>
@@ -29,6 +28,8 @@
 #include <thread>
 #include <unordered_map>
 #include <utility>
+
+#include "model/uri.hpp"
 
 namespace tsunagu::notify {
 namespace {
@@ -52,23 +53,10 @@ struct Target {
 };
 
 Result<Target> parse_target(std::string_view uri) {
-  auto u = boost::urls::parse_uri(uri);
-  if (!u) return fail(ErrorKind::InvalidRequest, "'" + std::string(uri) + "' is not a URI");
-  Target t;
-  if (u->scheme_id() == boost::urls::scheme::https) {
-    t.tls = true;
-  } else if (u->scheme_id() != boost::urls::scheme::http) {
-    return fail(ErrorKind::InvalidRequest, "'" + std::string(uri) + "' is not an http(s) URI");
-  }
-  t.host = u->host_type() == boost::urls::host_type::ipv6 ? u->host_ipv6_address().to_string()
-                                                          : std::string(u->host_address());
-  if (t.host.empty())
-    return fail(ErrorKind::InvalidRequest, "'" + std::string(uri) + "' has no host");
-  t.port = u->has_port() ? std::string(u->port()) : (t.tls ? "443" : "80");
-  t.host_header = std::string(u->encoded_host_and_port());
-  t.path = std::string(u->encoded_target());
-  if (t.path.empty()) t.path = "/";
-  return t;
+  auto url = model::parse_http_url(uri);
+  if (!url) return std::unexpected(url.error());
+  return Target{url->tls, std::move(url->host), std::move(url->port), std::move(url->host_header),
+                std::move(url->target)};
 }
 
 bool iequals(std::string_view a, std::string_view b) {

@@ -137,3 +137,34 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace tsunagu::model
+
+namespace tsunagu::model {
+namespace {
+
+TEST(ParseHttpUrl, SplitsWhatAClientNeeds) {
+  auto u = parse_http_url("https://example.org:8443/notify?x=1");
+  ASSERT_TRUE(u);
+  EXPECT_TRUE(u->tls);
+  EXPECT_EQ(u->host, "example.org");
+  EXPECT_EQ(u->port, "8443");
+  EXPECT_EQ(u->host_header, "example.org:8443");
+  EXPECT_EQ(u->target, "/notify?x=1");
+  auto v = parse_http_url("http://[::1]");
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->tls);
+  EXPECT_EQ(v->host, "::1");
+  EXPECT_EQ(v->port, "80");
+  EXPECT_EQ(v->target, "/");
+}
+
+TEST(ParseHttpUrl, RefusesWhatIsNotAnHttpUrlWithAHost) {
+  for (const char* bad : {"ftp://example.org/", "not a url", "http:///path", "mqtt://h/t"}) {
+    auto u = parse_http_url(bad);
+    ASSERT_FALSE(u) << bad;
+    EXPECT_EQ(u.error().kind, ErrorKind::InvalidRequest);
+    EXPECT_NE(u.error().message.find(bad), std::string::npos) << u.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace tsunagu::model
