@@ -36,10 +36,7 @@ class EntityRoutes {
     const std::string location = std::string(kEntities) + "/" + entity->id;
     deps_.entities.create(in->scope.tenant, std::move(*entity), [respond, location](Status st) {
       if (replied_error(st, respond)) return;
-      http::Response res;
-      res.status = 201;
-      res.header("Location", location);
-      respond(std::move(res));
+      respond(created(location));
     });
   }
 

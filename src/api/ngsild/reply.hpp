@@ -16,6 +16,14 @@ inline http::Response no_content() {
   return res;
 }
 
+// 201 Created with the Location of the new resource, as the spec's examples show it.
+inline http::Response created(const std::string& location) {
+  http::Response res;
+  res.status = 201;
+  res.header("Location", location);
+  return res;
+}
+
 // Calls `respond` with the problem when `r` failed; returns whether it did.
 template <typename T>
 bool replied_error(const Result<T>& r, const http::Responder& respond) {

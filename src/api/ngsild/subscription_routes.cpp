@@ -54,10 +54,7 @@ class SubscriptionRoutes {
     const std::string location = std::string(kSubscriptions) + "/" + sub->id;
     subscriptions_.create(in->scope.tenant, std::move(*sub), [respond, location](Status st) {
       if (replied_error(st, respond)) return;
-      http::Response res;
-      res.status = 201;
-      res.header("Location", location);
-      respond(std::move(res));
+      respond(created(location));
     });
   }
 
