@@ -172,9 +172,11 @@ int serve_until_stopped(const Config& config) {
   server.run();
   query_pool.join();
   blocking_pool.join();
-  // Counters and settlements are written, then delivery stops: what was not delivered stays owed.
+  // Notifications stop being handed out, delivery stops (what was not delivered stays owed),
+  // and the counters and settlements reported until then are written.
   subscriptions.stop();
   dispatcher.stop();
+  subscriptions.flush();
   (*store)->close();
   spdlog::info("stopped cleanly");
   return 0;

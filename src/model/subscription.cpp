@@ -1,6 +1,8 @@
 #include "model/subscription.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <utility>
 
 namespace tsunagu::model {
@@ -98,6 +100,21 @@ std::optional<std::string_view> delivery_status_of(const Subscription& subscript
 
 bool is_periodic(const Subscription& subscription) {
   return subscription.time_interval.has_value();
+}
+
+std::chrono::milliseconds seconds_to_duration(double seconds) {
+  const double ms = std::ceil(seconds * 1000.0);
+  // A year bounds what the parser's positive number can turn into, far beyond any use.
+  constexpr double kMax = 366.0 * 24 * 3600 * 1000;
+  return std::chrono::milliseconds(static_cast<std::int64_t>(std::clamp(ms, 1.0, kMax)));
+}
+
+Timestamp next_period_after(const Subscription& subscription, Timestamp now) {
+  const auto interval = seconds_to_duration(subscription.time_interval.value_or(1.0));
+  const auto anchor = subscription.modified_at;
+  if (now < anchor) return anchor + interval;
+  const auto periods = (now - anchor) / interval + 1;
+  return anchor + periods * interval;
 }
 
 TriggerSet effective_triggers(const Subscription& subscription) {

@@ -162,6 +162,14 @@ std::optional<std::string_view> delivery_status_of(const Subscription& subscript
 // A periodic subscription (timeInterval) notifies on a timer, not on changes.
 bool is_periodic(const Subscription& subscription);
 
+// When a periodic subscription notifies next after `now`: every timeInterval from its last
+// modification (creation or PATCH), so the schedule is the same after a restart and ticks missed
+// while the server was down are skipped, not sent in a burst. Requires is_periodic().
+Timestamp next_period_after(const Subscription& subscription, Timestamp now);
+
+// throttling or timeInterval as a duration (whole milliseconds, at least 1).
+std::chrono::milliseconds seconds_to_duration(double seconds);
+
 // The triggers with entityUpdated replaced by what 5.2.12 says it is equivalent to:
 // attributeCreated, attributeUpdated and attributeDeleted.
 TriggerSet effective_triggers(const Subscription& subscription);

@@ -149,16 +149,6 @@ TEST_F(Subscriptions, InvalidSubscriptionsAreRefused) {
       http().post(kSubscriptions, R"({"type": "Subscription", "entities": [{"type": "T"}],
       "q": "a>>1", "notification": {"endpoint": {"uri": "http://127.0.0.1:9/"}}})"),
       400, "BadRequestData");
-  for (const char* member : {R"("timeInterval": 60)", R"("throttling": 5)"}) {
-    EXPECT_PROBLEM(
-        http().post(kSubscriptions,
-                    R"({"type": "Subscription",
-        "entities": [{"type": "T"}], )" +
-                        std::string(member) +
-                        R"(, "notification": {"endpoint": {"uri": "http://127.0.0.1:9/"}}})"),
-        422, "OperationNotSupported")
-        << member;
-  }
   const auto type = unique("Shelter");
   const auto id = subscribe(type, "/dup");
   EXPECT_PROBLEM(http().post(kSubscriptions, R"({"id": ")" + id + R"(", "type": "Subscription",

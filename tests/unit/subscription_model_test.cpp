@@ -78,6 +78,31 @@ TEST(SubscriptionModel, PeriodicWithATimeInterval) {
   EXPECT_TRUE(is_periodic(s));
 }
 
+TEST(SubscriptionModel, PeriodsCountFromTheLastModification) {
+  using std::chrono::milliseconds;
+  Subscription s;
+  s.time_interval = 10;
+  s.modified_at = Timestamp(milliseconds(1'000'000));
+  EXPECT_EQ(next_period_after(s, s.modified_at), s.modified_at + milliseconds(10'000));
+  EXPECT_EQ(next_period_after(s, s.modified_at + milliseconds(9'999)),
+            s.modified_at + milliseconds(10'000));
+  // At a tick, the next one; after a long stop, the next one after now, not the missed ones.
+  EXPECT_EQ(next_period_after(s, s.modified_at + milliseconds(10'000)),
+            s.modified_at + milliseconds(20'000));
+  EXPECT_EQ(next_period_after(s, s.modified_at + milliseconds(1'234'567)),
+            s.modified_at + milliseconds(1'240'000));
+  // A clock behind the modification (another node's clock, a test's): one period after it.
+  EXPECT_EQ(next_period_after(s, s.modified_at - milliseconds(5)),
+            s.modified_at + milliseconds(10'000));
+}
+
+TEST(SubscriptionModel, SecondsBecomeWholeMillisecondsOfAtLeastOne) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(seconds_to_duration(1.5), milliseconds(1500));
+  EXPECT_EQ(seconds_to_duration(0.0001), milliseconds(1));
+  EXPECT_EQ(seconds_to_duration(0.0015), milliseconds(2));
+}
+
 TEST(SubscriptionModel, NamesRoundTrip) {
   for (auto t : {NotificationTrigger::EntityCreated, NotificationTrigger::EntityUpdated,
                  NotificationTrigger::EntityDeleted, NotificationTrigger::AttributeCreated,

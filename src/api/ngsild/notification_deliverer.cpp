@@ -15,7 +15,7 @@ void NotificationDeliverer::deliver(broker::Delivery delivery, Report report) {
                report]() mutable {
     auto resolved = contexts_.resolve(context);
     if (!resolved) {
-      // Still owed; the next start sends it again.
+      // Still owed: the subscription service hands it out again later.
       spdlog::warn("notification for subscription '{}' deferred: {}", d->subscription->id,
                    resolved.error().message);
       report(broker::DeliveryOutcome::AttemptFailed, clock_.now());
@@ -33,8 +33,8 @@ void NotificationDeliverer::deliver(broker::Delivery delivery, Report report) {
 
 void NotificationDeliverer::render_and_submit(broker::Delivery delivery,
                                               const jsonld::Context& context, Report report) {
-  auto notification = render_notification(*delivery.subscription, delivery.owed, context,
-                                          delivery.tenant, clock_.now());
+  auto notification = render_notification(*delivery.subscription, delivery.items, delivery.trigger,
+                                          context, delivery.tenant, clock_.now());
   auto done = [this, report](const notify::DeliveryResult& r) {
     using Outcome = notify::DeliveryResult::Outcome;
     if (r.outcome == Outcome::Delivered)

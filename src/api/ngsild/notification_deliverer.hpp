@@ -4,7 +4,7 @@
 // outcomes the subscription service counts.
 
 #include "api/ngsild/api.hpp"
-#include "broker/subscription_service.hpp"
+#include "broker/delivery.hpp"
 #include "jsonld/resolver.hpp"
 #include "model/time.hpp"
 #include "notify/dispatcher.hpp"
@@ -14,7 +14,8 @@ namespace tsunagu::api::ngsild {
 class NotificationDeliverer final : public broker::Deliverer {
  public:
   // `run_blocking` runs the rare delivery whose @context is not cached (a fetch may block), so
-  // that the store's writer thread, which hands over deliveries, never waits for a network.
+  // that the subscription service's thread, which hands over deliveries, never waits for a
+  // network.
   NotificationDeliverer(notify::Dispatcher& dispatcher, jsonld::ContextResolver& contexts,
                         const model::Clock& clock, BlockingRunner run_blocking)
       : dispatcher_(dispatcher),

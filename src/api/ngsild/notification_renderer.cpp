@@ -74,7 +74,16 @@ json::value data_of(const model::Subscription& s, const store::OwedNotification&
     for (const auto& t : owed.entity.types) types.emplace_back(ctx.compact(t));
     gone["type"] = types.size() == 1 ? json::value(types.front()) : json::value(types);
     gone["deletedAt"] = model::format_datetime(owed.at);
-    return gone;
+    if (s.notification.endpoint.accept != model::NotificationMedia::GeoJson) return gone;
+    // In a FeatureCollection every member is a Feature: one without geometry, whose properties
+    // say what was deleted and when.
+    json::object feature;
+    feature["id"] = owed.entity.id;
+    feature["type"] = "Feature";
+    feature["geometry"] = nullptr;
+    gone.erase("id");
+    feature["properties"] = std::move(gone);
+    return feature;
   }
   const auto options = options_of(s);
   if (s.notification.endpoint.accept == model::NotificationMedia::GeoJson) {
@@ -95,7 +104,8 @@ json::value notification_context(const model::Subscription& s) {
 }
 
 notify::Notification render_notification(const model::Subscription& s,
-                                         const store::OwedNotification& owed,
+                                         std::span<const store::OwedNotification> items,
+                                         std::optional<model::NotificationTrigger> trigger,
                                          const jsonld::Context& ctx, const std::string& tenant,
                                          model::Timestamp now) {
   json::object body;
@@ -103,22 +113,23 @@ notify::Notification render_notification(const model::Subscription& s,
   body["type"] = "Notification";
   body["subscriptionId"] = s.id;
   body["notifiedAt"] = model::format_datetime(now);
-  body["triggerReason"] = model::trigger_name(owed.trigger);
-  json::value data = data_of(s, owed, ctx);
+  if (trigger) body["triggerReason"] = model::trigger_name(*trigger);
   const auto accept = s.notification.endpoint.accept;
-  if (accept == model::NotificationMedia::GeoJson && data.is_object() &&
-      data.as_object().contains("geometry")) {
+  json::array data;
+  data.reserve(items.size());
+  for (const auto& item : items) data.push_back(data_of(s, item, ctx));
+  if (accept == model::NotificationMedia::GeoJson) {
     json::object collection;
     collection["type"] = "FeatureCollection";
-    collection["features"] = json::array{std::move(data)};
+    collection["features"] = std::move(data);
     body["data"] = std::move(collection);
   } else {
-    body["data"] = json::array{std::move(data)};
+    body["data"] = std::move(data);
   }
 
   notify::Notification n;
   n.endpoint = s.notification.endpoint.uri;
-  n.ordering_key = static_cast<std::uint64_t>(owed.seq);
+  n.ordering_key = items.empty() ? 0 : static_cast<std::uint64_t>(items.back().seq);
   const json::value context = notification_context(s);
   if (accept == model::NotificationMedia::JsonLd) {
     n.content_type = "application/ld+json";

@@ -1,9 +1,11 @@
 #pragma once
-// The Notification (ETSI GS CIM 009 v1.8, clause 5.3.1) sent for one owed notification, rendered
+// The Notification (ETSI GS CIM 009 v1.8, clause 5.3.1) sent for owed notifications, rendered
 // as its subscription asks: format, attributes, sysAttrs, lang, showChanges, the media of
 // endpoint.accept with the subscription's @context (a Link header for JSON, "@context" in the
 // body for JSON-LD), receiverInfo as headers and NGSILD-Tenant for a named tenant.
 
+#include <optional>
+#include <span>
 #include <string>
 
 #include "jsonld/context.hpp"
@@ -18,9 +20,12 @@ namespace tsunagu::api::ngsild {
 // context it was created with, else (null) the core context.
 boost::json::value notification_context(const model::Subscription& subscription);
 
-// `context` is notification_context() resolved.
+// One notification of `items` (the entities, in order; several for a throttled or periodic
+// notification). `trigger` is its triggerReason, omitted when absent. `context` is
+// notification_context() resolved.
 notify::Notification render_notification(const model::Subscription& subscription,
-                                         const store::OwedNotification& owed,
+                                         std::span<const store::OwedNotification> items,
+                                         std::optional<model::NotificationTrigger> trigger,
                                          const jsonld::Context& context, const std::string& tenant,
                                          model::Timestamp now);
 

@@ -1,5 +1,7 @@
 #include "api/ngsild/subscription_parser.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <boost/json/object.hpp>
@@ -86,6 +88,24 @@ Result<double> positive_number(const json::value& v, std::string_view member) {
   }
   if (!(d > 0)) return bad("\"" + std::string(member) + "\" must be greater than 0");
   return d;
+}
+
+constexpr double kMinTimeInterval = 1;                   // seconds
+constexpr double kMaxPeriodSeconds = 366.0 * 24 * 3600;  // a year: throttling and timeInterval
+
+// A positive number of seconds, at least `min`, at most a year.
+Result<double> seconds_within(const json::value& v, std::string_view member, double min) {
+  auto seconds = positive_number(v, member);
+  if (!seconds) return seconds;
+  if (*seconds < min) {
+    return bad("\"" + std::string(member) + "\" must be at least " + fmt::format("{}", min) +
+               " seconds");
+  }
+  if (*seconds > kMaxPeriodSeconds) {
+    return bad("\"" + std::string(member) + "\" must be at most " +
+               fmt::format("{}", kMaxPeriodSeconds) + " seconds (a year)");
+  }
+  return seconds;
 }
 
 const json::array* non_empty_array(const json::value& v) {
@@ -530,14 +550,15 @@ class Reader {
   }
 
   Status throttling(const json::value& v, Subscription& s) const {
-    auto seconds = positive_number(v, "throttling");
+    auto seconds = seconds_within(v, "throttling", 0);
     if (!seconds) return std::unexpected(seconds.error());
     s.throttling = *seconds;
     return ok();
   }
 
   Status interval(const json::value& v, Subscription& s) const {
-    auto seconds = positive_number(v, "timeInterval");
+    // Each period runs a query: a period under a second would be a load, not a subscription.
+    auto seconds = seconds_within(v, "timeInterval", kMinTimeInterval);
     if (!seconds) return std::unexpected(seconds.error());
     s.time_interval = *seconds;
     return ok();

@@ -18,19 +18,6 @@ namespace {
 
 constexpr std::string_view kSubscriptions = "/ngsi-ld/v1/subscriptions";
 
-// Members the parser understands but the notifier does not honour yet: refused rather than
-// accepted and silently ignored.
-Status check_supported(const model::Subscription& s) {
-  if (s.time_interval) {
-    return fail(ErrorKind::OperationNotSupported,
-                "timeInterval (periodic notification) is not supported yet");
-  }
-  if (s.throttling) {
-    return fail(ErrorKind::OperationNotSupported, "throttling is not supported yet");
-  }
-  return ok();
-}
-
 Result<std::string> subscription_id(const http::Request& req) {
   const auto& id = req.param("subscriptionId");
   if (auto st = model::validate_uri(id, "subscription id"); !st) return std::unexpected(st.error());
@@ -49,7 +36,6 @@ class SubscriptionRoutes {
     if (replied_error(in, respond)) return;
     auto sub = parse_subscription(in->body.json, *in->context, in->context_source, clock_.now());
     if (replied_error(sub, respond)) return;
-    if (replied_error(check_supported(*sub), respond)) return;
     if (sub->id.empty()) sub->id = "urn:ngsi-ld:Subscription:" + model::random_uuid();
     const std::string location = std::string(kSubscriptions) + "/" + sub->id;
     subscriptions_.create(in->scope.tenant, std::move(*sub), [respond, location](Status st) {
@@ -82,7 +68,6 @@ class SubscriptionRoutes {
         [fragment, context, now](model::Subscription& s) -> Status {
           auto patched = patch_subscription(s, *fragment, *context, now);
           if (!patched) return std::unexpected(patched.error());
-          if (auto st = check_supported(*patched); !st) return st;
           s = std::move(*patched);
           return ok();
         },
