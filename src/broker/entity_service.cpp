@@ -59,6 +59,7 @@ void EntityService::submit(const std::string& tenant, bool create_tenant,
     auto after_commit = std::make_shared<ChangeObserver::AfterCommit>();
     apply = [inner = std::move(apply), observer = observer_, tenant,
              after_commit](store::WriteTxn& txn) -> Status {
+      *after_commit = nullptr;  // apply may run again (store.hpp): only the last run counts
       ChangeRecorder recorder(txn);
       if (auto st = inner(recorder); !st) return st;
       auto changes = recorder.take_changes();
@@ -197,6 +198,7 @@ void EntityService::batch(const std::string& tenant, bool create_tenant,
                           Callback<BatchOutcome> done) {
   auto out = std::make_shared<BatchOutcome>();
   auto apply = [ids = std::move(ids), step = std::move(step), out](store::WriteTxn& txn) {
+    *out = BatchOutcome{};  // apply may run again (store.hpp): only the last run counts
     for (std::size_t i = 0; i < ids.size(); ++i) {
       auto st = txn.nested([&](store::WriteTxn& t) { return step(t, i, *out); });
       if (st) {

@@ -4,8 +4,12 @@
 //
 // - Writes run as WriteJobs. A job's `apply` runs on the backend's writer, inside a transaction,
 //   with exclusive access to the tenant's data: a read-modify-write inside `apply` can lose no
-//   concurrent update. A job whose `apply` fails leaves no trace (its savepoint is rolled back)
-//   and does not affect the other jobs committed with it.
+//   concurrent update. A job whose `apply` fails leaves no trace and does not affect the other
+//   jobs committed with it.
+// - `apply` may run more than once for one job: a backend may undo a failure by rolling back
+//   and running the transaction's jobs again (SQLite does, when a job fails after it has
+//   written). So `apply` must be repeatable: what it hands out of the transaction (a result for
+//   `done`) it sets afresh on each run instead of adding to what an earlier run left.
 // - `done` is called exactly once per job, after the transaction holding it is durable on disk
 //   (or has failed). A successful `done` therefore means the write survives a crash.
 // - Reads see every write whose `done` has been called; they never see a write half-applied.

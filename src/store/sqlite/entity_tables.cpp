@@ -22,6 +22,62 @@ Status insert_index_row(Connection& db, const char* sql, std::int64_t term, std:
   return ok();
 }
 
+Status write_values(Connection& db, TermCache& terms, std::int64_t rid,
+                    const model::Entity& entity) {
+  for (const auto& v : indexed_values(entity)) {
+    auto term = terms.id_of(db, v.attr);
+    if (!term) return std::unexpected(term.error());
+    auto stmt = db.cached("INSERT INTO attr_values(term, entity, num, txt) VALUES(?1, ?2, ?3, ?4)");
+    if (!stmt) return std::unexpected(stmt.error());
+    StatementUse s(**stmt);
+    s->bind(1, *term);
+    s->bind(2, rid);
+    if (v.number)
+      s->bind(3, *v.number);
+    else
+      s->bind_null(3);
+    if (v.text)
+      s->bind(4, *v.text);
+    else
+      s->bind_null(4);
+    if (s->step() != SQLITE_DONE) return db.error("write value index");
+  }
+  for (const auto& g : indexed_geometries(entity)) {
+    auto term = terms.id_of(db, g.attr);
+    if (!term) return std::unexpected(term.error());
+    auto owner = db.cached("INSERT INTO geo_owner(entity, term) VALUES(?1, ?2) RETURNING id");
+    if (!owner) return std::unexpected(owner.error());
+    std::int64_t id = 0;
+    {
+      StatementUse s(**owner);
+      s->bind(1, rid);
+      s->bind(2, *term);
+      if (s->step() != SQLITE_ROW) return db.error("write geometry owner");
+      id = s->column_int(0);
+    }
+    auto box = db.cached(
+        "INSERT INTO geo_index(id, min_lon, max_lon, min_lat, max_lat) VALUES(?1, ?2, ?3, ?4, ?5)");
+    if (!box) return std::unexpected(box.error());
+    StatementUse s(**box);
+    s->bind(1, id);
+    s->bind(2, g.box.min_lon);
+    s->bind(3, g.box.max_lon);
+    s->bind(4, g.box.min_lat);
+    s->bind(5, g.box.max_lat);
+    if (s->step() != SQLITE_DONE) return db.error("write geometry index");
+  }
+  return ok();
+}
+
+Result<std::int64_t> rid_of(Connection& db, std::string_view id) {
+  auto stmt = db.cached("SELECT rid FROM entities WHERE id = ?1");
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  s->bind(1, id);
+  if (s->step() != SQLITE_ROW) return db.error("find entity");
+  return s->column_int(0);
+}
+
 }  // namespace
 
 Result<std::int64_t> TermCache::id_of(Connection& db, std::string_view iri) {
@@ -50,6 +106,12 @@ Result<std::optional<model::Entity>> load_entity(Connection& db, std::string_vie
   return std::optional<model::Entity>(std::move(*entity));
 }
 
+Status reindex_values(Connection& db, TermCache& terms, const model::Entity& entity) {
+  auto rid = rid_of(db, entity.id);
+  if (!rid) return std::unexpected(rid.error());
+  return write_values(db, terms, *rid, entity);
+}
+
 Status EntityWriter::insert(const model::Entity& entity) {
   auto stmt = db_.cached(
       "INSERT INTO entities(id, created_at, modified_at, doc) VALUES(?1, ?2, ?3, ?4) "
@@ -72,7 +134,8 @@ Status EntityWriter::insert(const model::Entity& entity) {
   auto shape = intern_shape(db_, terms_, shape_of(entity));
   if (!shape) return std::unexpected(shape.error());
   if (auto st = write_index(rid, entity, *shape); !st) return st;
-  return change_summaries(nullptr, &*shape);
+  change_summaries(nullptr, &*shape);
+  return ok();
 }
 
 Status EntityWriter::update(const model::Entity& entity) {
@@ -99,11 +162,12 @@ Status EntityWriter::update(const model::Entity& entity) {
   if (*before == *after) {
     // Values changed, nothing else: the type and attribute rows and the summaries stand.
     if (auto st = clear_values(rid); !st) return st;
-    return write_values(rid, entity);
+    return write_values(db_, terms_, rid, entity);
   }
   if (auto st = clear_index(rid); !st) return st;
   if (auto st = write_index(rid, entity, *after); !st) return st;
-  return change_summaries(&*before, &*after);
+  change_summaries(&*before, &*after);
+  return ok();
 }
 
 Result<bool> EntityWriter::remove(std::string_view id) {
@@ -121,7 +185,7 @@ Result<bool> EntityWriter::remove(std::string_view id) {
   auto before = read_stored_shape(db_, rid);
   if (!before) return std::unexpected(before.error());
   if (auto st = clear_index(rid); !st) return std::unexpected(st.error());
-  if (auto st = change_summaries(&*before, nullptr); !st) return std::unexpected(st.error());
+  change_summaries(&*before, nullptr);
   return true;
 }
 
@@ -144,76 +208,12 @@ Status EntityWriter::write_index(std::int64_t rid, const model::Entity& entity,
     s->bind(4, a.instances);
     if (s->step() != SQLITE_DONE) return db_.error("write index");
   }
-  return write_values(rid, entity);
+  return write_values(db_, terms_, rid, entity);
 }
 
-Status EntityWriter::change_summaries(const StoredShape* before, const StoredShape* after) {
-  SummaryDelta delta;
-  if (before) delta.add(*before, -1);
-  if (after) delta.add(*after, +1);
-  return delta.apply(db_);
-}
-
-Status EntityWriter::write_values(std::int64_t rid, const model::Entity& entity) {
-  for (const auto& v : indexed_values(entity)) {
-    auto term = terms_.id_of(db_, v.attr);
-    if (!term) return std::unexpected(term.error());
-    auto stmt =
-        db_.cached("INSERT INTO attr_values(term, entity, num, txt) VALUES(?1, ?2, ?3, ?4)");
-    if (!stmt) return std::unexpected(stmt.error());
-    StatementUse s(**stmt);
-    s->bind(1, *term);
-    s->bind(2, rid);
-    if (v.number)
-      s->bind(3, *v.number);
-    else
-      s->bind_null(3);
-    if (v.text)
-      s->bind(4, *v.text);
-    else
-      s->bind_null(4);
-    if (s->step() != SQLITE_DONE) return db_.error("write value index");
-  }
-  for (const auto& g : indexed_geometries(entity)) {
-    auto term = terms_.id_of(db_, g.attr);
-    if (!term) return std::unexpected(term.error());
-    auto owner = db_.cached("INSERT INTO geo_owner(entity, term) VALUES(?1, ?2) RETURNING id");
-    if (!owner) return std::unexpected(owner.error());
-    std::int64_t id = 0;
-    {
-      StatementUse s(**owner);
-      s->bind(1, rid);
-      s->bind(2, *term);
-      if (s->step() != SQLITE_ROW) return db_.error("write geometry owner");
-      id = s->column_int(0);
-    }
-    auto box = db_.cached(
-        "INSERT INTO geo_index(id, min_lon, max_lon, min_lat, max_lat) VALUES(?1, ?2, ?3, ?4, ?5)");
-    if (!box) return std::unexpected(box.error());
-    StatementUse s(**box);
-    s->bind(1, id);
-    s->bind(2, g.box.min_lon);
-    s->bind(3, g.box.max_lon);
-    s->bind(4, g.box.min_lat);
-    s->bind(5, g.box.max_lat);
-    if (s->step() != SQLITE_DONE) return db_.error("write geometry index");
-  }
-  return ok();
-}
-
-Result<std::int64_t> EntityWriter::rid_of(std::string_view id) {
-  auto stmt = db_.cached("SELECT rid FROM entities WHERE id = ?1");
-  if (!stmt) return std::unexpected(stmt.error());
-  StatementUse s(**stmt);
-  s->bind(1, id);
-  if (s->step() != SQLITE_ROW) return db_.error("find entity");
-  return s->column_int(0);
-}
-
-Status EntityWriter::reindex_values(const model::Entity& entity) {
-  auto rid = rid_of(entity.id);
-  if (!rid) return std::unexpected(rid.error());
-  return write_values(*rid, entity);
+void EntityWriter::change_summaries(const StoredShape* before, const StoredShape* after) {
+  if (before) summaries_.add(*before, -1);
+  if (after) summaries_.add(*after, +1);
 }
 
 Status EntityWriter::clear_index(std::int64_t rid) {

@@ -28,21 +28,23 @@ class TermCache {
 Result<std::optional<model::Entity>> load_entity(Connection& db, std::string_view id);
 
 struct StoredShape;
+class SummaryDelta;
 
-// Writes an entity's rows: the document, the index rows derived from it, and its contribution
-// to the discovery summaries (summary_tables.hpp), all in the caller's transaction.
+// Rewrites the value and geometry rows of a stored entity (migration backfill).
+Status reindex_values(Connection& db, TermCache& terms, const model::Entity& entity);
+
+// Writes an entity's rows: the document and the index rows derived from it, in the caller's
+// transaction. Its contribution to the discovery summaries (summary_tables.hpp) goes to
+// `summaries`, which the caller applies to the summary tables in that same transaction.
 class EntityWriter {
  public:
-  EntityWriter(Connection& db, TermCache& terms) : db_(db), terms_(terms) {}
+  EntityWriter(Connection& db, TermCache& terms, SummaryDelta& summaries)
+      : db_(db), terms_(terms), summaries_(summaries) {}
   Status insert(const model::Entity& entity);
   Status update(const model::Entity& entity);
   Result<bool> remove(std::string_view id);
-  // Rewrites the value and geometry rows of a stored entity (migration backfill).
-  Status reindex_values(const model::Entity& entity);
 
  private:
-  Status write_values(std::int64_t rid, const model::Entity& entity);
-  Result<std::int64_t> rid_of(std::string_view id);
   Status write_index(std::int64_t rid, const model::Entity& entity, const StoredShape& shape);
   // Every index row of the entity: its type and attribute rows, then clear_values().
   Status clear_index(std::int64_t rid);
@@ -50,10 +52,11 @@ class EntityWriter {
   // shape runs this alone, so any new row derived from values must be cleared here.
   Status clear_values(std::int64_t rid);
   // `before` and `after` are null for an entity that did not exist, or no longer does.
-  Status change_summaries(const StoredShape* before, const StoredShape* after);
+  void change_summaries(const StoredShape* before, const StoredShape* after);
 
   Connection& db_;
   TermCache& terms_;
+  SummaryDelta& summaries_;
 };
 
 }  // namespace tsunagu::store::sqlite

@@ -104,12 +104,11 @@ Status backfill_value_index(Connection& db) {
   auto rows = db.prepare("SELECT doc FROM entities");
   if (!rows) return std::unexpected(rows.error());
   TermCache terms;
-  EntityWriter writer(db, terms);
   int rc;
   while ((rc = (*rows)->step()) == SQLITE_ROW) {
     auto entity = decode_entity_text((*rows)->column_text(0));
     if (!entity) return std::unexpected(entity.error());
-    if (auto st = writer.reindex_values(*entity); !st) return st;
+    if (auto st = reindex_values(db, terms, *entity); !st) return st;
   }
   return rc == SQLITE_DONE ? ok() : Status(db.error("backfill value index"));
 }
@@ -119,13 +118,12 @@ Status backfill_scopes(Connection& db) {
   auto rows = db.prepare("SELECT doc FROM entities");
   if (!rows) return std::unexpected(rows.error());
   TermCache terms;
-  EntityWriter writer(db, terms);
   int rc;
   while ((rc = (*rows)->step()) == SQLITE_ROW) {
     auto entity = decode_entity_text((*rows)->column_text(0));
     if (!entity) return std::unexpected(entity.error());
     if (!entity->scope) continue;
-    if (auto st = writer.reindex_values(*entity); !st) return st;
+    if (auto st = reindex_values(db, terms, *entity); !st) return st;
   }
   return rc == SQLITE_DONE ? ok() : Status(db.error("backfill scopes"));
 }

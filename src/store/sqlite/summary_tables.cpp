@@ -102,6 +102,16 @@ void SummaryDelta::add(const StoredShape& shape, std::int64_t sign) {
   }
 }
 
+void SummaryDelta::add(const SummaryDelta& other) {
+  for (const auto& [type, delta] : other.types_) types_[type] += delta;
+  for (const auto& [attr, delta] : other.attrs_) {
+    auto& counts = attrs_[attr];
+    counts.first += delta.first;
+    counts.second += delta.second;
+  }
+  for (const auto& [key, delta] : other.type_attrs_) type_attrs_[key] += delta;
+}
+
 Status SummaryDelta::apply(Connection& db) const {
   if (auto st = apply_types(db); !st) return st;
   if (auto st = apply_attrs(db); !st) return st;

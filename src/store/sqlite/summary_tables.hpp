@@ -42,11 +42,14 @@ Result<StoredShape> read_stored_shape(Connection& db, std::int64_t rid);
 Result<StoredShape> intern_shape(Connection& db, TermCache& terms, const EntityShape& shape);
 
 // Net changes to the summary rows: the shapes removed and added, applied in one go so that a
-// change that cancels out writes nothing.
+// change that cancels out writes nothing. The writer gathers those of a whole group of jobs and
+// applies them once before its commit: a group of 100 new entities of one type then updates each
+// of its summary rows once instead of 100 times.
 class SummaryDelta {
  public:
   // sign +1 adds the entity's contribution, -1 takes it away.
   void add(const StoredShape& shape, std::int64_t sign);
+  void add(const SummaryDelta& other);
   // InternalError when a count would become negative: the summaries and the entities disagree.
   Status apply(Connection& db) const;
 

@@ -1,66 +1,16 @@
 #include "store/sqlite/tenant_db.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "query/geo_query.hpp"
 #include "query/q_eval.hpp"
 #include "query/scope_query.hpp"
 #include "store/entity_codec.hpp"
 #include "store/sqlite/discovery.hpp"
+#include "store/sqlite/group_commit.hpp"
 #include "store/sqlite/query_compiler.hpp"
 #include "store/sqlite/schema.hpp"
 #include "store/sqlite/subscription_tables.hpp"
 
 namespace tsunagu::store::sqlite {
-namespace {
-
-// The WriteTxn of one group: every job and nested step is wrapped in a savepoint, so a failure
-// undoes exactly its own changes.
-class SqliteTxn final : public WriteTxn {
- public:
-  SqliteTxn(Connection& db, TermCache& terms)
-      : db_(db), terms_(terms), writer_(db, terms), subscriptions_(db) {}
-
-  Result<std::optional<model::Entity>> get(std::string_view id) override {
-    return load_entity(db_, id);
-  }
-  Status insert(const model::Entity& e) override { return writer_.insert(e); }
-  Status update(const model::Entity& e) override { return writer_.update(e); }
-  Result<bool> remove(std::string_view id) override { return writer_.remove(id); }
-  SubscriptionTxn& subscriptions() override { return subscriptions_; }
-
-  Status nested(const std::function<Status(WriteTxn&)>& step) override {
-    // Savepoint statements go through the statement cache: a batch runs thousands of them.
-    const std::string name = "s" + std::to_string(depth_++);
-    if (auto st = db_.exec_cached("SAVEPOINT " + name); !st) return st;
-    Status result = run_guarded(step);
-    --depth_;
-    if (result) return db_.exec_cached("RELEASE " + name);
-    // Term ids created inside the rolled-back savepoint no longer exist.
-    terms_.invalidate();
-    if (auto st = db_.exec_cached("ROLLBACK TO " + name); !st) return st;
-    if (auto st = db_.exec_cached("RELEASE " + name); !st) return st;
-    return result;
-  }
-
- private:
-  Status run_guarded(const std::function<Status(WriteTxn&)>& step) {
-    try {
-      return step(*this);
-    } catch (const std::exception& ex) {
-      // A defect in a job must not take the writer (and every tenant write) down with it.
-      return fail(ErrorKind::InternalError, std::string("write failed: ") + ex.what());
-    }
-  }
-
-  Connection& db_;
-  TermCache& terms_;
-  EntityWriter writer_;
-  SqliteSubscriptionTxn subscriptions_;
-  int depth_ = 0;
-};
-
-}  // namespace
 
 Result<ReaderPool::Handle> ReaderPool::acquire() {
   std::unique_lock lock(mu_);
@@ -157,19 +107,7 @@ void TenantDb::writer_loop() {
 }
 
 void TenantDb::commit_group(std::vector<WriteJob>& jobs) {
-  std::vector<Status> results(jobs.size());
-  SqliteTxn txn(*writer_db_, terms_);
-  Status begun = writer_db_->exec("BEGIN IMMEDIATE");
-  for (std::size_t i = 0; i < jobs.size() && begun; ++i) {
-    results[i] = txn.nested(jobs[i].apply);
-  }
-  Status committed = begun ? writer_db_->exec("COMMIT") : begun;
-  if (!committed) {
-    spdlog::error("commit of {} writes failed: {}", jobs.size(), committed.error().message);
-    (void)writer_db_->exec("ROLLBACK");
-    terms_.invalidate();
-    for (auto& r : results) r = committed;
-  }
+  auto results = apply_group(*writer_db_, terms_, jobs);
   for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i].done(std::move(results[i]));
 }
 
