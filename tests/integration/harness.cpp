@@ -46,13 +46,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 // Closes every descriptor above stderr in the child, so the server does not inherit the test's
 // sockets (a listening socket kept open by the child would change what other tests observe).
 void close_inherited_fds() {
@@ -259,6 +252,49 @@ std::string raw_exchange(const std::string& host, unsigned short port, std::stri
   return received;
 }
 
+std::string read_text_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::filesystem::path make_temp_dir(std::string_view prefix) {
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / (std::string(prefix) + "XXXXXX")).string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw std::runtime_error("mkdtemp failed: " + std::string(std::strerror(errno)));
+  }
+  return pattern;
+}
+
+int spawn_process(std::vector<std::string> args, const std::filesystem::path& log) {
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  const int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (log_fd < 0 || null_fd < 0) throw std::runtime_error("cannot open " + log.string());
+
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed: " + std::string(std::strerror(errno)));
+  if (pid == 0) {
+    // Child: only async-signal-safe calls until exec.
+    ::dup2(null_fd, 0);
+    ::dup2(log_fd, 1);
+    ::dup2(log_fd, 2);
+    close_inherited_fds();
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a crashed test binary
+    ::execv(argv[0], argv.data());
+    static const char msg[] = "exec failed\n";
+    [[maybe_unused]] auto n = ::write(2, msg, sizeof msg - 1);
+    ::_exit(127);
+  }
+  ::close(log_fd);
+  ::close(null_fd);
+  return pid;
+}
+
 unsigned short closed_port() {
   asio::io_context io;
   tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
@@ -271,12 +307,7 @@ unsigned short closed_port() {
 // ServerProcess
 
 ServerProcess::ServerProcess(std::vector<std::string> extra_args)
-    : extra_args_(std::move(extra_args)) {
-  std::string pattern = (std::filesystem::temp_directory_path() / "tsunagu-it-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    throw std::runtime_error("mkdtemp failed: " + std::string(std::strerror(errno)));
-  }
-  root_ = pattern;
+    : root_(make_temp_dir("tsunagu-it-")), extra_args_(std::move(extra_args)) {
   std::filesystem::create_directories(data_dir());
 }
 
@@ -300,37 +331,13 @@ void ServerProcess::start(std::chrono::milliseconds timeout) {
                                    "127.0.0.1:0",    "--data-dir",  data_dir().string(),
                                    "--ready-file",   ready.string()};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
   {
     std::ofstream log(log_path, std::ios::app);
     log << "---- start #" << ++starts_ << ":";
     for (const auto& arg : args) log << ' ' << arg;
     log << '\n';
   }
-  const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (log_fd < 0 || null_fd < 0) throw std::runtime_error("cannot open the server log");
-
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed: " + std::string(std::strerror(errno)));
-  if (pid == 0) {
-    // Child: only async-signal-safe calls until exec.
-    ::dup2(null_fd, 0);
-    ::dup2(log_fd, 1);
-    ::dup2(log_fd, 2);
-    close_inherited_fds();
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a crashed test binary
-    ::execv(argv[0], argv.data());
-    static const char msg[] = "exec of the tsunagu binary failed\n";
-    [[maybe_unused]] auto n = ::write(2, msg, sizeof msg - 1);
-    ::_exit(127);
-  }
-  ::close(log_fd);
-  ::close(null_fd);
-  pid_ = pid;
+  pid_ = spawn_process(std::move(args), log_path);
   wait_ready(timeout);
 }
 
@@ -342,7 +349,7 @@ void ServerProcess::wait_ready(std::chrono::milliseconds timeout) {
       throw std::runtime_error("tsunagu exited before it was ready (" + last_exit_ +
                                "); its log:\n" + log_tail());
     }
-    const std::string text = read_file(ready);
+    const std::string text = read_text_file(ready);
     const auto newline = text.find('\n');
     if (newline != std::string::npos) {
       const std::string line = text.substr(0, newline);
@@ -414,7 +421,7 @@ void ServerProcess::restart() {
 }
 
 std::string ServerProcess::log() const {
-  return read_file(root_ / "server.log");
+  return read_text_file(root_ / "server.log");
 }
 
 std::string ServerProcess::log_tail(std::size_t max_bytes) const {
@@ -426,9 +433,10 @@ std::string ServerProcess::log_tail(std::size_t max_bytes) const {
 // ---------------------------------------------------------------------------------------------
 // ContextServer
 
-ContextServer::ContextServer()
-    : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+ContextServer::ContextServer(unsigned short port, const std::vector<std::string>& receiving)
+    : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), port)) {
   port_ = acceptor_.local_endpoint().port();
+  for (const auto& path : receiving) serve(path, "", "application/json");
   accept_thread_ = std::thread([this] { accept_loop(); });
 }
 
@@ -499,6 +507,7 @@ ContextServer::Route ContextServer::answer(const std::string& target, Received r
   auto [it, inserted] = routes_.try_emplace(path);
   if (inserted) it->second.status = 404;  // a path nobody served
   ++it->second.hits;
+  request.status = it->second.status;
   it->second.received.push_back(std::move(request));
   received_.notify_all();
   Route out = it->second;
@@ -515,13 +524,21 @@ std::vector<ContextServer::Received> ContextServer::received(const std::string& 
 std::vector<ContextServer::Received> ContextServer::wait_for(const std::string& path,
                                                              std::size_t count,
                                                              std::chrono::milliseconds timeout) {
+  return wait_until(
+      path, [count](const std::vector<Received>& got) { return got.size() >= count; }, timeout);
+}
+
+std::vector<ContextServer::Received> ContextServer::wait_until(
+    const std::string& path, const std::function<bool(const std::vector<Received>&)>& done,
+    std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  received_.wait_for(lock, timeout, [&] {
-    auto it = routes_.find(path);
-    return it != routes_.end() && it->second.received.size() >= count;
-  });
-  auto it = routes_.find(path);
-  return it == routes_.end() ? std::vector<Received>{} : it->second.received;
+  const auto requests = [&]() -> const std::vector<Received>& {
+    static const std::vector<Received> kNone;
+    const auto it = routes_.find(path);
+    return it == routes_.end() ? kNone : it->second.received;
+  };
+  received_.wait_for(lock, timeout, [&] { return done(requests()); });
+  return requests();
 }
 
 void ContextServer::serve_connection(tcp::socket socket) {
@@ -555,6 +572,30 @@ void ContextServer::serve_connection(tcp::socket socket) {
   beast::error_code ignored;
   socket.shutdown(tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SilentServer
+
+SilentServer::SilentServer()
+    : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
+      port_(acceptor_.local_endpoint().port()) {
+  accept_next();
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+SilentServer::~SilentServer() {
+  io_.stop();
+  thread_.join();
+}
+
+void SilentServer::accept_next() {
+  acceptor_.async_accept([this](beast::error_code ec, tcp::socket socket) {
+    if (ec) return;
+    held_.push_back(std::move(socket));
+    ++connections_;
+    accept_next();
+  });
 }
 
 }  // namespace tsunagu::it

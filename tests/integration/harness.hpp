@@ -17,6 +17,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -96,6 +97,16 @@ std::string tsunagu_binary();
 // A loopback TCP port on which nothing listens (bound once, then released).
 unsigned short closed_port();
 
+// A fresh directory under the system's temporary directory, named <prefix>XXXXXX.
+std::filesystem::path make_temp_dir(std::string_view prefix);
+
+// Starts args[0] with args[1..] as a child process: stdin from /dev/null, stdout and stderr
+// appended to `log`, no inherited descriptors, killed when the test binary dies. Returns its pid.
+int spawn_process(std::vector<std::string> args, const std::filesystem::path& log);
+
+// The contents of a file, or "" when it cannot be read.
+std::string read_text_file(const std::filesystem::path& path);
+
 // The `tsunagu serve` child process. Each instance owns a fresh temporary directory holding the
 // data directory, the ready file and the captured stdout+stderr (appended across restarts).
 class ServerProcess {
@@ -147,13 +158,18 @@ class ServerProcess {
 };
 
 // A loopback HTTP server in its own threads that serves JSON-LD documents at given paths, counts
-// requests per path, and can answer with an error status or only after a delay.
+// requests per path, and can answer with an error status or only after a delay. As a
+// notification receiver it records every request; a delay longer than the test makes an endpoint
+// that accepts the connection and never answers.
 //
 // Thread-safety: the public methods may be called from any thread; routes_ and open_sockets_ are
 // guarded by mutex_. Each connection is served by its own thread, joined by the destructor.
 class ContextServer {
  public:
-  ContextServer();
+  // Listens on `port`, or on a free one when 0 (a receiver that comes up on a port announced
+  // earlier, where nothing listened). `receiving` are paths answered 200 with an empty body from
+  // the first request on: serve() after the constructor could come after a request.
+  explicit ContextServer(unsigned short port = 0, const std::vector<std::string>& receiving = {});
   ~ContextServer();
   ContextServer(const ContextServer&) = delete;
   ContextServer& operator=(const ContextServer&) = delete;
@@ -171,11 +187,17 @@ class ContextServer {
     std::string method;
     std::string body;
     std::map<std::string, std::string> headers;  // names lower-cased
+    int status = 0;                              // what it was answered (or is being)
   };
   std::vector<Received> received(const std::string& path) const;
   // Waits until `count` requests to the path have arrived, or `timeout` passed; returns them.
   std::vector<Received> wait_for(const std::string& path, std::size_t count,
                                  std::chrono::milliseconds timeout = 20000ms);
+  // Waits until `done` holds for the requests to the path, or `timeout` passed; returns them.
+  // `done` runs under the server's lock: it must not call the server.
+  std::vector<Received> wait_until(const std::string& path,
+                                   const std::function<bool(const std::vector<Received>&)>& done,
+                                   std::chrono::milliseconds timeout = 20000ms);
   unsigned short port() const { return port_; }
 
  private:
@@ -204,6 +226,33 @@ class ContextServer {
   std::map<std::string, Route> routes_;       // guarded by mutex_
   std::vector<int> open_sockets_;             // guarded by mutex_
   std::vector<std::thread> session_threads_;  // guarded by mutex_
+};
+
+// A loopback TCP listener that accepts connections and then neither reads nor answers: a peer
+// that hangs before speaking any protocol (an MQTT broker that never sends CONNACK, say).
+//
+// Thread-safety: connections() may be called from any thread; the sockets belong to the
+// listener's own thread.
+class SilentServer {
+ public:
+  SilentServer();
+  ~SilentServer();
+  SilentServer(const SilentServer&) = delete;
+  SilentServer& operator=(const SilentServer&) = delete;
+
+  unsigned short port() const { return port_; }
+  // How many connections it has accepted.
+  int connections() const { return connections_; }
+
+ private:
+  void accept_next();
+
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  unsigned short port_ = 0;
+  std::vector<boost::asio::ip::tcp::socket> held_;  // only touched by thread_
+  std::atomic<int> connections_{0};
+  std::thread thread_;
 };
 
 }  // namespace tsunagu::it

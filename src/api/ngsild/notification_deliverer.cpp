@@ -7,28 +7,78 @@
 namespace tsunagu::api::ngsild {
 
 void NotificationDeliverer::deliver(broker::Delivery delivery, Report report) {
-  const auto context = notification_context(*delivery.subscription);
-  if (auto cached = contexts_.cached(context)) {
-    return render_and_submit(std::move(delivery), *cached, std::move(report));
-  }
-  auto task = [this, context, d = std::make_shared<broker::Delivery>(std::move(delivery)),
-               report]() mutable {
-    auto resolved = contexts_.resolve(context);
-    if (!resolved) {
-      // Still owed: the subscription service hands it out again later.
-      spdlog::warn("notification for subscription '{}' deferred: {}", d->subscription->id,
-                   resolved.error().message);
-      report(broker::DeliveryOutcome::AttemptFailed, clock_.now());
-      report(broker::DeliveryOutcome::Deferred, clock_.now());
-      return;
+  const std::string endpoint = delivery.subscription->notification.endpoint.uri;
+  {
+    std::lock_guard lock(mu_);
+    if (auto line = waiting_.find(endpoint); line != waiting_.end()) {
+      line->second.push_back({std::move(delivery), std::move(report)});
+      return;  // the thread draining the line sends it in turn
     }
-    render_and_submit(std::move(*d), **resolved, std::move(report));
-  };
-  if (run_blocking_) {
-    run_blocking_(std::move(task));
-  } else {
-    task();
+    // No line: everything handed over earlier for this endpoint is with the dispatcher already.
+    // Submitted under the lock, since deliver() is called from more than one thread.
+    if (auto cached = contexts_.cached(notification_context(*delivery.subscription))) {
+      return render_and_submit(std::move(delivery), *cached, std::move(report));
+    }
+    waiting_[endpoint].push_back({std::move(delivery), std::move(report)});
   }
+  if (run_blocking_) {
+    run_blocking_([this, endpoint] { drain(endpoint); });
+  } else {
+    drain(endpoint);
+  }
+}
+
+void NotificationDeliverer::drain(const std::string& endpoint) {
+  for (;;) {
+    Waiting head;
+    {
+      std::lock_guard lock(mu_);
+      auto line = waiting_.find(endpoint);
+      if (line == waiting_.end()) return;
+      if (line->second.empty()) {
+        waiting_.erase(line);
+        return;
+      }
+      head = std::move(line->second.front());
+      line->second.pop_front();
+    }
+    auto resolved = contexts_.resolve(notification_context(*head.delivery.subscription));
+    if (!resolved) {
+      const std::string id = head.delivery.subscription->id;
+      spdlog::warn("notification for subscription '{}' deferred: {}", id, resolved.error().message);
+      head.report(broker::DeliveryOutcome::AttemptFailed, clock_.now());
+      head.report(broker::DeliveryOutcome::Deferred, clock_.now());
+      defer_subscription(endpoint, id, resolved.error());
+      continue;
+    }
+    // Submitted while the line still exists: a delivery handed over meanwhile queues behind it.
+    render_and_submit(std::move(head.delivery), **resolved, std::move(head.report));
+  }
+}
+
+void NotificationDeliverer::defer_subscription(const std::string& endpoint,
+                                               const std::string& subscription_id,
+                                               const Error& why) {
+  std::vector<Report> deferred;
+  {
+    std::lock_guard lock(mu_);
+    auto line = waiting_.find(endpoint);
+    if (line == waiting_.end()) return;
+    auto& queue = line->second;
+    for (auto it = queue.begin(); it != queue.end();) {
+      if (it->delivery.subscription->id != subscription_id) {
+        ++it;
+        continue;
+      }
+      deferred.push_back(std::move(it->report));
+      it = queue.erase(it);
+    }
+  }
+  if (!deferred.empty()) {
+    spdlog::warn("{} more notifications for subscription '{}' deferred: {}", deferred.size(),
+                 subscription_id, why.message);
+  }
+  for (auto& report : deferred) report(broker::DeliveryOutcome::Deferred, clock_.now());
 }
 
 void NotificationDeliverer::render_and_submit(broker::Delivery delivery,

@@ -5,6 +5,7 @@
 #include "api/ngsild/entity_renderer.hpp"
 #include "api/ngsild/language.hpp"
 #include "jsonld/core_context.hpp"
+#include "jsonld/link_header.hpp"
 #include "model/json_text.hpp"
 #include "model/uuid.hpp"
 
@@ -98,6 +99,23 @@ json::value data_of(const model::Subscription& s, const store::OwedNotification&
 
 }  // namespace
 
+std::optional<std::string> link_context_url(const json::value& context) {
+  if (context.is_null()) return std::string(jsonld::kCoreContextUrl);
+  if (context.is_string()) return std::string(context.get_string());
+  if (!context.is_array()) return std::nullopt;
+  // The core context applies to every NGSI-LD document whether named or not, so a list of URLs
+  // that names one other context is that context.
+  std::optional<std::string> user;
+  for (const auto& entry : context.get_array()) {
+    if (!entry.is_string()) return std::nullopt;
+    const std::string_view url = entry.get_string();
+    if (jsonld::is_core_context_url(url)) continue;
+    if (user) return std::nullopt;
+    user = std::string(url);
+  }
+  return user ? user : std::string(jsonld::kCoreContextUrl);
+}
+
 json::value notification_context(const model::Subscription& s) {
   if (s.jsonld_context) return json::value(*s.jsonld_context);
   return s.context;
@@ -137,11 +155,9 @@ notify::Notification render_notification(const model::Subscription& s,
   } else {
     n.content_type =
         accept == model::NotificationMedia::GeoJson ? "application/geo+json" : "application/json";
-    const std::string url = context.is_string() ? std::string(context.as_string())
-                                                : std::string(jsonld::kCoreContextUrl);
-    n.headers.emplace_back("Link", "<" + url +
-                                       ">; rel=\"http://www.w3.org/ns/json-ld#context\"; "
-                                       "type=\"application/ld+json\"");
+    const auto url = link_context_url(context);
+    n.headers.emplace_back(
+        "Link", jsonld::format_context_link(url ? *url : std::string(jsonld::kCoreContextUrl)));
   }
   for (const auto& kv : s.notification.endpoint.receiver_info)
     n.headers.emplace_back(kv.key, kv.value);

@@ -20,6 +20,11 @@ namespace tsunagu::api::ngsild {
 // context it was created with, else (null) the core context.
 boost::json::value notification_context(const model::Subscription& subscription);
 
+// The one URL that names `context` (a notification_context()) in a Link header: the URL itself,
+// the core context for null, or the one URL of a list beside the core context's. None when the
+// context holds inline definitions or several other URLs.
+std::optional<std::string> link_context_url(const boost::json::value& context);
+
 // One notification of `items` (the entities, in order; several for a throttled or periodic
 // notification). `trigger` is its triggerReason, omitted when absent. `context` is
 // notification_context() resolved.
