@@ -329,6 +329,12 @@ void MqttConnection::poll_link() {
   if (rc == MOSQ_ERR_SUCCESS && (fds[0].revents & POLLOUT)) rc = mosquitto_loop_write(mosq_, 1);
   if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_loop_misc(mosq_);
   if (refused_) return connect_failed(refusal_);
+  if (rc != MOSQ_ERR_SUCCESS && !accepted_) {
+    // Still connecting: a TLS handshake that libmosquitto finishes in its loop fails here, and
+    // that is a failed connect like any other (everything waiting fails, then the delay).
+    return connect_failed(DeliveryResult::transient("cannot connect to MQTT broker " +
+                                                    broker_.peer() + ": " + describe(rc)));
+  }
   if (rc != MOSQ_ERR_SUCCESS) {
     return link_lost(DeliveryResult::transient("MQTT connection to " + broker_.peer() +
                                                " lost: " + describe(rc)));

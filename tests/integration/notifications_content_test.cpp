@@ -390,5 +390,32 @@ TEST_F(NotificationContent, ASubscriptionCreatedAsJsonLdNotifiesInItsContext) {
   EXPECT_EQ(plain[0].headers.at("link"), link_to(ctx));
 }
 
+// An inline @context has no URL a Link header could name: a JSON notification cannot carry it,
+// so such a subscription is refused unless it names jsonldContext or asks for JSON-LD.
+TEST_F(NotificationContent, AnInlineContextNeedsJsonLdOrAJsonldContext) {
+  const auto type = unique("Refuge");
+  const json::object inline_ctx{{"capacity", "https://example.org/vocab/capacity"}};
+  const json::array contexts{json::value(inline_ctx), json::value(kCoreContext)};
+  const Headers as_jsonld{{"Content-Type", "application/ld+json"}};
+  auto s = subscription(type, "/inline");
+  s["@context"] = contexts;
+  const auto refused = http().post("/ngsi-ld/v1/subscriptions", json::serialize(s), as_jsonld);
+  EXPECT_PROBLEM(refused, 422, "OperationNotSupported");
+  EXPECT_NE(refused.body.find("jsonldContext"), std::string::npos) << refused.body;
+
+  endpoint_of(s)["accept"] = "application/ld+json";
+  const auto id = subscribe(s, as_jsonld);
+  // Switching that subscription to JSON is refused the same way, and changes nothing.
+  EXPECT_PROBLEM(http().patch("/ngsi-ld/v1/subscriptions/" + id,
+                              R"({"notification": {"endpoint": {"uri": ")" + endpoint("/inline") +
+                                  R"(", "accept": "application/json"}}})"),
+                 422, "OperationNotSupported");
+  make_entity(type, R"({"capacity": {"type": "Property", "value": 3}})");
+  const auto got = receiver_.wait_for("/inline", 1);
+  ASSERT_EQ(got.size(), 1U);
+  EXPECT_EQ(got[0].headers.at("content-type"), "application/ld+json");
+  EXPECT_EQ(context_entries(J(got[0].body)), contexts);
+}
+
 }  // namespace
 }  // namespace tsunagu::it

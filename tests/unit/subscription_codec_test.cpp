@@ -120,7 +120,7 @@ TEST(SubscriptionCodec, RoundTripsEveryMember) {
 
 TEST(SubscriptionCodec, RoundTripsTheMinimalForm) {
   const Subscription s = parse(R"({"type": "Subscription", "watchedAttributes": ["temperature"],
-    "notification": {"endpoint": {"uri": "http://example.org/n"}}})");
+    "notification": {"endpoint": {"uri": "http://example.org/n", "accept": "application/ld+json"}}})");
   const Subscription back = round_trip(s);
   EXPECT_EQ(encode_subscription(back), encode_subscription(s));
   EXPECT_FALSE(back.q || back.geo || back.scope || back.expires_at || back.throttling);
@@ -132,7 +132,8 @@ class QRoundTrip : public testing::TestWithParam<std::string> {};
 
 TEST_P(QRoundTrip, ParsesAgainToTheSameTree) {
   std::string body = R"({"type": "Subscription", "entities": [{"type": "Shelter"}],
-    "notification": {"endpoint": {"uri": "http://example.org/n"}}, "q": )";
+    "notification": {"endpoint": {"uri": "http://example.org/n", "accept": "application/ld+json"}},
+    "q": )";
   body += json::serialize(json::value(GetParam())) + "}";
   const Subscription s = parse(body);
   ASSERT_TRUE(s.q.has_value());

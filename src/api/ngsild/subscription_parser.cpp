@@ -13,6 +13,7 @@
 
 #include "api/ngsild/entity_parser.hpp"
 #include "api/ngsild/language.hpp"
+#include "api/ngsild/notification_renderer.hpp"
 #include "api/ngsild/query_body.hpp"
 #include "broker/entity_merge.hpp"
 #include "model/ascii.hpp"
@@ -620,6 +621,20 @@ Status check_whole(const Subscription& s) {
   return ok();
 }
 
+// A notification that is not JSON-LD names its @context in one Link header. Tsunagu does not
+// host contexts (/jsonldContexts) yet, so a context with inline definitions or several URLs has
+// no URL to name: refused rather than sent under the wrong context.
+Status check_context_linkable(const Subscription& s) {
+  if (s.notification.endpoint.accept == model::NotificationMedia::JsonLd) return ok();
+  if (link_context_url(notification_context(s))) return ok();
+  return fail(ErrorKind::OperationNotSupported,
+              "the subscription's @context has inline definitions or several URLs, which a "
+              "notification in " +
+                  std::string(model::media_name(s.notification.endpoint.accept)) +
+                  " cannot name in its Link header; give \"jsonldContext\" (one URL), or "
+                  "notification.endpoint.accept \"application/ld+json\"");
+}
+
 Status read_members(const json::object& o, const Reader& reader, Subscription& s, bool patch) {
   for (const auto& kv : o) {
     if (auto st = reader.member(kv.key(), kv.value(), s, patch); !st) return st;
@@ -641,6 +656,7 @@ Result<Subscription> parse_subscription(const json::value& body, const jsonld::C
   }
   if (auto st = check_whole(s); !st) return std::unexpected(st.error());
   s.context = context_source;
+  if (auto st = check_context_linkable(s); !st) return std::unexpected(st.error());
   s.created_at = now;
   s.modified_at = now;
   return s;
@@ -654,6 +670,7 @@ Result<Subscription> patch_subscription(const Subscription& current, const json:
     return std::unexpected(st.error());
   }
   if (auto st = check_whole(s); !st) return std::unexpected(st.error());
+  if (auto st = check_context_linkable(s); !st) return std::unexpected(st.error());
   s.modified_at = now;
   return s;
 }
