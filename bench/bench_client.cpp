@@ -16,65 +16,30 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "args.hpp"
 #include "city.hpp"
 #include "http_client.hpp"
+#include "parallel_requests.hpp"
 #include "shelter.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using tsunagu::bench::Args;
 using tsunagu::bench::Connection;
+using tsunagu::bench::for_each_on_connections;
 using tsunagu::bench::ShelterTemplate;
-
-// --name value pairs after the subcommand.
-class Args {
- public:
-  Args(int argc, char** argv) {
-    for (int i = 2; i + 1 < argc; i += 2) {
-      std::string key = argv[i];
-      if (!key.starts_with("--")) throw std::runtime_error("unexpected argument " + key);
-      values_[key.substr(2)] = argv[i + 1];
-    }
-  }
-  std::string str(const std::string& key, std::optional<std::string> fallback = {}) const {
-    auto it = values_.find(key);
-    if (it != values_.end()) return it->second;
-    if (fallback) return *fallback;
-    throw std::runtime_error("missing --" + key);
-  }
-  std::uint64_t num(const std::string& key, std::optional<std::uint64_t> fallback = {}) const {
-    auto it = values_.find(key);
-    if (it == values_.end()) {
-      if (fallback) return *fallback;
-      throw std::runtime_error("missing --" + key);
-    }
-    std::uint64_t v = 0;
-    const auto& s = it->second;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size()) {
-      throw std::runtime_error("--" + key + " takes a whole number, not '" + s + "'");
-    }
-    return v;
-  }
-
- private:
-  std::map<std::string, std::string> values_;
-};
 
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
@@ -99,47 +64,27 @@ int load(const Args& args) {
   const auto prefix = args.str("prefix", "b");
   const std::uint64_t batches = (count + batch - 1) / batch;
 
-  std::atomic<std::uint64_t> next{0};
-  std::atomic<bool> failed{false};
-  std::mutex error_mu;
-  std::string error;
-  auto worker = [&] {
-    try {
-      Connection c(port);
-      std::string body;
-      for (std::uint64_t b; !failed && (b = next++) < batches;) {
-        const auto first = start + b * batch;
-        const auto last = std::min(start + count, first + batch);
-        body = "[";
-        for (auto i = first; i < last; ++i) {
-          if (i != first) body += ',';
-          if (city) {
-            tsunagu::bench::city::Shelter::make(prefix, i).append_json(body, i);
-          } else {
-            tpl->append(body, prefix, i);
-          }
-        }
-        body += ']';
-        auto reply = c.request("POST", "/ngsi-ld/v1/entityOperations/upsert", body);
-        if (reply.status != 201 && reply.status != 204) {
-          throw std::runtime_error("upsert answered " + std::to_string(reply.status) + ": " +
-                                   reply.body.substr(0, 300));
-        }
-      }
-    } catch (const std::exception& ex) {
-      std::lock_guard lock(error_mu);
-      if (!failed.exchange(true)) error = ex.what();
-    }
-  };
   const auto t0 = Clock::now();
-  std::vector<std::thread> threads;
-  for (std::uint64_t i = 0; i < conns; ++i) threads.emplace_back(worker);
-  for (auto& t : threads) t.join();
+  for_each_on_connections(port, conns, batches, [&](Connection& c, std::uint64_t b) {
+    const auto first = start + b * batch;
+    const auto last = std::min(start + count, first + batch);
+    std::string body = "[";
+    for (auto i = first; i < last; ++i) {
+      if (i != first) body += ',';
+      if (city) {
+        tsunagu::bench::city::Shelter::make(prefix, i).append_json(body, i);
+      } else {
+        tpl->append(body, prefix, i);
+      }
+    }
+    body += ']';
+    auto reply = c.request("POST", "/ngsi-ld/v1/entityOperations/upsert", body);
+    if (reply.status != 201 && reply.status != 204) {
+      throw std::runtime_error("upsert answered " + std::to_string(reply.status) + ": " +
+                               reply.body.substr(0, 300));
+    }
+  });
   const double secs = seconds_since(t0);
-  if (failed) {
-    std::cerr << "bench_client load: " << error << "\n";
-    return 1;
-  }
   std::cout << "entities=" << count << " seconds=" << secs
             << " entities_per_s=" << static_cast<double>(count) / secs << "\n";
   return 0;

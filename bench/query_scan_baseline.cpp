@@ -20,7 +20,6 @@
 //   answer one of them within 30 s (the differences go to stderr).
 
 #include <sqlite3.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <boost/geometry/algorithms/distance.hpp>
@@ -35,7 +34,6 @@
 #include <cstdint>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <numbers>
 #include <optional>
 #include <sstream>
@@ -43,8 +41,10 @@
 #include <string>
 #include <vector>
 
+#include "args.hpp"
 #include "city.hpp"
 #include "http_client.hpp"
+#include "measure.hpp"
 
 namespace {
 
@@ -52,6 +52,9 @@ namespace bg = boost::geometry;
 namespace json = boost::json;
 namespace city = tsunagu::bench::city;
 using Clock = std::chrono::steady_clock;
+using tsunagu::bench::Args;
+using tsunagu::bench::cpu_seconds;
+using tsunagu::bench::percentile;
 using GeoPoint = bg::model::point<double, 2, bg::cs::geographic<bg::degree>>;
 using GeoPolygon = bg::model::polygon<GeoPoint, /*ClockWise=*/false, /*Closed=*/true>;
 
@@ -61,37 +64,6 @@ constexpr std::string_view kLocation = "https://uri.etsi.org/ngsi-ld/location";
 constexpr double kNearMetres = 500;
 constexpr double kPolygonRadiusMetres = 1000;  // a hexagon about 2 km across
 constexpr unsigned kRangeWidth = 20;           // capacity values in a range query: about 1 %
-
-class Args {
- public:
-  Args(int argc, char** argv) {
-    for (int i = 2; i + 1 < argc; i += 2) {
-      std::string key = argv[i];
-      if (!key.starts_with("--")) throw std::runtime_error("unexpected argument " + key);
-      values_[key.substr(2)] = argv[i + 1];
-    }
-  }
-  std::string str(const std::string& key, const std::string& fallback = "") const {
-    auto it = values_.find(key);
-    if (it != values_.end()) return it->second;
-    if (!fallback.empty()) return fallback;
-    throw std::runtime_error("missing --" + key);
-  }
-  std::uint64_t num(const std::string& key, std::uint64_t fallback) const {
-    auto it = values_.find(key);
-    if (it == values_.end()) return fallback;
-    std::uint64_t v = 0;
-    const auto& s = it->second;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size()) {
-      throw std::runtime_error("--" + key + " takes a whole number");
-    }
-    return v;
-  }
-
- private:
-  std::map<std::string, std::string> values_;
-};
 
 // ---------------------------------------------------------------- generating queries
 
@@ -354,22 +326,6 @@ Page answer(Db& db, const Query& q, std::size_t limit) {
     return page.ids.size() < limit;
   });
   return page;
-}
-
-double cpu_seconds() {
-  rusage u{};
-  ::getrusage(RUSAGE_SELF, &u);
-  auto secs = [](timeval t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return secs(u.ru_utime) + secs(u.ru_stime);
-}
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const auto at = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(at, v.size() - 1)];
 }
 
 std::vector<Query> read_queries(const std::string& file) {

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # `make bench`: Tsunagu's load scenarios, each divided by a ceiling of this machine measured in
-# the same run (nginx for HTTP, raw SQLite for storage). See docs/performance.md.
+# the same run (nginx for HTTP, raw SQLite for storage, mosquitto for notifications). See
+# docs/performance.md.
 #
 # Environment (all optional):
 #   BENCH=name[,name]    scenarios to run (default: all): get-by-id query-type patch-attr create
 #                        batch-upsert memory startup query-eq query-range query-near query-within
-#                        query-nested
+#                        query-nested notify
 #   BENCH_SCALE=1        multiplies the data sets (100,000 entities for reads and patches,
 #                        1,000,000 for memory, start-up and the query-* scenarios, which share
-#                        one server); 0.1 for a quick run
+#                        one server), and the 10,000 subscriptions of notify; 0.1 for a quick
+#                        run
 #   BENCH_DURATION=10    seconds of each measured load (after BENCH_WARMUP=2 seconds of warm-up)
 #   BENCH_QUERY_DURATION=5  the same for each load of the query-* scenarios (after
 #                        BENCH_QUERY_WARMUP=1), which run twice each (1 and 32 connections)
@@ -19,6 +21,8 @@
 #                        instead of loading the entities again
 #   BENCH_CONNECTIONS=32 connections of the concurrent scenarios and of the nginx baselines
 #   BENCH_BATCH_CONNECTIONS=8  connections of the batch upsert scenario
+#   BENCH_NOTIFY_CONNECTIONS=8 connections that write in the notify scenario
+#   BENCH_MQTT_WINDOW=100  messages the publisher of the notify baseline keeps in flight
 #   BENCH_LOG_LEVEL=warn log level of the server (warn: no access log, as nginx has none here)
 #   BENCH_TMPDIR         where the temporary data directories go (default: $TMPDIR or /tmp);
 #                        it must be a real disk, or durable writes cost nothing
@@ -41,7 +45,7 @@ export BENCH_DIR=$ROOT/bench
 
 QUERY_KINDS="eq range near within nested"
 ALL_SCENARIOS="get-by-id query-type patch-attr create batch-upsert memory startup"
-ALL_SCENARIOS+=" query-eq query-range query-near query-within query-nested"
+ALL_SCENARIOS+=" query-eq query-range query-near query-within query-nested notify"
 SCENARIOS=${BENCH:-all}
 [[ $SCENARIOS == all ]] && SCENARIOS=$ALL_SCENARIOS
 SCENARIOS=${SCENARIOS//,/ }
@@ -72,16 +76,22 @@ MEMORY_N=$(scaled 1000000)
 
 wants() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 
+# shellcheck source=bench/notify.sh
+source "$BENCH_DIR/notify.sh"
+
 check_setup() {
   for s in $SCENARIOS; do
     [[ " $ALL_SCENARIOS " == *" $s "* ]] || die "unknown scenario '$s'; known: $ALL_SCENARIOS"
   done
-  for f in "$TSUNAGU" "$CLIENT" "$SQLITE_BASELINE" "$QUERY_SCAN"; do
+  for f in "$TSUNAGU" "$CLIENT" "$SQLITE_BASELINE" "$QUERY_SCAN" "$NOTIFY_TOOL"; do
     [[ -x $f ]] || die "$f is missing: run 'make bench' (it builds it)"
   done
   for tool in wrk nginx sqlite3 curl awk timeout; do
     command -v "$tool" >/dev/null || die "$tool is missing: run 'make deps'"
   done
+  if wants notify; then
+    command -v mosquitto >/dev/null || die "mosquitto is missing: run 'make deps'"
+  fi
   awk -v s="$SCALE" 'BEGIN { exit !(s > 0) }' || die "BENCH_SCALE must be a positive number"
 }
 
@@ -277,6 +287,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else
 at_least() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b ? "yes" : "no") }'; }
 below() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? "yes" : "no") }'; }
 round1() { awk -v a="$1" 'BEGIN { printf "%.1f", a }'; }
+round2() { awk -v a="$1" 'BEGIN { printf "%.2f", a }'; }
 
 warn_errors() {
   if (($2 > 0)); then note "WARNING: $1: $2 requests failed (non-2xx or socket errors)"; fi
@@ -630,6 +641,7 @@ write_json() {
       "$(kv_json "${MEMORY_DETAIL:-}")" "$(kv_json "${STARTUP_DETAIL:-}")"
     printf '"query_load": {%s}, ' \
       "$(kv_json "entities=${QUERY_N:-null} entities_per_s=${BIG_LOAD_RATE:-null}")"
+    printf '"notify": {%s}, ' "$(kv_json "$NOTIFY_DETAIL")"
     printf '"baselines": {%s}}\n}\n' "$(kv_json "$BASELINE_DETAIL")"
   } >"$RESULTS/latest.json"
 }
@@ -652,6 +664,7 @@ print_table() {
     echo "         full scan: $(echo "$BASELINE_DETAIL" | tr ' ' '\n' | grep '^scan_' |
       tr '\n' ' ')"
   fi
+  [[ -n $NOTIFY_DETAIL ]] && print_notify_summary
   echo "machine: $(nproc) cores, load average $LOAD_BEFORE at start, $(load_average) at end"
   echo "results: bench/results/latest.json"
 }
@@ -679,6 +692,7 @@ main() {
     if wants batch-upsert; then scenario_batch_upsert; fi
     for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
   fi
+  if wants notify; then scenario_notify; fi
   if wants memory; then scenario_memory; fi
   if wants startup; then scenario_startup; fi
   if wants_query; then

@@ -16,11 +16,9 @@
 // of this process, which the machine's other load does not inflate).
 
 #include <sqlite3.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <boost/json/parse.hpp>
-#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <fstream>
@@ -33,40 +31,15 @@
 #include <string>
 #include <vector>
 
+#include "args.hpp"
+#include "measure.hpp"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-class Args {
- public:
-  Args(int argc, char** argv) {
-    for (int i = 1; i + 1 < argc; i += 2) {
-      std::string key = argv[i];
-      if (!key.starts_with("--")) throw std::runtime_error("unexpected argument " + key);
-      values_[key.substr(2)] = argv[i + 1];
-    }
-  }
-  std::string str(const std::string& key, const std::string& fallback = "") const {
-    auto it = values_.find(key);
-    if (it != values_.end()) return it->second;
-    if (!fallback.empty()) return fallback;
-    throw std::runtime_error("missing --" + key);
-  }
-  std::uint64_t num(const std::string& key, std::uint64_t fallback) const {
-    auto it = values_.find(key);
-    if (it == values_.end()) return fallback;
-    std::uint64_t v = 0;
-    const auto& s = it->second;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size()) {
-      throw std::runtime_error("--" + key + " takes a whole number");
-    }
-    return v;
-  }
-
- private:
-  std::map<std::string, std::string> values_;
-};
+using tsunagu::bench::Args;
+using tsunagu::bench::cpu_seconds;
+using tsunagu::bench::percentile;
 
 // A stored Tsunagu document with its id cut out, and the index terms it implies.
 struct Sample {
@@ -235,22 +208,6 @@ std::string id_of(std::uint64_t i) {
   return "urn:ngsi-ld:Shelter:sqlite-" + std::to_string(i);
 }
 
-double cpu_seconds() {
-  rusage u{};
-  ::getrusage(RUSAGE_SELF, &u);
-  auto secs = [](timeval t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return secs(u.ru_utime) + secs(u.ru_stime);
-}
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const auto at = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(at, v.size() - 1)];
-}
-
 // Runs transactions of `batch` rows until `rows` rows or `seconds` have passed.
 template <typename Row>
 void measure(Db& db, std::uint64_t batch, std::uint64_t rows, std::uint64_t seconds, Row row) {
@@ -313,7 +270,7 @@ int run(const Args& args) {
 
 int main(int argc, char** argv) {
   try {
-    return run(Args(argc, argv));
+    return run(Args(argc, argv, 1));
   } catch (const std::exception& ex) {
     std::cerr << "sqlite_baseline: " << ex.what() << "\n";
     return 1;
