@@ -1,9 +1,10 @@
 #include "app/config.hpp"
 
+#include <toml++/toml.h>
+
 #include <charconv>
 #include <cstdlib>
 #include <set>
-#include <toml++/toml.h>
 
 namespace tsunagu::app {
 namespace {
@@ -31,6 +32,7 @@ Status check_keys(const toml::table& root) {
       {"storage", {"data_dir"}},
       {"ngsild", {"batch_max", "default_page_size", "max_page_size"}},
       {"contexts", {"allow_remote", "fetch_timeout_ms", "map"}},
+      {"history", {"enabled", "retention_days", "tenants"}},
       {"demo", {"load", "dir"}},
       {"log", {"level"}},
   };
@@ -45,6 +47,49 @@ Status check_keys(const toml::table& root) {
                           std::string(section.str()) + "]");
       }
     }
+  }
+  return ok();
+}
+
+Result<Config::HistoryRule> history_rule(const toml::table& t, const std::string& where,
+                                         Config::HistoryRule rule) {
+  for (const auto& [key, value] : t) {
+    if (key.str() != "enabled" && key.str() != "retention_days") {
+      return bad_config("unknown key '" + std::string(key.str()) + "' in [" + where + "]");
+    }
+  }
+  if (const auto* v = t.get("enabled")) {
+    auto b = v->value<bool>();
+    if (!b) return bad_config(where + ".enabled must be true or false");
+    rule.enabled = *b;
+  }
+  if (const auto* v = t.get("retention_days")) {
+    auto days = v->value<std::int64_t>();
+    if (!days || *days < 0 || *days > 365 * 1000) {
+      return bad_config(where + ".retention_days must be a number of days from 0 (forever) up");
+    }
+    rule.retention_days = static_cast<unsigned>(*days);
+  }
+  return rule;
+}
+
+Status read_history(const toml::table& t, Config& c) {
+  const auto* history = t.get_as<toml::table>("history");
+  if (!history) return ok();
+  toml::table defaults = *history;
+  defaults.erase("tenants");
+  auto rule = history_rule(defaults, "history", c.history);
+  if (!rule) return std::unexpected(rule.error());
+  c.history = *rule;
+  const auto* tenants = history->get("tenants");
+  if (!tenants) return ok();
+  if (!tenants->is_table()) return bad_config("[history.tenants] must be a table of tenants");
+  for (const auto& [name, node] : *tenants->as_table()) {
+    const std::string where = "history.tenants." + std::string(name.str());
+    if (!node.is_table()) return bad_config("[" + where + "] must be a table");
+    auto tenant = history_rule(*node.as_table(), where, c.history);
+    if (!tenant) return std::unexpected(tenant.error());
+    c.history_tenants[std::string(name.str())] = *tenant;
   }
   return ok();
 }
@@ -121,7 +166,7 @@ Status load_config_file(const std::filesystem::path& file, Config& config) {
     }
   }
   read_sizes(t, config);
-  return ok();
+  return read_history(t, config);
 }
 
 Status apply_environment(Config& config) {

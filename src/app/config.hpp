@@ -36,6 +36,14 @@ struct Config {
   std::chrono::milliseconds context_fetch_timeout{5000};
   std::map<std::string, std::filesystem::path> context_map;  // URL -> local file
 
+  // [history], and [history.tenants.<name>] per tenant ("_default" names the default tenant)
+  struct HistoryRule {
+    bool enabled = true;
+    unsigned retention_days = 0;  // 0: kept forever
+  };
+  HistoryRule history;
+  std::map<std::string, HistoryRule> history_tenants;
+
   // [demo]
   bool demo_data = false;
   std::filesystem::path demo_dir = "data/demo";

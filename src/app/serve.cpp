@@ -17,7 +17,10 @@
 #include "app/demo_data.hpp"
 #include "app/health.hpp"
 #include "broker/entity_service.hpp"
+#include "broker/history_recorder.hpp"
+#include "broker/history_retention.hpp"
 #include "broker/subscription_service.hpp"
+#include "broker/temporal_service.hpp"
 #include "http/server.hpp"
 #include "jsonld/resolver.hpp"
 #include "model/time.hpp"
@@ -83,6 +86,21 @@ void use_async_logging(const std::string& level) {
 
 int serve_until_stopped(const Config& config);
 
+broker::HistoryPolicy history_policy_of(const Config& c) {
+  auto rule = [](const Config::HistoryRule& r) {
+    broker::HistoryPolicy::Rule out;
+    out.enabled = r.enabled;
+    if (r.retention_days > 0) out.retention_days = r.retention_days;
+    return out;
+  };
+  broker::HistoryPolicy policy;
+  policy.defaults = rule(c.history);
+  for (const auto& [name, r] : c.history_tenants) {
+    policy.tenants[name == "_default" ? std::string() : name] = rule(r);
+  }
+  return policy;
+}
+
 }  // namespace
 
 int serve(const Config& config) {
@@ -105,6 +123,12 @@ int serve_until_stopped(const Config& config) {
   model::SystemClock clock;
   jsonld::ContextResolver contexts(document_loader(config));
   broker::EntityService entities(**store, clock);
+  // History first, so that everything written from here on, demo data included, is recorded.
+  const auto history_policy = history_policy_of(config);
+  broker::HistoryRecorder history(history_policy, clock);
+  entities.add_observer(&history);
+  broker::TemporalService temporal(**store, clock);
+  broker::HistoryRetention retention(**store, history_policy, clock);
   // Requests that may wait on a remote @context run here, never on the HTTP threads.
   boost::asio::thread_pool blocking_pool(kBlockingThreads);
   // Queries (which may scan) run here; as many threads as a tenant has reader connections.
@@ -143,12 +167,13 @@ int serve_until_stopped(const Config& config) {
     spdlog::critical("subscriptions not loaded: {}", st.error().message);
     return 1;
   }
-  entities.set_observer(&subscriptions);
+  entities.add_observer(&subscriptions);
 
   http::Router router;
   register_health(router, started);
   api::ngsild::register_routes(router, deps);
   api::ngsild::register_subscription_routes(router, deps, subscriptions, clock);
+  api::ngsild::register_temporal_routes(router, deps, temporal);
   http::Server server(server_options(config), std::move(router), api::ngsild::transport_problem);
   auto address = server.start();
   if (!address) {
@@ -169,7 +194,9 @@ int serve_until_stopped(const Config& config) {
       return 1;
     }
   }
+  retention.start();
   server.run();
+  retention.stop();
   query_pool.join();
   blocking_pool.join();
   // Notifications stop being handed out, delivery stops (what was not delivered stays owed),

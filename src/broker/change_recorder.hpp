@@ -22,6 +22,7 @@ class ChangeRecorder final : public store::WriteTxn {
   Result<bool> remove(std::string_view id) override;
   Status nested(const std::function<Status(store::WriteTxn&)>& step) override;
   store::SubscriptionTxn& subscriptions() override { return inner_.subscriptions(); }
+  store::HistoryTxn& history() override { return inner_.history(); }
 
   // One change per entity written, in the order of their first write: several writes to one
   // entity in a job (a batch naming it twice) make one change from the first state to the last.

@@ -18,8 +18,9 @@ struct EntityChange {
   std::optional<model::Entity> after;
 };
 
-// Whom a committed write concerns beyond its caller (the subscription service): told of the
-// changes inside the write's transaction, so that what it owes for them commits with them.
+// Whom a committed write concerns beyond its caller (the subscription service, the history
+// recorder): told of the changes inside the write's transaction, so that what it owes or records
+// for them commits with them.
 class ChangeObserver {
  public:
   virtual ~ChangeObserver() = default;
@@ -32,7 +33,7 @@ class ChangeObserver {
   // Inside the write job, after the operation succeeded: record what is owed through `txn`.
   // A failure fails the write (nothing of it commits).
   virtual Result<AfterCommit> on_changes(const std::string& tenant, store::WriteTxn& txn,
-                                         std::vector<EntityChange> changes) = 0;
+                                         const std::vector<EntityChange>& changes) = 0;
 };
 
 }  // namespace tsunagu::broker

@@ -53,24 +53,30 @@ void EntityService::submit(const std::string& tenant, bool create_tenant,
                            std::function<Status(store::WriteTxn&)> apply, Callback<void> done) {
   auto db = store_.tenant(tenant, create_tenant || tenant.empty());
   if (!db) return done(std::unexpected(db.error()));
-  if (observer_ && observer_->watches(tenant)) {
-    // The observer learns the job's changes inside its transaction, so what it owes for them
-    // (notifications) commits or rolls back with them.
-    auto after_commit = std::make_shared<ChangeObserver::AfterCommit>();
-    apply = [inner = std::move(apply), observer = observer_, tenant,
+  std::vector<ChangeObserver*> watching;
+  for (auto* o : observers_) {
+    if (o->watches(tenant)) watching.push_back(o);
+  }
+  if (!watching.empty()) {
+    // The observers learn the job's changes inside its transaction, so what they owe or record
+    // for them (notifications, history) commits or rolls back with them.
+    auto after_commit = std::make_shared<std::vector<ChangeObserver::AfterCommit>>();
+    apply = [inner = std::move(apply), watching, tenant,
              after_commit](store::WriteTxn& txn) -> Status {
-      *after_commit = nullptr;  // apply may run again (store.hpp): only the last run counts
+      after_commit->clear();  // apply may run again (store.hpp): only the last run counts
       ChangeRecorder recorder(txn);
       if (auto st = inner(recorder); !st) return st;
-      auto changes = recorder.take_changes();
+      const auto changes = recorder.take_changes();
       if (changes.empty()) return ok();
-      auto then = observer->on_changes(tenant, txn, std::move(changes));
-      if (!then) return std::unexpected(then.error());
-      *after_commit = std::move(*then);
+      for (auto* observer : watching) {
+        auto then = observer->on_changes(tenant, txn, changes);
+        if (!then) return std::unexpected(then.error());
+        if (*then) after_commit->push_back(std::move(*then));
+      }
       return ok();
     };
     done = [after_commit, done = std::move(done)](Status st) {
-      if (*after_commit) (*after_commit)(st.has_value());
+      for (auto& then : *after_commit) then(st.has_value());
       done(std::move(st));
     };
   }

@@ -40,9 +40,10 @@ class EntityService {
  public:
   EntityService(store::Store& store, const model::Clock& clock) : store_(store), clock_(clock) {}
 
-  // Tells `observer` (the subscription service) of every change inside its write job. Set once,
-  // before the first write; it must outlive the service.
-  void set_observer(ChangeObserver* observer) { observer_ = observer; }
+  // Tells `observer` (the subscription service, the history recorder) of every change inside
+  // its write job, in the order observers were added. Added before the first write; each must
+  // outlive the service.
+  void add_observer(ChangeObserver* observer) { observers_.push_back(observer); }
 
   Result<model::Entity> get(const std::string& tenant, const std::string& id);
   Result<store::QueryPage> query(const std::string& tenant, const store::EntityQuery& query);
@@ -94,7 +95,7 @@ class EntityService {
 
   store::Store& store_;
   const model::Clock& clock_;
-  ChangeObserver* observer_ = nullptr;
+  std::vector<ChangeObserver*> observers_;
 };
 
 }  // namespace tsunagu::broker

@@ -242,7 +242,7 @@ void SubscriptionService::remove(const std::string& tenant, const std::string& i
 }
 
 Result<ChangeObserver::AfterCommit> SubscriptionService::on_changes(
-    const std::string& tenant, store::WriteTxn& txn, std::vector<EntityChange> changes) {
+    const std::string& tenant, store::WriteTxn& txn, const std::vector<EntityChange>& changes) {
   Tenant* t = nullptr;
   {
     std::lock_guard lock(mu_);
@@ -251,7 +251,7 @@ Result<ChangeObserver::AfterCommit> SubscriptionService::on_changes(
   if (!t) return AfterCommit();
   const auto now = clock_.now();
   auto owed = std::make_shared<std::vector<store::OwedNotification>>();
-  for (auto& change : changes) {
+  for (const auto& change : changes) {
     for (auto& m : t->index.match(change, now)) {
       store::OwedNotification n;
       n.subscription_id = m.subscription->id;

@@ -77,7 +77,7 @@ class SubscriptionService final : public ChangeObserver {
   // ChangeObserver
   bool watches(const std::string& tenant) const override;
   Result<AfterCommit> on_changes(const std::string& tenant, store::WriteTxn& txn,
-                                 std::vector<EntityChange> changes) override;
+                                 const std::vector<EntityChange>& changes) override;
 
  private:
   // What the notifier counts (clause 5.2.14), kept beside the immutable subscription so that a

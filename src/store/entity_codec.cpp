@@ -28,6 +28,8 @@ Timestamp from_millis(std::int64_t ms) {
 
 json::object encode_attributes(const AttributeList& list, json::object out = {});
 
+}  // namespace
+
 json::object encode_attribute(const Attribute& a) {
   json::object o;
   o["type"] = model::kind_name(a.kind);
@@ -41,6 +43,8 @@ json::object encode_attribute(const Attribute& a) {
   if (!a.sub_attributes.empty()) o["sub"] = encode_attributes(a.sub_attributes);
   return o;
 }
+
+namespace {
 
 json::object encode_attributes(const AttributeList& list, json::object out) {
   for (const auto& entry : list) {
@@ -71,7 +75,6 @@ class Decoder {
     return list;
   }
 
- private:
   Result<Attribute> attribute(const json::object& o) {
     const auto* type = o.if_contains("type");
     auto kind =
@@ -103,6 +106,7 @@ class Decoder {
     return tsunagu::store::corrupt(id_, what);
   }
 
+ private:
   std::string_view id_;
 };
 
@@ -145,6 +149,16 @@ Result<model::Entity> decode_entity(const json::object& doc) {
     return corrupt(e.id, ex.what());
   }
   return e;
+}
+
+Result<Attribute> decode_attribute(const json::object& doc, std::string_view entity_id) {
+  try {
+    return Decoder(entity_id).attribute(doc);
+  } catch (const boost::system::system_error& ex) {
+    return corrupt(entity_id, ex.code().message());
+  } catch (const std::exception& ex) {
+    return corrupt(entity_id, ex.what());
+  }
 }
 
 Result<model::Entity> decode_entity_text(std::string_view text) {

@@ -28,6 +28,7 @@
 #include "query/geo_query.hpp"
 #include "query/q_ast.hpp"
 #include "query/term_expr.hpp"
+#include "store/history_store.hpp"
 #include "store/subscription_store.hpp"
 
 namespace tsunagu::store {
@@ -90,6 +91,8 @@ class WriteTxn {
   virtual Status nested(const std::function<Status(WriteTxn&)>& step) = 0;
   // The tenant's subscriptions and owed notifications, in this same transaction.
   virtual SubscriptionTxn& subscriptions() = 0;
+  // The tenant's history, in this same transaction.
+  virtual HistoryTxn& history() = 0;
 };
 
 struct WriteJob {
@@ -97,7 +100,7 @@ struct WriteJob {
   std::function<void(Status)> done;
 };
 
-class TenantStore {
+class TenantStore : public HistoryReader {
  public:
   virtual ~TenantStore() = default;
   virtual Result<std::optional<model::Entity>> get(std::string_view id) = 0;

@@ -36,9 +36,9 @@ class Observer final : public ChangeObserver {
  public:
   bool watches(const std::string&) const override { return watching; }
   Result<AfterCommit> on_changes(const std::string& tenant, store::WriteTxn&,
-                                 std::vector<EntityChange> changes) override {
+                                 const std::vector<EntityChange>& changes) override {
     if (fail) return fail_with(ErrorKind::InternalError, "observer refused");
-    calls.push_back({tenant, std::move(changes)});
+    calls.push_back({tenant, changes});
     return AfterCommit([this](bool committed) { commits.push_back(committed); });
   }
   static std::unexpected<Error> fail_with(ErrorKind kind, std::string message) {
@@ -60,7 +60,7 @@ class ChangeRecorderTest : public ::testing::Test {
     ASSERT_TRUE(s);
     store_ = std::move(*s);
     service_ = std::make_unique<EntityService>(*store_, clock_);
-    service_->set_observer(&observer_);
+    service_->add_observer(&observer_);
   }
   void TearDown() override {
     service_.reset();

@@ -4,7 +4,6 @@
 // older database.
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <boost/json/parse.hpp>
 #include <filesystem>
@@ -15,6 +14,7 @@
 
 #include "broker/entity_service.hpp"
 #include "query/q_parser.hpp"
+#include "sqlite_downgrade.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace tsunagu::store {
@@ -509,21 +509,11 @@ TEST_F(SqliteDiscoveryTest, MigrationThreeCountsTheEntitiesOfAnOlderDatabase) {
   const auto file = store_->file_of("");
   close();
 
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(file.c_str(), &raw), SQLITE_OK);
-  char* error = nullptr;
-  const int rc = sqlite3_exec(raw,
-                              "DROP TABLE type_summary; DROP TABLE attr_summary;"
-                              "DROP TABLE type_attr_summary;"
-                              "ALTER TABLE entity_attrs DROP COLUMN kinds;"
-                              "ALTER TABLE entity_attrs DROP COLUMN instances;"
-                              "DROP TABLE subscriptions; DROP TABLE owed_notifications;"
-                              "PRAGMA user_version = 2;",
-                              nullptr, nullptr, &error);
-  const std::string message = error ? error : "";
-  sqlite3_free(error);
-  sqlite3_close(raw);
-  ASSERT_EQ(rc, SQLITE_OK) << message;
+  ASSERT_TRUE(downgrade(file, 2,
+                        "DROP TABLE type_summary; DROP TABLE attr_summary;"
+                        "DROP TABLE type_attr_summary;"
+                        "ALTER TABLE entity_attrs DROP COLUMN kinds;"
+                        "ALTER TABLE entity_attrs DROP COLUMN instances;"));
 
   open();
   EXPECT_EQ(from_store(*db_), expected);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "query/scope_query.hpp"
+#include "sqlite_downgrade.hpp"
 
 namespace tsunagu::store {
 namespace {
@@ -266,19 +267,9 @@ TEST_F(SqliteStoreTest, MigrationFourIndexesTheScopesOfAnOlderDatabase) {
   db_.reset();
   store_.reset();
 
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(file.c_str(), &raw), SQLITE_OK);
-  char* error = nullptr;
-  const int rc = sqlite3_exec(raw,
-                              "DELETE FROM attr_values WHERE term = (SELECT id FROM terms WHERE "
-                              "iri = 'https://uri.etsi.org/ngsi-ld/scope');"
-                              "DROP TABLE subscriptions; DROP TABLE owed_notifications;"
-                              "PRAGMA user_version = 3;",
-                              nullptr, nullptr, &error);
-  const std::string message = error ? error : "";
-  sqlite3_free(error);
-  sqlite3_close(raw);
-  ASSERT_EQ(rc, SQLITE_OK) << message;
+  ASSERT_TRUE(downgrade(file, 3,
+                        "DELETE FROM attr_values WHERE term = (SELECT id FROM terms WHERE "
+                        "iri = 'https://uri.etsi.org/ngsi-ld/scope');"));
 
   open();
   auto scope = query::parse_scope_query("/Osaka/#");

@@ -87,7 +87,7 @@ class SubscriptionServiceTest : public ::testing::Test {
     subscriptions_ = std::make_unique<SubscriptionService>(*store_, clock_, *deliverer_, options);
     ASSERT_TRUE(subscriptions_->start());
     entities_ = std::make_unique<EntityService>(*store_, clock_);
-    entities_->set_observer(subscriptions_.get());
+    entities_->add_observer(subscriptions_.get());
   }
   void close() {
     entities_.reset();

@@ -7,6 +7,7 @@
 
 #include "broker/entity_service.hpp"
 #include "broker/subscription_service.hpp"
+#include "broker/temporal_service.hpp"
 #include "http/router.hpp"
 #include "jsonld/resolver.hpp"
 
@@ -47,7 +48,9 @@ void register_entity_routes(http::Router& router, const ApiDeps& deps);
 void register_batch_routes(http::Router& router, const ApiDeps& deps);
 void register_discovery_routes(http::Router& router, const ApiDeps& deps);
 void register_query_routes(http::Router& router, const ApiDeps& deps);
-// Not part of register_routes: the app wires subscriptions only with a delivery path.
+// Not part of register_routes: the app wires these with the services they need.
+void register_temporal_routes(http::Router& router, const ApiDeps& deps,
+                              broker::TemporalService& temporal);
 void register_subscription_routes(http::Router& router, const ApiDeps& deps,
                                   broker::SubscriptionService& subscriptions,
                                   const model::Clock& clock);

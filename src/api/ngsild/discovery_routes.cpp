@@ -128,10 +128,6 @@ class DiscoveryRoutes {
   }
 
  private:
-  static void reply(Result<http::Response> r, const http::Responder& respond) {
-    respond(r ? std::move(*r) : problem_response(r.error()));
-  }
-
   // details= (the lists only) and local= (6.3.18): with no context sources, local changes
   // nothing, but it is still checked to be a boolean.
   static Result<bool> read_flags(const http::Request& req, bool list) {

@@ -437,6 +437,46 @@ Result<Attribute> parse_attribute_body(const json::value& body, std::string_view
   return AttributeParser(context, partial).parse_instance(name, body, 0, partial);
 }
 
+Result<TemporalBody> parse_temporal_entity(const json::value& body, const jsonld::Context& context,
+                                           const std::string* id) {
+  if (!body.is_object()) return bad("the temporal entity must be a JSON object");
+  const auto& o = body.get_object();
+  TemporalBody out;
+  model::Entity e;
+  if (!id || o.contains("id")) {
+    if (auto st = parse_id(o, e, id); !st) return std::unexpected(st.error());
+  } else {
+    e.id = *id;
+  }
+  out.id = std::move(e.id);
+  AttributeParser parser(context, false);
+  for (const auto& [key, value] : o) {
+    if (key == "id" || key == "@id" || contains(kIgnoredMembers, key)) continue;
+    if (key == "type" || key == "@type") {
+      auto types = parse_types(value, parser);
+      if (!types) return std::unexpected(types.error());
+      out.types = std::move(*types);
+      continue;
+    }
+    if (auto st = validate_name(key, "attribute"); !st) return std::unexpected(st.error());
+    auto iri = parser.expand(key);
+    if (!iri) return std::unexpected(iri.error());
+    // Instances of one attribute are points in its history: several may share a datasetId.
+    const bool many = value.is_array() && !value.get_array().empty() &&
+                      std::all_of(value.get_array().begin(), value.get_array().end(),
+                                  [](const json::value& v) { return v.is_object(); });
+    const json::array single{value};
+    for (const auto& instance : many ? value.get_array() : single) {
+      auto a = parser.parse_instance(key, instance, 0, false);
+      if (!a) return std::unexpected(a.error());
+      out.instances.emplace_back(*iri, std::move(*a));
+    }
+  }
+  if (!id && out.types.empty())
+    return bad("temporal entity " + quoted(out.id) + " has no \"type\"");
+  return out;
+}
+
 Result<std::string> expand_name(std::string_view term, const jsonld::Context& context,
                                 std::string_view what) {
   if (auto st = validate_name(term, what); !st) return std::unexpected(st.error());

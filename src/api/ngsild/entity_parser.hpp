@@ -8,6 +8,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "jsonld/context.hpp"
 #include "model/entity.hpp"
@@ -33,6 +35,19 @@ Result<model::AttributeList> parse_attributes(const boost::json::value& body,
 // (`partial`), members may be left out, and the kind may be omitted.
 Result<model::Attribute> parse_attribute_body(const boost::json::value& body, std::string_view name,
                                               const jsonld::Context& context, bool partial);
+
+// An EntityTemporal (clause 5.2.20): id, type, and per attribute one instance or an array of
+// instances, several of which may share a datasetId (they are points in its history). With `id`
+// (POST .../temporal/entities/{id}/attrs) the body is a fragment: "id" optional (it must match),
+// "type" optional. System members of instances (instanceId, createdAt, ...) are ignored.
+struct TemporalBody {
+  std::string id;
+  std::vector<std::string> types;                                   // expanded
+  std::vector<std::pair<std::string, model::Attribute>> instances;  // expanded name, instance
+};
+Result<TemporalBody> parse_temporal_entity(const boost::json::value& body,
+                                           const jsonld::Context& context,
+                                           const std::string* id = nullptr);
 
 // Expands a term from a URL or query parameter (attribute name, entity type). BadRequestData
 // for a name that is not a valid attribute name.

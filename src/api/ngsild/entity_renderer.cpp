@@ -31,6 +31,13 @@ class Renderer {
     return out;
   }
 
+  json::object instance_object(const Attribute& a) { return instance(a, false).as_object(); }
+
+  std::pair<AttributeKind, json::value> shown_value(const Attribute& a) {
+    Shown s = shown(a);
+    return {s.kind, std::move(s.value)};
+  }
+
  private:
   json::value instances(const model::AttributeEntry& entry) {
     if (entry.instances.size() == 1) return instance(entry.instances.front(), true);
@@ -152,6 +159,17 @@ json::object render_feature(const model::Entity& e, const jsonld::Context& ctx,
   feature["geometry"] = std::move(geometry);
   feature["properties"] = std::move(properties);
   return feature;
+}
+
+json::object render_instance(const model::Attribute& instance, const jsonld::Context& context,
+                             const RenderOptions& options) {
+  return Renderer(context, options).instance_object(instance);
+}
+
+std::pair<model::AttributeKind, json::value> render_value(const model::Attribute& instance,
+                                                          const jsonld::Context& context,
+                                                          const RenderOptions& options) {
+  return Renderer(context, options).shown_value(instance);
 }
 
 std::string compact_name(const std::string& iri, const jsonld::Context& context) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "api/ngsild/language.hpp"
 #include "jsonld/context.hpp"
@@ -40,6 +41,17 @@ boost::json::object render_entity(const model::Entity& entity, const jsonld::Con
 boost::json::object render_feature(const model::Entity& entity, const jsonld::Context& context,
                                    const RenderOptions& options,
                                    const std::string& geometry_property);
+
+// One attribute instance as an object in the normalized form, whatever options.format says (the
+// temporal representation lists instances).
+boost::json::object render_instance(const model::Attribute& instance,
+                                    const jsonld::Context& context, const RenderOptions& options);
+
+// An instance's value as the simplified form shows it (lang= applied, vocab values compacted),
+// and the kind it is shown as (a LanguageProperty under lang= is shown as a Property).
+std::pair<model::AttributeKind, boost::json::value> render_value(const model::Attribute& instance,
+                                                                 const jsonld::Context& context,
+                                                                 const RenderOptions& options);
 
 // Renders the names of an UpdateResult-like list compactly: expanded -> reader's term.
 std::string compact_name(const std::string& iri, const jsonld::Context& context);

@@ -17,19 +17,13 @@ namespace {
 
 constexpr std::string_view kEntities = "/ngsi-ld/v1/entities";
 
-Result<std::string> entity_id(const http::Request& req) {
-  const auto& id = req.param("entityId");
-  if (auto st = model::validate_uri(id, "entity id"); !st) return std::unexpected(st.error());
-  return id;
-}
-
 class EntityRoutes {
  public:
   explicit EntityRoutes(const ApiDeps& deps) : deps_(deps) {}
 
   void create(http::Request&& req, http::Responder respond) {
     if (replied_error(check_params(req, {}), respond)) return;
-    auto in = read_write_request(req);
+    auto in = read_write_request(req, deps_.contexts);
     if (replied_error(in, respond)) return;
     auto entity = parse_entity(in->body.json, *in->context, EntityShape::Complete);
     if (replied_error(entity, respond)) return;
@@ -41,8 +35,7 @@ class EntityRoutes {
   }
 
   void retrieve(http::Request&& req, http::Responder respond) {
-    auto r = retrieve_response(req);
-    respond(r ? std::move(*r) : problem_response(r.error()));
+    reply(retrieve_response(req), respond);
   }
 
   void replace(http::Request&& req, http::Responder respond) {
@@ -63,7 +56,7 @@ class EntityRoutes {
 
   void remove(http::Request&& req, http::Responder respond) {
     if (replied_error(check_params(req, {}), respond)) return;
-    auto id = entity_id(req);
+    auto id = path_entity_id(req);
     if (replied_error(id, respond)) return;
     auto scope = read_scope(req, deps_.contexts);
     if (replied_error(scope, respond)) return;
@@ -98,7 +91,7 @@ class EntityRoutes {
 
   void delete_attr(http::Request&& req, http::Responder respond) {
     if (replied_error(check_params(req, {"datasetId", "deleteAll"}), respond)) return;
-    auto id = entity_id(req);
+    auto id = path_entity_id(req);
     if (replied_error(id, respond)) return;
     auto scope = read_scope(req, deps_.contexts);
     if (replied_error(scope, respond)) return;
@@ -120,30 +113,13 @@ class EntityRoutes {
   }
 
  private:
-  struct WriteRequest {
-    RequestScope scope;
-    Body body;
-    std::shared_ptr<const jsonld::Context> context;
-    std::string id;  // from the URL, when the route has one
-  };
-
-  Result<WriteRequest> read_write_request(const http::Request& req) {
-    auto scope = read_scope(req, deps_.contexts);
-    if (!scope) return std::unexpected(scope.error());
-    auto body = read_body(req);
-    if (!body) return std::unexpected(body.error());
-    auto ctx = context_for(*body, body->json, *scope, deps_.contexts);
-    if (!ctx) return std::unexpected(ctx.error());
-    return WriteRequest{std::move(*scope), std::move(*body), std::move(*ctx), {}};
-  }
-
   // A write to /entities/{entityId}[...]: checked parameters, id, scope, body and context.
   Result<WriteRequest> entity_write(const http::Request& req,
                                     std::initializer_list<std::string_view> params) {
     if (auto st = check_params(req, params); !st) return std::unexpected(st.error());
-    auto id = entity_id(req);
+    auto id = path_entity_id(req);
     if (!id) return std::unexpected(id.error());
-    auto in = read_write_request(req);
+    auto in = read_write_request(req, deps_.contexts);
     if (in) in->id = std::move(*id);
     return in;
   }
@@ -186,7 +162,7 @@ class EntityRoutes {
         !st) {
       return std::unexpected(st.error());
     }
-    auto id = entity_id(req);
+    auto id = path_entity_id(req);
     if (!id) return std::unexpected(id.error());
     auto scope = read_scope(req, deps_.contexts, true);
     if (!scope) return std::unexpected(scope.error());

@@ -146,7 +146,13 @@ Result<RenderOptions> parse_render_options(const http::Request& req, const jsonl
                  "'; use normalized, concise or simplified");
     }
   }
-  if (auto st = parse_projection(req, context, out); !st) return std::unexpected(st.error());
+  if (auto st = parse_selection_options(req, context, out); !st) return std::unexpected(st.error());
+  return out;
+}
+
+Status parse_selection_options(const http::Request& req, const jsonld::Context& context,
+                               RenderOptions& out) {
+  if (auto st = parse_projection(req, context, out); !st) return st;
   if (auto lang = req.query_param("lang")) {
     auto preference = parse_language_preference(*lang);
     if (!preference) return std::unexpected(preference.error());
@@ -162,7 +168,7 @@ Result<RenderOptions> parse_render_options(const http::Request& req, const jsonl
       out.attrs->insert(*iri);
     }
   }
-  return out;
+  return ok();
 }
 
 Result<std::string> geometry_property(const http::Request& req, const jsonld::Context& context) {

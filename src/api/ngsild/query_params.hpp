@@ -29,6 +29,10 @@ Result<RenderOptions> parse_render_options(
     const http::Request& req, const jsonld::Context& context,
     std::initializer_list<std::string_view> more_options = {});
 
+// pick=/omit=, lang= and attrs= alone, for endpoints with formats of their own (temporal).
+Status parse_selection_options(const http::Request& req, const jsonld::Context& context,
+                               RenderOptions& out);
+
 // geometryProperty= of a GeoJSON answer, expanded; "location" when not given.
 Result<std::string> geometry_property(const http::Request& req, const jsonld::Context& context);
 

@@ -29,15 +29,9 @@ class QueryRoutes {
  public:
   explicit QueryRoutes(const ApiDeps& deps) : deps_(deps) {}
 
-  void get(http::Request&& req, http::Responder respond) {
-    auto r = get_response(req);
-    respond(r ? std::move(*r) : problem_response(r.error()));
-  }
+  void get(http::Request&& req, http::Responder respond) { reply(get_response(req), respond); }
 
-  void post(http::Request&& req, http::Responder respond) {
-    auto r = post_response(req);
-    respond(r ? std::move(*r) : problem_response(r.error()));
-  }
+  void post(http::Request&& req, http::Responder respond) { reply(post_response(req), respond); }
 
  private:
   Result<http::Response> get_response(const http::Request& req) {

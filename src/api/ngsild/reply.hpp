@@ -24,6 +24,11 @@ inline http::Response created(const std::string& location) {
   return res;
 }
 
+// Answers with the response, or with the problem when there is none.
+inline void reply(Result<http::Response> r, const http::Responder& respond) {
+  respond(r ? std::move(*r) : problem_response(r.error()));
+}
+
 // Calls `respond` with the problem when `r` failed; returns whether it did.
 template <typename T>
 bool replied_error(const Result<T>& r, const http::Responder& respond) {

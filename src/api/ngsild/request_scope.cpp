@@ -7,6 +7,7 @@
 #include "jsonld/core_context.hpp"
 #include "jsonld/link_header.hpp"
 #include "model/json_text.hpp"
+#include "model/uri.hpp"
 
 namespace tsunagu::api::ngsild {
 namespace json = boost::json;
@@ -72,6 +73,12 @@ Result<RequestScope> read_scope(const http::Request& req, jsonld::ContextResolve
   return scope;
 }
 
+Result<std::string> path_entity_id(const http::Request& req) {
+  const auto& id = req.param("entityId");
+  if (auto st = model::validate_uri(id, "entity id"); !st) return std::unexpected(st.error());
+  return id;
+}
+
 Result<Body> read_body(const http::Request& req) {
   auto media = body_media(req.header("Content-Type"));
   if (!media) return std::unexpected(media.error());
@@ -112,6 +119,17 @@ Result<std::shared_ptr<const jsonld::Context>> context_for(const Body& body,
                 "an application/ld+json body must carry \"@context\" in every object");
   }
   return resolver.resolve(*ctx);
+}
+
+Result<WriteRequest> read_write_request(const http::Request& req,
+                                        jsonld::ContextResolver& resolver) {
+  auto scope = read_scope(req, resolver);
+  if (!scope) return std::unexpected(scope.error());
+  auto body = read_body(req);
+  if (!body) return std::unexpected(body.error());
+  auto ctx = context_for(*body, body->json, *scope, resolver);
+  if (!ctx) return std::unexpected(ctx.error());
+  return WriteRequest{std::move(*scope), std::move(*body), std::move(*ctx), {}};
 }
 
 void attach_context(http::Response& res, json::value& body, const RequestScope& scope) {

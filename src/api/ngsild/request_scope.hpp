@@ -27,6 +27,9 @@ struct RequestScope {
 Result<RequestScope> read_scope(const http::Request& req, jsonld::ContextResolver& resolver,
                                 bool geojson_allowed = false);
 
+// The {entityId} of the request's path (percent-decoded by the router), checked to be a URI.
+Result<std::string> path_entity_id(const http::Request& req);
+
 // A request body parsed as JSON, with the media it came as.
 struct Body {
   boost::json::value json;
@@ -44,6 +47,18 @@ Result<std::shared_ptr<const jsonld::Context>> context_for(const Body& body,
                                                            const boost::json::value& element,
                                                            const RequestScope& scope,
                                                            jsonld::ContextResolver& resolver);
+
+// What every write with a body needs: its scope, its body and the context that body is read in.
+// `id` is left for routes with an {entityId} to fill.
+struct WriteRequest {
+  RequestScope scope;
+  Body body;
+  std::shared_ptr<const jsonld::Context> context;
+  std::string id;
+};
+
+Result<WriteRequest> read_write_request(const http::Request& req,
+                                        jsonld::ContextResolver& resolver);
 
 // Adds the context to a JSON response: a Link header for application/json and GeoJSON, an
 // "@context" member for application/ld+json (on each object when `body` is an array).

@@ -44,14 +44,10 @@ class SubscriptionRoutes {
     });
   }
 
-  void list(http::Request&& req, http::Responder respond) {
-    auto r = list_response(req);
-    respond(r ? std::move(*r) : problem_response(r.error()));
-  }
+  void list(http::Request&& req, http::Responder respond) { reply(list_response(req), respond); }
 
   void retrieve(http::Request&& req, http::Responder respond) {
-    auto r = retrieve_response(req);
-    respond(r ? std::move(*r) : problem_response(r.error()));
+    reply(retrieve_response(req), respond);
   }
 
   void update(http::Request&& req, http::Responder respond) {

@@ -39,6 +39,8 @@ class Statement {
   }
 
   std::int64_t column_int(int i) const { return sqlite3_column_int64(stmt_, i); }
+  double column_double(int i) const { return sqlite3_column_double(stmt_, i); }
+  bool column_null(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
   std::string_view column_text(int i) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
     return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)))

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "store/sqlite/history_tables.hpp"
 #include "store/sqlite/subscription_tables.hpp"
 #include "store/sqlite/summary_tables.hpp"
 
@@ -42,7 +43,8 @@ class SqliteTxn final : public WriteTxn {
         terms_(terms),
         summaries_(summaries),
         writer_(db, terms, summaries),
-        subscriptions_(db) {}
+        subscriptions_(db),
+        history_(db, terms) {}
 
   void begin_job(Plan plan) {
     savepoints_ = plan == Plan::Savepoints;
@@ -61,6 +63,7 @@ class SqliteTxn final : public WriteTxn {
     return writer_.remove(id);
   }
   SubscriptionTxn& subscriptions() override { return subscriptions_; }
+  HistoryTxn& history() override { return history_; }
 
   Status nested(const std::function<Status(WriteTxn&)>& step) override {
     if (doomed_) return rerun();
@@ -101,6 +104,7 @@ class SqliteTxn final : public WriteTxn {
   SummaryDelta& summaries_;
   EntityWriter writer_;
   SqliteSubscriptionTxn subscriptions_;
+  SqliteHistoryTxn history_;
   bool savepoints_ = false;
   bool doomed_ = false;
   int depth_ = 0;

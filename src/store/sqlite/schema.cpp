@@ -5,6 +5,7 @@
 
 #include "store/entity_codec.hpp"
 #include "store/sqlite/entity_tables.hpp"
+#include "store/sqlite/history_reader.hpp"
 #include "store/sqlite/summary_tables.hpp"
 
 namespace tsunagu::store::sqlite {
@@ -14,7 +15,7 @@ namespace {
 // derived from them. `rid` is stable for an entity's life, so ordering by it gives pagination
 // that does not shift when entities are updated. Type and attribute IRIs are interned in
 // `terms`, which keeps the index tables narrow at millions of entities.
-constexpr std::array<std::string_view, 5> kMigrations{{
+constexpr std::array<std::string_view, 6> kMigrations{{
     R"sql(
 CREATE TABLE terms(
   id  INTEGER PRIMARY KEY,
@@ -95,6 +96,45 @@ CREATE TABLE owed_notifications(
   entity       TEXT NOT NULL,
   previous     TEXT);
 CREATE INDEX owed_notifications_by_subscription ON owed_notifications(subscription);
+)sql",
+    // History (docs/design/temporal.md, history_tables.hpp): the instances every change appends.
+    // Times are milliseconds since the epoch. `history` rows carry the columns a range or an
+    // aggregation needs, so that neither reads `doc` (absent for a plain number, whose value is
+    // `num`); history_by_observed holds `num` so that a numeric aggregation over a range reads
+    // the index alone.
+    R"sql(
+CREATE TABLE history_entities(
+  hid      INTEGER PRIMARY KEY,
+  id       TEXT NOT NULL UNIQUE,
+  types    TEXT NOT NULL,
+  created  INTEGER NOT NULL,
+  modified INTEGER NOT NULL);
+CREATE TABLE history_types(
+  term INTEGER NOT NULL,
+  hid  INTEGER NOT NULL,
+  PRIMARY KEY(term, hid)) WITHOUT ROWID;
+CREATE INDEX history_types_by_entity ON history_types(hid);
+CREATE TABLE history_attrs(
+  hid     INTEGER NOT NULL,
+  attr    INTEGER NOT NULL,
+  classes INTEGER NOT NULL,
+  PRIMARY KEY(hid, attr)) WITHOUT ROWID;
+CREATE TABLE history(
+  iid      INTEGER PRIMARY KEY AUTOINCREMENT,
+  hid      INTEGER NOT NULL,
+  attr     INTEGER NOT NULL,
+  dataset  INTEGER,
+  observed INTEGER,
+  created  INTEGER NOT NULL,
+  modified INTEGER NOT NULL,
+  deleted  INTEGER,
+  kind     INTEGER NOT NULL,
+  class    INTEGER NOT NULL,
+  num      REAL,
+  txt      TEXT,
+  doc      TEXT);
+CREATE INDEX history_by_observed ON history(hid, attr, observed, num);
+CREATE INDEX history_by_created ON history(hid, attr, created);
 )sql",
 }};
 
@@ -182,9 +222,12 @@ Status prepare_writer(Connection& db) {
 }
 
 Status prepare_reader(Connection& db) {
-  return db.exec(
-      "PRAGMA query_only=1; PRAGMA cache_size=-16000; PRAGMA mmap_size=268435456;"
-      "PRAGMA temp_store=MEMORY;");
+  if (auto st = db.exec("PRAGMA query_only=1; PRAGMA cache_size=-16000;"
+                        "PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY;");
+      !st) {
+    return st;
+  }
+  return register_history_functions(db);
 }
 
 }  // namespace tsunagu::store::sqlite

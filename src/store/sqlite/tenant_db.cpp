@@ -6,6 +6,7 @@
 #include "store/entity_codec.hpp"
 #include "store/sqlite/discovery.hpp"
 #include "store/sqlite/group_commit.hpp"
+#include "store/sqlite/history_reader.hpp"
 #include "store/sqlite/query_compiler.hpp"
 #include "store/sqlite/schema.hpp"
 #include "store/sqlite/subscription_tables.hpp"
@@ -122,6 +123,19 @@ Result<std::vector<OwedNotification>> TenantDb::owed_notifications(std::int64_t 
   auto conn = readers_.acquire();
   if (!conn) return std::unexpected(conn.error());
   return load_owed_notifications(**conn, after, limit);
+}
+
+Result<HistoryPage> TenantDb::history(const HistoryQuery& query) {
+  auto conn = readers_.acquire();
+  if (!conn) return std::unexpected(conn.error());
+  return read_history(**conn, query);
+}
+
+Result<AggregatedPage> TenantDb::aggregate(const HistoryQuery& query,
+                                           const AggregationRequest& request) {
+  auto conn = readers_.acquire();
+  if (!conn) return std::unexpected(conn.error());
+  return aggregate_history(**conn, query, request);
 }
 
 Result<std::optional<model::Entity>> TenantDb::get(std::string_view id) {

@@ -64,6 +64,9 @@ class TenantDb final : public TenantStore {
   Result<std::vector<model::Subscription>> subscriptions() override;
   Result<std::vector<OwedNotification>> owed_notifications(std::int64_t after,
                                                            std::size_t limit) override;
+  Result<HistoryPage> history(const HistoryQuery& query) override;
+  Result<AggregatedPage> aggregate(const HistoryQuery& query,
+                                   const AggregationRequest& request) override;
 
   // Commits what is queued, stops the writer and refuses later jobs (InternalError).
   void close();

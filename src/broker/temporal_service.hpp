@@ -1,0 +1,53 @@
+#pragma once
+// The temporal API as a service (docs/design/temporal.md): reads of history, and the writes that
+// load or erase it (clauses 5.6.11 to 5.6.16). History written by the core API's changes comes
+// from the HistoryRecorder instead; these writes never change an entity's current state.
+//
+// Writes are asynchronous like EntityService's: one store write job each, `done` called once the
+// commit is durable, on the store's writer thread (keep callbacks quick). Reads are synchronous.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "broker/entity_service.hpp"
+#include "store/store.hpp"
+
+namespace tsunagu::broker {
+
+class TemporalService {
+ public:
+  TemporalService(store::Store& store, const model::Clock& clock) : store_(store), clock_(clock) {}
+
+  Result<store::HistoryPage> query(const std::string& tenant, const store::HistoryQuery& query);
+  Result<store::AggregatedPage> aggregate(const std::string& tenant,
+                                          const store::HistoryQuery& query,
+                                          const store::AggregationRequest& request);
+
+  using Instances = std::vector<std::pair<std::string, model::Attribute>>;  // name, instance
+
+  // Adds the instances to the entity's history, creating it when absent: `done` says whether
+  // it was created.
+  void upsert(const std::string& tenant, std::string id, std::vector<std::string> types,
+              Instances instances, Callback<bool> done);
+  // The same for an entity whose history exists (ResourceNotFound otherwise).
+  void add_attributes(const std::string& tenant, std::string id, std::vector<std::string> types,
+                      Instances instances, Callback<void> done);
+  void delete_entity(const std::string& tenant, std::string id, Callback<void> done);
+  void delete_attribute(const std::string& tenant, std::string id, std::string attr,
+                        store::DatasetChoice datasets, Callback<void> done);
+  // Replaces an instance's value (datasetId, observedAt, ... as given); its id and createdAt stay.
+  void replace_instance(const std::string& tenant, std::string id, std::string attr,
+                        std::int64_t instance, model::Attribute value, Callback<void> done);
+  void delete_instance(const std::string& tenant, std::string id, std::string attr,
+                       std::int64_t instance, Callback<void> done);
+
+ private:
+  void submit(const std::string& tenant, bool create_tenant,
+              std::function<Status(store::WriteTxn&)> apply, Callback<void> done);
+
+  store::Store& store_;
+  const model::Clock& clock_;
+};
+
+}  // namespace tsunagu::broker

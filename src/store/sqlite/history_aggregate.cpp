@@ -1,0 +1,408 @@
+// Aggregation of history in SQL (clause 4.5.19, docs/design/temporal.md): per attribute of each
+// selected entity, one GROUP BY over the range for periods of fixed length (the period of an
+// instance is its time minus the start, divided by the length), or one aggregate per period that
+// holds instances for calendar periods (months, years). Numeric methods read only the columns of
+// history_by_observed, so a month of one sensor's readings is aggregated from the index alone.
+
+#include <sqlite3.h>
+
+#include <cmath>
+#include <map>
+
+#include "model/duration.hpp"
+#include "store/sqlite/history_reader.hpp"
+#include "store/sqlite/history_select.hpp"
+#include "store/sqlite/history_tables.hpp"
+
+namespace tsunagu::store::sqlite {
+namespace json = boost::json;
+using model::AggregationMethod;
+using model::ValueClass;
+
+namespace {
+
+model::Timestamp at_ms(std::int64_t ms) {
+  return model::Timestamp(std::chrono::milliseconds(ms));
+}
+std::int64_t ms(model::Timestamp t) {
+  return t.time_since_epoch().count();
+}
+
+constexpr ValueClass kClasses[] = {ValueClass::Number,   ValueClass::Boolean, ValueClass::String,
+                                   ValueClass::DateTime, ValueClass::Array,   ValueClass::Object,
+                                   ValueClass::Uri};
+
+bool has(std::int64_t classes, ValueClass c) {
+  return (classes & class_bit(c)) != 0;
+}
+
+bool numeric_only(std::int64_t classes) {
+  for (auto c : kClasses) {
+    if (has(classes, c) && c != ValueClass::Number && c != ValueClass::Boolean &&
+        c != ValueClass::Array) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// What a min, max or avg compares: numbers (with booleans and array sizes), strings, or
+// DateTimes; a mix of them has no order the specification defines.
+enum class Scale { Numbers, Strings, DateTimes, Mixed };
+
+Scale scale_of(std::int64_t classes) {
+  const bool numbers = has(classes, ValueClass::Number) || has(classes, ValueClass::Boolean) ||
+                       has(classes, ValueClass::Array);
+  const bool strings = has(classes, ValueClass::String);
+  const bool times = has(classes, ValueClass::DateTime);
+  if (numbers + strings + times > 1) return Scale::Mixed;
+  if (strings) return Scale::Strings;
+  if (times) return Scale::DateTimes;
+  return Scale::Numbers;
+}
+
+std::unexpected<Error> not_applicable(AggregationMethod m, ValueClass c, const std::string& attr) {
+  return fail(ErrorKind::InvalidRequest,
+              "aggrMethods: '" + std::string(model::aggregation_name(m)) +
+                  "' does not apply to the " + std::string(model::value_class_name(c)) +
+                  " values of attribute '" + attr + "' in the time range");
+}
+
+Status check_applicable(const std::vector<AggregationMethod>& methods, std::int64_t classes,
+                        const std::string& attr) {
+  for (auto m : methods) {
+    for (auto c : kClasses) {
+      if (has(classes, c) && !model::aggregation_applies(m, c)) return not_applicable(m, c, attr);
+    }
+    if ((m == AggregationMethod::Min || m == AggregationMethod::Max ||
+         m == AggregationMethod::Avg) &&
+        scale_of(classes) == Scale::Mixed) {
+      return fail(ErrorKind::InvalidRequest,
+                  "aggrMethods: '" + std::string(model::aggregation_name(m)) +
+                      "' cannot compare the values of attribute '" + attr +
+                      "' in the time range: they mix numbers, strings and DateTimes");
+    }
+  }
+  return ok();
+}
+
+// A double that holds a whole number is given as an integer (a sum of integers stays one).
+json::value number(double v) {
+  if (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 9.0e15) {
+    return json::value(static_cast<std::int64_t>(v));
+  }
+  return json::value(v);
+}
+
+// One method as a column of the aggregate query, and how its result becomes JSON.
+struct Column {
+  std::string sql;
+  enum class As { Integer, Number, Text, DateTime } as = As::Number;
+};
+
+Column column_of(AggregationMethod m, std::int64_t classes) {
+  using As = Column::As;
+  const Scale scale = scale_of(classes);
+  const As ordered = scale == Scale::Strings     ? As::Text
+                     : scale == Scale::DateTimes ? As::DateTime
+                                                 : As::Number;
+  const std::string compared = scale == Scale::Strings ? "h.txt" : "h.num";
+  switch (m) {
+    case AggregationMethod::TotalCount:
+      return {numeric_only(classes) ? "count(h.num)" : "count(coalesce(h.num, h.txt))",
+              As::Integer};
+    case AggregationMethod::DistinctCount:
+      return {numeric_only(classes) ? "count(DISTINCT h.num)"
+                                    : "count(DISTINCT coalesce(h.txt, h.num))",
+              As::Integer};
+    case AggregationMethod::Sum:
+      return {"sum(h.num)", As::Number};
+    case AggregationMethod::Avg:
+      return {"avg(h.num)", scale == Scale::DateTimes ? As::DateTime : As::Number};
+    case AggregationMethod::Min:
+      return {"min(" + compared + ")", ordered};
+    case AggregationMethod::Max:
+      return {"max(" + compared + ")", ordered};
+    case AggregationMethod::StdDev:
+      return {"tsunagu_stddev(h.num)", As::Number};
+    case AggregationMethod::SumSq:
+      return {"sum(h.num * h.num)", As::Number};
+  }
+  return {"NULL", As::Number};
+}
+
+json::value value_of(const Statement& row, int i, Column::As as) {
+  if (row.column_null(i)) return nullptr;
+  switch (as) {
+    case Column::As::Integer:
+      return json::value(row.column_int(i));
+    case Column::As::Number:
+      return number(row.column_double(i));
+    case Column::As::Text:
+      return json::value(row.column_text(i));
+    case Column::As::DateTime:
+      return json::value(model::format_datetime(
+          at_ms(static_cast<std::int64_t>(std::llround(row.column_double(i))))));
+  }
+  return nullptr;
+}
+
+class Aggregator {
+ public:
+  Aggregator(Connection& db, const HistoryQuery& query, const AggregationRequest& request,
+             const InstanceFilter& filter)
+      : db_(db), query_(query), request_(request), filter_(filter) {}
+
+  Result<std::optional<AggregatedAttribute>> run(const SelectedEntity& e,
+                                                 const SelectedAttribute& a) {
+    auto classes = classes_in_range(e, a);
+    if (!classes) return std::unexpected(classes.error());
+    if (auto st = check_applicable(request_.methods, *classes, a.name); !st) {
+      return std::unexpected(st.error());
+    }
+    // Numbers alone are read from history_by_observed without the table: count and look for
+    // them by `num`, which a tombstone lacks.
+    present_ = numeric_only(*classes) ? "h.num" : "coalesce(h.num, h.txt)";
+    value_ = present_ + " IS NOT NULL";
+    auto bounds = bounds_of(e, a);
+    if (!bounds) return std::unexpected(bounds.error());
+    if (!*bounds) return std::optional<AggregatedAttribute>();
+    AggregatedAttribute out;
+    out.name = a.name;
+    auto kind = latest_kind(e, a);
+    if (!kind) return std::unexpected(kind.error());
+    out.kind = *kind;
+    std::vector<Column> columns;
+    for (auto m : request_.methods) columns.push_back(column_of(m, *classes));
+    const auto [start, end] = **bounds;
+    Status st = request_.period.zero()    ? whole(e, a, columns, start, end, out)
+                : request_.period.fixed() ? fixed(e, a, columns, start, out)
+                                          : calendar(e, a, columns, start, out);
+    if (!st) return std::unexpected(st.error());
+    if (out.periods.empty()) return std::optional<AggregatedAttribute>();
+    return std::optional<AggregatedAttribute>(std::move(out));
+  }
+
+ private:
+  std::string from() const {
+    return " FROM history h WHERE h.hid = ?1 AND h.attr = ?2" + filter_.where;
+  }
+
+  // A statement of this query, prepared once for all its entities and attributes, reset and
+  // bound to the entity and attribute (?1, ?2).
+  Result<Statement*> prepared(const std::string& sql, const SelectedEntity& e,
+                              const SelectedAttribute& a) {
+    auto& slot = statements_[sql];
+    if (!slot) {
+      auto stmt = db_.prepare(sql);
+      if (!stmt) return std::unexpected(stmt.error());
+      slot = std::move(*stmt);
+    }
+    slot->reset();
+    slot->bind(1, e.hid);
+    slot->bind(2, a.term);
+    return slot.get();
+  }
+
+  // The classes of the values in the range: those ever recorded, unless some method does not
+  // apply to one of them, when only the range decides.
+  Result<std::int64_t> classes_in_range(const SelectedEntity& e, const SelectedAttribute& a) {
+    const std::int64_t recorded = a.classes & ~class_bit(ValueClass::Tombstone);
+    if (check_applicable(request_.methods, recorded, a.name)) return recorded;
+    auto stmt = prepared("SELECT DISTINCT h.class" + from(), e, a);
+    if (!stmt) return std::unexpected(stmt.error());
+    std::int64_t classes = 0;
+    int rc;
+    while ((rc = (*stmt)->step()) == SQLITE_ROW) {
+      classes |= std::int64_t{1} << (*stmt)->column_int(0);
+    }
+    if (rc != SQLITE_DONE) return db_.error("read history classes");
+    return classes & ~class_bit(ValueClass::Tombstone);
+  }
+
+  // Where the periods start, and where the whole range ends: the query's bounds where it has
+  // them, else its first and last instance. None when the range holds no value.
+  Result<std::optional<std::pair<std::int64_t, std::int64_t>>> bounds_of(
+      const SelectedEntity& e, const SelectedAttribute& a) {
+    auto stmt = prepared(
+        "SELECT min(" + filter_.key + "), max(" + filter_.key + ")" + from() + " AND " + value_, e,
+        a);
+    if (!stmt) return std::unexpected(stmt.error());
+    if ((*stmt)->step() != SQLITE_ROW) return db_.error("read history bounds");
+    using Bounds = std::optional<std::pair<std::int64_t, std::int64_t>>;
+    if ((*stmt)->column_null(0)) return Bounds();
+    std::int64_t start = (*stmt)->column_int(0);
+    std::int64_t end = (*stmt)->column_int(1);
+    if (query_.range) {
+      const auto& r = *query_.range;
+      if (r.rel != model::TimeRel::Before) start = ms(r.at);
+      if (r.rel == model::TimeRel::Before) end = ms(r.at);
+      if (r.rel == model::TimeRel::Between) end = ms(r.end);
+    }
+    return Bounds(std::pair{start, end});
+  }
+
+  Result<model::AttributeKind> latest_kind(const SelectedEntity& e, const SelectedAttribute& a) {
+    auto stmt = db_.cached(
+        "SELECT kind FROM history WHERE hid = ?1 AND attr = ?2 ORDER BY iid DESC LIMIT 1");
+    if (!stmt) return std::unexpected(stmt.error());
+    StatementUse s(**stmt);
+    s->bind(1, e.hid);
+    s->bind(2, a.term);
+    if (s->step() != SQLITE_ROW) return db_.error("read history kind");
+    return static_cast<model::AttributeKind>(s->column_int(0));
+  }
+
+  static std::string select_list(const std::vector<Column>& columns) {
+    std::string sql;
+    for (const auto& c : columns) sql += ", " + c.sql;
+    return sql;
+  }
+
+  // Reads one row of values (after `skip` leading columns) into a period.
+  static AggregatedPeriod period_of(const Statement& row, int skip,
+                                    const std::vector<Column>& columns, std::int64_t start,
+                                    std::int64_t end) {
+    AggregatedPeriod p{at_ms(start), at_ms(end), {}};
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      p.values.push_back(value_of(row, skip + static_cast<int>(i), columns[i].as));
+    }
+    return p;
+  }
+
+  Status whole(const SelectedEntity& e, const SelectedAttribute& a,
+               const std::vector<Column>& columns, std::int64_t start, std::int64_t end,
+               AggregatedAttribute& out) {
+    auto stmt = prepared("SELECT count(" + present_ + ")" + select_list(columns) + from(), e, a);
+    if (!stmt) return std::unexpected(stmt.error());
+    if ((*stmt)->step() != SQLITE_ROW) return db_.error("aggregate history");
+    if ((*stmt)->column_int(0) > 0)
+      out.periods.push_back(period_of(**stmt, 1, columns, start, end));
+    return ok();
+  }
+
+  Status fixed(const SelectedEntity& e, const SelectedAttribute& a,
+               const std::vector<Column>& columns, std::int64_t start, AggregatedAttribute& out) {
+    const std::int64_t length = request_.period.length().count();
+    const std::string period =
+        "((" + filter_.key + " - " + std::to_string(start) + ") / " + std::to_string(length) + ")";
+    auto stmt = prepared("SELECT " + period + " AS p, count(" + present_ + ")" +
+                             select_list(columns) + from() + " GROUP BY p ORDER BY p",
+                         e, a);
+    if (!stmt) return std::unexpected(stmt.error());
+    int rc;
+    while ((rc = (*stmt)->step()) == SQLITE_ROW) {
+      if ((*stmt)->column_int(1) == 0) continue;  // tombstones only
+      const std::int64_t p = (*stmt)->column_int(0);
+      out.periods.push_back(
+          period_of(**stmt, 2, columns, start + p * length, start + (p + 1) * length));
+    }
+    return rc == SQLITE_DONE ? ok() : Status(db_.error("aggregate history"));
+  }
+
+  // Calendar periods differ in length: each period that holds a value is found from the next
+  // instance's time, then aggregated by its bounds. Two index seeks per period with values.
+  Status calendar(const SelectedEntity& e, const SelectedAttribute& a,
+                  const std::vector<Column>& columns, std::int64_t start,
+                  AggregatedAttribute& out) {
+    const std::string next_sql =
+        "SELECT min(" + filter_.key + ")" + from() + " AND " + filter_.key + " >= ?3 AND " + value_;
+    const std::string within_sql = "SELECT count(" + present_ + ")" + select_list(columns) +
+                                   from() + " AND " + filter_.key + " >= ?3 AND " + filter_.key +
+                                   " < ?4";
+    const model::Timestamp origin = at_ms(start);
+    std::int64_t cursor = start;
+    std::int64_t k = 0;
+    for (std::size_t periods = 0; periods < kMaxPeriods; ++periods) {
+      auto next = prepared(next_sql, e, a);
+      if (!next) return std::unexpected(next.error());
+      (*next)->bind(3, cursor);
+      if ((*next)->step() != SQLITE_ROW) return db_.error("aggregate history");
+      if ((*next)->column_null(0)) return ok();
+      const std::int64_t t = (*next)->column_int(0);
+      while (ms(model::add_duration(origin, request_.period, k + 1)) <= t) ++k;
+      const std::int64_t from_ms = ms(model::add_duration(origin, request_.period, k));
+      const std::int64_t to_ms = ms(model::add_duration(origin, request_.period, k + 1));
+      auto within = prepared(within_sql, e, a);
+      if (!within) return std::unexpected(within.error());
+      (*within)->bind(3, from_ms);
+      (*within)->bind(4, to_ms);
+      if ((*within)->step() != SQLITE_ROW) return db_.error("aggregate history");
+      if ((*within)->column_int(0) > 0) {
+        out.periods.push_back(period_of(**within, 1, columns, from_ms, to_ms));
+      }
+      cursor = to_ms;
+      ++k;
+    }
+    return ok();
+  }
+
+  static constexpr std::size_t kMaxPeriods = 100000;
+
+  Connection& db_;
+  std::map<std::string, std::unique_ptr<Statement>> statements_;
+  std::string present_;  // the column whose count is the number of values
+  std::string value_;    // the condition that a row holds a value
+  const HistoryQuery& query_;
+  const AggregationRequest& request_;
+  const InstanceFilter& filter_;
+};
+
+// Welford's running mean and squared deviation: stable where sum-of-squares formulas cancel.
+struct Running {
+  std::int64_t n = 0;
+  double mean = 0;
+  double m2 = 0;
+};
+
+void stddev_step(sqlite3_context* ctx, int, sqlite3_value** args) {
+  if (sqlite3_value_type(args[0]) == SQLITE_NULL) return;
+  auto* r = static_cast<Running*>(sqlite3_aggregate_context(ctx, sizeof(Running)));
+  if (!r) return sqlite3_result_error_nomem(ctx);
+  const double x = sqlite3_value_double(args[0]);
+  ++r->n;
+  const double delta = x - r->mean;
+  r->mean += delta / static_cast<double>(r->n);
+  r->m2 += delta * (x - r->mean);
+}
+
+// The sample standard deviation (n - 1); 0 for a single value, NULL for none.
+void stddev_final(sqlite3_context* ctx) {
+  auto* r = static_cast<Running*>(sqlite3_aggregate_context(ctx, 0));
+  if (!r || r->n == 0) return sqlite3_result_null(ctx);
+  if (r->n == 1) return sqlite3_result_double(ctx, 0.0);
+  sqlite3_result_double(ctx, std::sqrt(r->m2 / static_cast<double>(r->n - 1)));
+}
+
+}  // namespace
+
+Status register_history_functions(Connection& db) {
+  const int rc = sqlite3_create_function_v2(db.handle(), "tsunagu_stddev", 1,
+                                            SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, nullptr,
+                                            &stddev_step, &stddev_final, nullptr);
+  if (rc != SQLITE_OK) return db.error("register tsunagu_stddev");
+  return ok();
+}
+
+Result<AggregatedPage> aggregate_history(Connection& db, const HistoryQuery& query,
+                                         const AggregationRequest& request) {
+  auto filter = instance_filter(db, query);
+  if (!filter) return std::unexpected(filter.error());
+  auto selection = select_entities(db, query, *filter);
+  if (!selection) return std::unexpected(selection.error());
+  Aggregator aggregator(db, query, request, *filter);
+  AggregatedPage page;
+  page.total = selection->total;
+  for (auto& e : selection->entities) {
+    AggregatedEntity out{e.id, e.types, {}};
+    for (const auto& a : e.attributes) {
+      auto aggregated = aggregator.run(e, a);
+      if (!aggregated) return std::unexpected(aggregated.error());
+      if (*aggregated) out.attributes.push_back(std::move(**aggregated));
+    }
+    page.entities.push_back(std::move(out));
+  }
+  return page;
+}
+
+}  // namespace tsunagu::store::sqlite

@@ -1,0 +1,38 @@
+#pragma once
+// One row of the `history` table (migration 6, schema.cpp) and the instance it records. The
+// columns hold what ranges and aggregations read (times, kind, value class, numeric and text
+// views); `doc` holds the rest of the instance, and is NULL for a plain number, whose value is
+// `num`: most sensor readings then cost no document at all.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "model/entity.hpp"
+#include "model/error.hpp"
+#include "store/history_values.hpp"
+
+namespace tsunagu::store::sqlite {
+
+// The history columns read back: iid, dataset (its IRI), observed, created, modified, deleted,
+// kind, num, doc, in that order, starting at `first`. kHistoryColumns lists them for a SELECT
+// on `history h` joined with `terms d` on the dataset.
+inline constexpr const char* kHistoryColumns =
+    "h.iid, d.iri, h.observed, h.created, h.modified, h.deleted, h.kind, h.num, h.doc";
+
+// The `doc` column of an instance.
+std::optional<std::string> history_doc(const model::Attribute& instance);
+
+class Statement;
+
+// The instance of a row whose columns start at `first` (see kHistoryColumns), with its id and
+// its deletedAt. `entity_id` names the entity in errors.
+struct DecodedInstance {
+  std::int64_t id = 0;
+  model::Attribute value;
+  std::optional<model::Timestamp> deleted_at;
+};
+Result<DecodedInstance> decode_history_row(const Statement& row, int first,
+                                           std::string_view entity_id);
+
+}  // namespace tsunagu::store::sqlite

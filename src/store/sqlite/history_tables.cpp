@@ -1,0 +1,405 @@
+#include "store/sqlite/history_tables.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include "model/json_text.hpp"
+#include "store/sqlite/history_rows.hpp"
+
+namespace tsunagu::store::sqlite {
+namespace json = boost::json;
+
+namespace {
+
+std::int64_t ms(model::Timestamp t) {
+  return t.time_since_epoch().count();
+}
+
+void bind_optional(Statement& s, int index, const std::optional<std::int64_t>& v) {
+  if (v) {
+    s.bind(index, *v);
+  } else {
+    s.bind_null(index);
+  }
+}
+
+std::optional<std::int64_t> ms_of(const std::optional<model::Timestamp>& t) {
+  return t ? std::optional<std::int64_t>(ms(*t)) : std::nullopt;
+}
+
+// The JSON array of types, with `more` added to `stored` (a JSON array text) where missing.
+std::optional<std::string> united_types(std::string_view stored,
+                                        const std::vector<std::string>& more) {
+  boost::system::error_code ec;
+  auto parsed = json::parse(stored, ec);
+  json::array types = !ec && parsed.is_array() ? parsed.get_array() : json::array();
+  bool grew = false;
+  for (const auto& t : more) {
+    if (std::find(types.begin(), types.end(), json::value(t)) != types.end()) continue;
+    types.emplace_back(t);
+    grew = true;
+  }
+  if (!grew) return std::nullopt;
+  return model::to_json_text(types);
+}
+
+std::string types_text(const std::vector<std::string>& types) {
+  json::array a;
+  for (const auto& t : types) a.emplace_back(t);
+  return model::to_json_text(a);
+}
+
+}  // namespace
+
+Result<std::optional<std::int64_t>> SqliteHistoryTxn::find_entity(std::string_view entity_id) {
+  auto stmt = db_.cached("SELECT hid FROM history_entities WHERE id = ?1");
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  s->bind(1, entity_id);
+  const int rc = s->step();
+  if (rc == SQLITE_DONE) return std::optional<std::int64_t>();
+  if (rc != SQLITE_ROW) return db_.error("find history entity");
+  return std::optional<std::int64_t>(s->column_int(0));
+}
+
+Result<std::int64_t> SqliteHistoryTxn::entity_for(const HistoryAppend& append) {
+  {
+    auto stmt = db_.cached("SELECT hid, types FROM history_entities WHERE id = ?1");
+    if (!stmt) return std::unexpected(stmt.error());
+    StatementUse s(**stmt);
+    s->bind(1, append.entity_id);
+    const int rc = s->step();
+    if (rc == SQLITE_ROW) {
+      const auto hid = s->column_int(0);
+      auto types = united_types(s->column_text(1), append.types);
+      s->reset();
+      auto update = db_.cached(
+          "UPDATE history_entities SET modified = max(modified, ?2), types = coalesce(?3, types) "
+          "WHERE hid = ?1");
+      if (!update) return std::unexpected(update.error());
+      StatementUse u(**update);
+      u->bind(1, hid);
+      u->bind(2, ms(append.at));
+      if (types) {
+        u->bind(3, *types);
+      } else {
+        u->bind_null(3);
+      }
+      if (u->step() != SQLITE_DONE) return db_.error("update history entity");
+      if (types) {
+        if (auto st = add_types(hid, append.types); !st) return std::unexpected(st.error());
+      }
+      return hid;
+    }
+    if (rc != SQLITE_DONE) return db_.error("find history entity");
+  }
+  auto stmt = db_.cached(
+      "INSERT INTO history_entities(id, types, created, modified) VALUES(?1, ?2, ?3, ?3) "
+      "RETURNING hid");
+  if (!stmt) return std::unexpected(stmt.error());
+  std::int64_t hid = 0;
+  {
+    StatementUse s(**stmt);
+    s->bind(1, append.entity_id);
+    s->bind(2, types_text(append.types));
+    s->bind(3, ms(append.at));
+    if (s->step() != SQLITE_ROW) return db_.error("create history entity");
+    hid = s->column_int(0);
+  }
+  if (auto st = add_types(hid, append.types); !st) return std::unexpected(st.error());
+  return hid;
+}
+
+Status SqliteHistoryTxn::add_types(std::int64_t hid, const std::vector<std::string>& types) {
+  for (const auto& type : types) {
+    auto term = terms_.id_of(db_, type);
+    if (!term) return std::unexpected(term.error());
+    auto stmt = db_.cached("INSERT OR IGNORE INTO history_types(term, hid) VALUES(?1, ?2)");
+    if (!stmt) return std::unexpected(stmt.error());
+    StatementUse s(**stmt);
+    s->bind(1, *term);
+    s->bind(2, hid);
+    if (s->step() != SQLITE_DONE) return db_.error("record history type");
+  }
+  return ok();
+}
+
+Status SqliteHistoryTxn::insert(std::int64_t hid, const HistoryInstance& instance) {
+  const auto& a = instance.value;
+  auto attr = terms_.id_of(db_, instance.attr);
+  if (!attr) return std::unexpected(attr.error());
+  std::optional<std::int64_t> dataset;
+  if (a.dataset_id) {
+    auto term = terms_.id_of(db_, *a.dataset_id);
+    if (!term) return std::unexpected(term.error());
+    dataset = *term;
+  }
+  const auto view = view_of(a, instance.deleted_at.has_value());
+  auto stmt = db_.cached(
+      "INSERT INTO history(hid, attr, dataset, observed, created, modified, deleted, kind, class, "
+      "num, txt, doc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  if (!stmt) return std::unexpected(stmt.error());
+  {
+    StatementUse s(**stmt);
+    s->bind(1, hid);
+    s->bind(2, *attr);
+    bind_optional(**stmt, 3, dataset);
+    bind_optional(**stmt, 4, ms_of(a.observed_at));
+    s->bind(5, ms(a.created_at));
+    s->bind(6, ms(a.modified_at));
+    bind_optional(**stmt, 7, ms_of(instance.deleted_at));
+    s->bind(8, static_cast<std::int64_t>(a.kind));
+    s->bind(9, static_cast<std::int64_t>(view.value_class));
+    if (view.number) {
+      s->bind(10, *view.number);
+    } else {
+      s->bind_null(10);
+    }
+    if (view.text) {
+      s->bind(11, *view.text);
+    } else {
+      s->bind_null(11);
+    }
+    const auto doc = history_doc(a);
+    if (doc) {
+      s->bind(12, *doc);
+    } else {
+      s->bind_null(12);
+    }
+    if (s->step() != SQLITE_DONE) return db_.error("record history");
+  }
+  auto attrs = db_.cached(
+      "INSERT INTO history_attrs(hid, attr, classes) VALUES(?1, ?2, ?3) "
+      "ON CONFLICT(hid, attr) DO UPDATE SET classes = classes | excluded.classes "
+      "WHERE classes | excluded.classes != classes");
+  if (!attrs) return std::unexpected(attrs.error());
+  StatementUse s(**attrs);
+  s->bind(1, hid);
+  s->bind(2, *attr);
+  s->bind(3, class_bit(view.value_class));
+  if (s->step() != SQLITE_DONE) return db_.error("record history attribute");
+  return ok();
+}
+
+Status SqliteHistoryTxn::append(const HistoryAppend& append) {
+  auto hid = entity_for(append);
+  if (!hid) return std::unexpected(hid.error());
+  for (const auto& instance : append.instances) {
+    if (auto st = insert(*hid, instance); !st) return st;
+  }
+  return ok();
+}
+
+Result<bool> SqliteHistoryTxn::exists(std::string_view entity_id) {
+  auto hid = find_entity(entity_id);
+  if (!hid) return std::unexpected(hid.error());
+  return hid->has_value();
+}
+
+Result<bool> SqliteHistoryTxn::erase_entity(std::string_view entity_id) {
+  auto hid = find_entity(entity_id);
+  if (!hid) return std::unexpected(hid.error());
+  if (!*hid) return false;
+  for (const char* sql :
+       {"DELETE FROM history WHERE hid = ?1", "DELETE FROM history_attrs WHERE hid = ?1",
+        "DELETE FROM history_types WHERE hid = ?1",
+        "DELETE FROM history_entities WHERE hid = ?1"}) {
+    auto stmt = db_.cached(sql);
+    if (!stmt) return std::unexpected(stmt.error());
+    StatementUse s(**stmt);
+    s->bind(1, **hid);
+    if (s->step() != SQLITE_DONE) return db_.error("erase history");
+  }
+  return true;
+}
+
+Result<std::optional<std::int64_t>> SqliteHistoryTxn::existing_term(std::string_view iri) {
+  auto stmt = db_.cached("SELECT id FROM terms WHERE iri = ?1");
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  s->bind(1, iri);
+  const int rc = s->step();
+  if (rc == SQLITE_DONE) return std::optional<std::int64_t>();
+  if (rc != SQLITE_ROW) return db_.error("find term");
+  return std::optional<std::int64_t>(s->column_int(0));
+}
+
+Status SqliteHistoryTxn::forget_attribute_if_empty(std::int64_t hid, std::int64_t attr) {
+  auto stmt = db_.cached(
+      "DELETE FROM history_attrs WHERE hid = ?1 AND attr = ?2 AND NOT EXISTS "
+      "(SELECT 1 FROM history WHERE hid = ?1 AND attr = ?2)");
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  s->bind(1, hid);
+  s->bind(2, attr);
+  if (s->step() != SQLITE_DONE) return db_.error("erase history attribute");
+  return ok();
+}
+
+Result<std::size_t> SqliteHistoryTxn::erase_attribute(std::string_view entity_id,
+                                                      std::string_view attr,
+                                                      const DatasetChoice& datasets) {
+  auto hid = find_entity(entity_id);
+  if (!hid) return std::unexpected(hid.error());
+  auto term = existing_term(attr);
+  if (!term) return std::unexpected(term.error());
+  if (!*hid || !*term) return std::size_t{0};
+  std::size_t erased = 0;
+  auto erase = [&](const char* sql, const std::optional<std::int64_t>& dataset) -> Status {
+    auto stmt = db_.cached(sql);
+    if (!stmt) return std::unexpected(stmt.error());
+    StatementUse s(**stmt);
+    s->bind(1, **hid);
+    s->bind(2, **term);
+    if (dataset) s->bind(3, *dataset);
+    if (s->step() != SQLITE_DONE) return db_.error("erase history attribute");
+    erased += static_cast<std::size_t>(sqlite3_changes(db_.handle()));
+    return ok();
+  };
+  if (datasets.all) {
+    if (auto st = erase("DELETE FROM history WHERE hid = ?1 AND attr = ?2", std::nullopt); !st) {
+      return std::unexpected(st.error());
+    }
+  }
+  for (const auto& id : datasets.all ? std::vector<std::optional<std::string>>{} : datasets.ids) {
+    Status st;
+    if (!id) {
+      st = erase("DELETE FROM history WHERE hid = ?1 AND attr = ?2 AND dataset IS NULL",
+                 std::nullopt);
+    } else {
+      auto dataset = existing_term(*id);
+      if (!dataset) return std::unexpected(dataset.error());
+      if (!*dataset) continue;
+      st = erase("DELETE FROM history WHERE hid = ?1 AND attr = ?2 AND dataset = ?3", *dataset);
+    }
+    if (!st) return std::unexpected(st.error());
+  }
+  if (auto st = forget_attribute_if_empty(**hid, **term); !st) return std::unexpected(st.error());
+  return erased;
+}
+
+Result<bool> SqliteHistoryTxn::replace_instance(std::string_view entity_id, std::string_view attr,
+                                                std::int64_t instance,
+                                                const model::Attribute& value) {
+  auto hid = find_entity(entity_id);
+  if (!hid) return std::unexpected(hid.error());
+  auto term = existing_term(attr);
+  if (!term) return std::unexpected(term.error());
+  if (!*hid || !*term) return false;
+  std::optional<std::int64_t> dataset;
+  if (value.dataset_id) {
+    auto id = terms_.id_of(db_, *value.dataset_id);
+    if (!id) return std::unexpected(id.error());
+    dataset = *id;
+  }
+  const auto view = view_of(value, false);
+  auto stmt = db_.cached(
+      "UPDATE history SET dataset = ?4, observed = ?5, modified = ?6, deleted = NULL, kind = ?7, "
+      "class = ?8, num = ?9, txt = ?10, doc = ?11 WHERE iid = ?3 AND hid = ?1 AND attr = ?2");
+  if (!stmt) return std::unexpected(stmt.error());
+  {
+    StatementUse s(**stmt);
+    s->bind(1, **hid);
+    s->bind(2, **term);
+    s->bind(3, instance);
+    bind_optional(**stmt, 4, dataset);
+    bind_optional(**stmt, 5, ms_of(value.observed_at));
+    s->bind(6, ms(value.modified_at));
+    s->bind(7, static_cast<std::int64_t>(value.kind));
+    s->bind(8, static_cast<std::int64_t>(view.value_class));
+    if (view.number) {
+      s->bind(9, *view.number);
+    } else {
+      s->bind_null(9);
+    }
+    if (view.text) {
+      s->bind(10, *view.text);
+    } else {
+      s->bind_null(10);
+    }
+    auto doc = history_doc(value);
+    if (doc) {
+      s->bind(11, *doc);
+    } else {
+      s->bind_null(11);
+    }
+    if (s->step() != SQLITE_DONE) return db_.error("modify history instance");
+  }
+  if (sqlite3_changes(db_.handle()) == 0) return false;
+  auto attrs =
+      db_.cached("UPDATE history_attrs SET classes = classes | ?3 WHERE hid = ?1 AND attr = ?2");
+  if (!attrs) return std::unexpected(attrs.error());
+  StatementUse s(**attrs);
+  s->bind(1, **hid);
+  s->bind(2, **term);
+  s->bind(3, class_bit(view.value_class));
+  if (s->step() != SQLITE_DONE) return db_.error("modify history attribute");
+  return true;
+}
+
+Result<bool> SqliteHistoryTxn::erase_instance(std::string_view entity_id, std::string_view attr,
+                                              std::int64_t instance) {
+  auto hid = find_entity(entity_id);
+  if (!hid) return std::unexpected(hid.error());
+  auto term = existing_term(attr);
+  if (!term) return std::unexpected(term.error());
+  if (!*hid || !*term) return false;
+  auto stmt = db_.cached("DELETE FROM history WHERE iid = ?3 AND hid = ?1 AND attr = ?2");
+  if (!stmt) return std::unexpected(stmt.error());
+  {
+    StatementUse s(**stmt);
+    s->bind(1, **hid);
+    s->bind(2, **term);
+    s->bind(3, instance);
+    if (s->step() != SQLITE_DONE) return db_.error("erase history instance");
+  }
+  if (sqlite3_changes(db_.handle()) == 0) return false;
+  if (auto st = forget_attribute_if_empty(**hid, **term); !st) return std::unexpected(st.error());
+  return true;
+}
+
+// Instances are appended in the order they are recorded, so `created` grows with `iid` (but for
+// clock steps backwards, which only make retention keep a row longer): the rows to erase are a
+// prefix of the table, found by a binary search over iid instead of a scan or another index.
+Result<std::size_t> SqliteHistoryTxn::erase_recorded_before(model::Timestamp before,
+                                                            std::size_t limit) {
+  auto bounds = db_.cached("SELECT min(iid), max(iid) FROM history");
+  if (!bounds) return std::unexpected(bounds.error());
+  std::int64_t lo = 0, hi = 0;
+  {
+    StatementUse s(**bounds);
+    if (s->step() != SQLITE_ROW) return db_.error("read history bounds");
+    if (s->column_null(0)) return std::size_t{0};
+    lo = s->column_int(0);
+    hi = s->column_int(1);
+  }
+  auto created_at = db_.cached(
+      "SELECT iid, created FROM history WHERE iid >= ?1 ORDER BY iid "
+      "LIMIT 1");
+  if (!created_at) return std::unexpected(created_at.error());
+  // The first iid whose row was recorded at or after `before` (hi + 1 when none).
+  std::int64_t first_kept = hi + 1;
+  while (lo <= hi) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    StatementUse s(**created_at);
+    s->bind(1, mid);
+    if (s->step() != SQLITE_ROW) break;
+    const auto iid = s->column_int(0);
+    if (s->column_int(1) >= ms(before)) {
+      first_kept = iid;
+      hi = mid - 1;
+    } else {
+      lo = iid + 1;
+    }
+  }
+  auto erase = db_.cached(
+      "DELETE FROM history WHERE iid IN (SELECT iid FROM history WHERE iid < ?1 ORDER BY iid "
+      "LIMIT ?2)");
+  if (!erase) return std::unexpected(erase.error());
+  StatementUse s(**erase);
+  s->bind(1, first_kept);
+  s->bind(2, static_cast<std::int64_t>(limit));
+  if (s->step() != SQLITE_DONE) return db_.error("erase old history");
+  return static_cast<std::size_t>(sqlite3_changes(db_.handle()));
+}
+
+}  // namespace tsunagu::store::sqlite

@@ -1,0 +1,53 @@
+#pragma once
+// The SQLite tables of history (migration 6, schema.cpp; docs/design/temporal.md):
+//
+//   history_entities(hid, id UNIQUE, types, created, modified)  one row per entity with history;
+//                                           types is the JSON array of every type it ever had
+//   history_types(term, hid)                the same types, for selection by type
+//   history_attrs(hid, attr, classes)       the attributes it has history of, and a bitmask of
+//                                           the value classes ever recorded (aggregation checks)
+//   history(iid, hid, attr, dataset, observed, created, modified, deleted, kind, class, num,
+//           txt, doc)                       the instances; iid AUTOINCREMENT: an instance id is
+//                                           never reused, also after an erasure
+
+#include "store/history_store.hpp"
+#include "store/sqlite/connection.hpp"
+#include "store/sqlite/entity_tables.hpp"
+
+namespace tsunagu::store::sqlite {
+
+// Within the writer's transaction.
+class SqliteHistoryTxn final : public HistoryTxn {
+ public:
+  SqliteHistoryTxn(Connection& db, TermCache& terms) : db_(db), terms_(terms) {}
+
+  Status append(const HistoryAppend& append) override;
+  Result<bool> exists(std::string_view entity_id) override;
+  Result<bool> erase_entity(std::string_view entity_id) override;
+  Result<std::size_t> erase_attribute(std::string_view entity_id, std::string_view attr,
+                                      const DatasetChoice& datasets) override;
+  Result<bool> replace_instance(std::string_view entity_id, std::string_view attr,
+                                std::int64_t instance, const model::Attribute& value) override;
+  Result<bool> erase_instance(std::string_view entity_id, std::string_view attr,
+                              std::int64_t instance) override;
+  Result<std::size_t> erase_recorded_before(model::Timestamp before, std::size_t limit) override;
+
+ private:
+  Result<std::optional<std::int64_t>> find_entity(std::string_view entity_id);
+  Result<std::int64_t> entity_for(const HistoryAppend& append);
+  Status add_types(std::int64_t hid, const std::vector<std::string>& types);
+  Status insert(std::int64_t hid, const HistoryInstance& instance);
+  // The term id of an IRI that exists already, without interning it.
+  Result<std::optional<std::int64_t>> existing_term(std::string_view iri);
+  Status forget_attribute_if_empty(std::int64_t hid, std::int64_t attr);
+
+  Connection& db_;
+  TermCache& terms_;
+};
+
+// The bit of a value class in history_attrs.classes.
+inline std::int64_t class_bit(model::ValueClass c) {
+  return std::int64_t{1} << static_cast<int>(c);
+}
+
+}  // namespace tsunagu::store::sqlite
