@@ -15,7 +15,8 @@ struct ServeFlags {
   std::vector<std::string> context_maps;
   unsigned threads = 0;
   std::size_t max_body = 0, batch_max = 0;
-  bool no_remote_contexts = false, demo_data = false;
+  bool no_remote_contexts = false, demo_data = false, no_history = false;
+  unsigned history_retention_days = 0;
 };
 
 void add_serve_flags(CLI::App& serve, ServeFlags& f) {
@@ -30,6 +31,9 @@ void add_serve_flags(CLI::App& serve, ServeFlags& f) {
   serve.add_flag("--no-remote-contexts", f.no_remote_contexts,
                  "never fetch @context URLs over the network");
   serve.add_flag("--demo-data", f.demo_data, "load the demo data set on first start");
+  serve.add_flag("--no-history", f.no_history, "keep no history of changes (every tenant)");
+  serve.add_option("--history-retention-days", f.history_retention_days,
+                   "erase history recorded longer ago than this (default 0: keep it)");
   serve.add_option("--log-level", f.log_level, "trace, debug, info, warn, error");
 }
 
@@ -45,6 +49,11 @@ tsunagu::Status apply_flags(const ServeFlags& f, Config& c) {
   if (f.batch_max) c.batch_max = f.batch_max;
   if (f.no_remote_contexts) c.allow_remote_contexts = false;
   if (f.demo_data) c.demo_data = true;
+  if (f.no_history) {
+    c.history.enabled = false;
+    for (auto& [tenant, rule] : c.history_tenants) rule.enabled = false;
+  }
+  if (f.history_retention_days) c.history.retention_days = f.history_retention_days;
   for (const auto& m : f.context_maps) {
     if (auto st = tsunagu::app::add_context_mapping(c, m); !st) return st;
   }

@@ -2,7 +2,7 @@
 // selected entity, one GROUP BY over the range for periods of fixed length (the period of an
 // instance is its time minus the start, divided by the length), or one aggregate per period that
 // holds instances for calendar periods (months, years). Numeric methods read only the columns of
-// history_by_observed, so a month of one sensor's readings is aggregated from the index alone.
+// history_by_time, so a month of one sensor's readings is aggregated from the index alone.
 
 #include <sqlite3.h>
 
@@ -160,7 +160,7 @@ class Aggregator {
     if (auto st = check_applicable(request_.methods, *classes, a.name); !st) {
       return std::unexpected(st.error());
     }
-    // Numbers alone are read from history_by_observed without the table: count and look for
+    // Numbers alone are read from history_by_time without the table: count and look for
     // them by `num`, which a tombstone lacks.
     present_ = numeric_only(*classes) ? "h.num" : "coalesce(h.num, h.txt)";
     value_ = present_ + " IS NOT NULL";
@@ -169,9 +169,7 @@ class Aggregator {
     if (!*bounds) return std::optional<AggregatedAttribute>();
     AggregatedAttribute out;
     out.name = a.name;
-    auto kind = latest_kind(e, a);
-    if (!kind) return std::unexpected(kind.error());
-    out.kind = *kind;
+    out.kind = a.kind;
     std::vector<Column> columns;
     for (auto m : request_.methods) columns.push_back(column_of(m, *classes));
     const auto [start, end] = **bounds;
@@ -224,12 +222,17 @@ class Aggregator {
   // them, else its first and last instance. None when the range holds no value.
   Result<std::optional<std::pair<std::int64_t, std::int64_t>>> bounds_of(
       const SelectedEntity& e, const SelectedAttribute& a) {
+    using Bounds = std::optional<std::pair<std::int64_t, std::int64_t>>;
+    // A between range gives both ends: the periods then need no query (those without values are
+    // left out by the aggregation itself).
+    if (query_.range && query_.range->rel == model::TimeRel::Between) {
+      return Bounds(std::pair{ms(query_.range->at), ms(query_.range->end)});
+    }
     auto stmt = prepared(
         "SELECT min(" + filter_.key + "), max(" + filter_.key + ")" + from() + " AND " + value_, e,
         a);
     if (!stmt) return std::unexpected(stmt.error());
     if ((*stmt)->step() != SQLITE_ROW) return db_.error("read history bounds");
-    using Bounds = std::optional<std::pair<std::int64_t, std::int64_t>>;
     if ((*stmt)->column_null(0)) return Bounds();
     std::int64_t start = (*stmt)->column_int(0);
     std::int64_t end = (*stmt)->column_int(1);
@@ -240,17 +243,6 @@ class Aggregator {
       if (r.rel == model::TimeRel::Between) end = ms(r.end);
     }
     return Bounds(std::pair{start, end});
-  }
-
-  Result<model::AttributeKind> latest_kind(const SelectedEntity& e, const SelectedAttribute& a) {
-    auto stmt = db_.cached(
-        "SELECT kind FROM history WHERE hid = ?1 AND attr = ?2 ORDER BY iid DESC LIMIT 1");
-    if (!stmt) return std::unexpected(stmt.error());
-    StatementUse s(**stmt);
-    s->bind(1, e.hid);
-    s->bind(2, a.term);
-    if (s->step() != SQLITE_ROW) return db_.error("read history kind");
-    return static_cast<model::AttributeKind>(s->column_int(0));
   }
 
   static std::string select_list(const std::vector<Column>& columns) {

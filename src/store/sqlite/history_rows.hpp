@@ -14,11 +14,12 @@
 
 namespace tsunagu::store::sqlite {
 
-// The history columns read back: iid, dataset (its IRI), observed, created, modified, deleted,
+// The history columns read back: iid, dataset (its IRI), observedAt, created, modified, deleted,
 // kind, num, doc, in that order, starting at `first`. kHistoryColumns lists them for a SELECT
 // on `history h` joined with `terms d` on the dataset.
 inline constexpr const char* kHistoryColumns =
-    "h.iid, d.iri, h.observed, h.created, h.modified, h.deleted, h.kind, h.num, h.doc";
+    "h.iid, d.iri, CASE WHEN h.exact THEN h.t END, h.created, h.modified, h.deleted, h.kind, "
+    "h.num, h.doc";
 
 // The `doc` column of an instance.
 std::optional<std::string> history_doc(const model::Attribute& instance);

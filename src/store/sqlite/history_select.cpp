@@ -19,12 +19,13 @@ std::string ms_text(model::Timestamp t) {
   return std::to_string(t.time_since_epoch().count());
 }
 
-std::string key_of(TimeProperty property, bool ranged) {
+std::string key_of(TimeProperty property) {
   switch (property) {
     case TimeProperty::ObservedAt:
       // Without a range every instance has a place in time: when it was observed, else when it
-      // was recorded (tombstones, readings without observedAt).
-      return ranged ? "h.observed" : "coalesce(h.observed, h.created)";
+      // was recorded (tombstones, readings without observedAt); a range holds observed ones only
+      // (instance_filter() adds h.exact = 1).
+      return "h.t";
     case TimeProperty::CreatedAt:
       return "h.created";
     case TimeProperty::ModifiedAt:
@@ -32,7 +33,7 @@ std::string key_of(TimeProperty property, bool ranged) {
     case TimeProperty::DeletedAt:
       return "h.deleted";
   }
-  return "h.observed";
+  return "h.t";
 }
 
 std::string range_sql(const std::string& key, const model::TimeRange& range) {
@@ -206,7 +207,8 @@ class Selector {
       e.types = parse_types(s->column_text(1));
     }
     auto stmt = db_.cached(
-        "SELECT a.attr, t.iri, a.classes FROM history_attrs a JOIN terms t ON t.id = a.attr "
+        "SELECT a.attr, t.iri, a.classes, a.kind FROM history_attrs a JOIN terms t ON t.id = "
+        "a.attr "
         "WHERE a.hid = ?1 ORDER BY t.iri");
     if (!stmt) return std::unexpected(stmt.error());
     StatementUse s(**stmt);
@@ -218,7 +220,8 @@ class Selector {
           std::find(query_.attrs.begin(), query_.attrs.end(), name) == query_.attrs.end()) {
         continue;
       }
-      e.attributes.push_back({s->column_int(0), std::move(name), s->column_int(2)});
+      e.attributes.push_back({s->column_int(0), std::move(name), s->column_int(2),
+                              static_cast<model::AttributeKind>(s->column_int(3))});
     }
     if (rc != SQLITE_DONE) return db_.error("read history attributes");
     return std::optional<SelectedEntity>(std::move(e));
@@ -318,8 +321,9 @@ Result<std::optional<std::int64_t>> find_term(Connection& db, std::string_view i
 
 Result<InstanceFilter> instance_filter(Connection& db, const HistoryQuery& query) {
   InstanceFilter f;
-  f.key = key_of(query.property, query.range.has_value());
+  f.key = key_of(query.property);
   if (query.property == TimeProperty::DeletedAt) f.where += " AND h.deleted IS NOT NULL";
+  if (query.property == TimeProperty::ObservedAt && query.range) f.where += " AND h.exact = 1";
   if (query.range) f.where += range_sql(f.key, *query.range);
   if (query.datasets) {
     auto sql = dataset_sql(db, *query.datasets);

@@ -18,6 +18,7 @@ struct SelectedAttribute {
   std::int64_t term = 0;
   std::string name;          // expanded IRI
   std::int64_t classes = 0;  // value classes ever recorded (history_tables.hpp)
+  model::AttributeKind kind = model::AttributeKind::Property;  // of the last instance recorded
 };
 
 struct SelectedEntity {

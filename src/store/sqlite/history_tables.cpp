@@ -1,6 +1,7 @@
 #include "store/sqlite/history_tables.hpp"
 
 #include <boost/json/parse.hpp>
+#include <map>
 
 #include "model/json_text.hpp"
 #include "store/sqlite/history_rows.hpp"
@@ -61,7 +62,12 @@ Result<std::optional<std::int64_t>> SqliteHistoryTxn::find_entity(std::string_vi
   return std::optional<std::int64_t>(s->column_int(0));
 }
 
+// The history entity of the append, created when new; its types grow when the append brings
+// new ones, and nothing else is written for an existing entity (a write per change of a sensor
+// would otherwise dirty one more page).
 Result<std::int64_t> SqliteHistoryTxn::entity_for(const HistoryAppend& append) {
+  std::optional<std::int64_t> hid;
+  std::optional<std::string> grown;
   {
     auto stmt = db_.cached("SELECT hid, types FROM history_entities WHERE id = ?1");
     if (!stmt) return std::unexpected(stmt.error());
@@ -69,44 +75,33 @@ Result<std::int64_t> SqliteHistoryTxn::entity_for(const HistoryAppend& append) {
     s->bind(1, append.entity_id);
     const int rc = s->step();
     if (rc == SQLITE_ROW) {
-      const auto hid = s->column_int(0);
-      auto types = united_types(s->column_text(1), append.types);
-      s->reset();
-      auto update = db_.cached(
-          "UPDATE history_entities SET modified = max(modified, ?2), types = coalesce(?3, types) "
-          "WHERE hid = ?1");
-      if (!update) return std::unexpected(update.error());
-      StatementUse u(**update);
-      u->bind(1, hid);
-      u->bind(2, ms(append.at));
-      if (types) {
-        u->bind(3, *types);
-      } else {
-        u->bind_null(3);
-      }
-      if (u->step() != SQLITE_DONE) return db_.error("update history entity");
-      if (types) {
-        if (auto st = add_types(hid, append.types); !st) return std::unexpected(st.error());
-      }
-      return hid;
+      hid = s->column_int(0);
+      grown = united_types(s->column_text(1), append.types);
+    } else if (rc != SQLITE_DONE) {
+      return db_.error("find history entity");
     }
-    if (rc != SQLITE_DONE) return db_.error("find history entity");
   }
-  auto stmt = db_.cached(
-      "INSERT INTO history_entities(id, types, created, modified) VALUES(?1, ?2, ?3, ?3) "
-      "RETURNING hid");
-  if (!stmt) return std::unexpected(stmt.error());
-  std::int64_t hid = 0;
-  {
-    StatementUse s(**stmt);
+  if (hid && !grown) return *hid;
+  if (hid) {
+    auto update = db_.cached("UPDATE history_entities SET types = ?2 WHERE hid = ?1");
+    if (!update) return std::unexpected(update.error());
+    StatementUse u(**update);
+    u->bind(1, *hid);
+    u->bind(2, *grown);
+    if (u->step() != SQLITE_DONE) return db_.error("update history entity");
+  } else {
+    auto insert = db_.cached(
+        "INSERT INTO history_entities(id, types, created) VALUES(?1, ?2, ?3) RETURNING hid");
+    if (!insert) return std::unexpected(insert.error());
+    StatementUse s(**insert);
     s->bind(1, append.entity_id);
     s->bind(2, types_text(append.types));
     s->bind(3, ms(append.at));
     if (s->step() != SQLITE_ROW) return db_.error("create history entity");
     hid = s->column_int(0);
   }
-  if (auto st = add_types(hid, append.types); !st) return std::unexpected(st.error());
-  return hid;
+  if (auto st = add_types(*hid, append.types); !st) return std::unexpected(st.error());
+  return *hid;
 }
 
 Status SqliteHistoryTxn::add_types(std::int64_t hid, const std::vector<std::string>& types) {
@@ -123,10 +118,12 @@ Status SqliteHistoryTxn::add_types(std::int64_t hid, const std::vector<std::stri
   return ok();
 }
 
-Status SqliteHistoryTxn::insert(std::int64_t hid, const HistoryInstance& instance) {
+Result<std::int64_t> SqliteHistoryTxn::insert(std::int64_t hid, const HistoryInstance& instance,
+                                              std::int64_t& attr_term) {
   const auto& a = instance.value;
   auto attr = terms_.id_of(db_, instance.attr);
   if (!attr) return std::unexpected(attr.error());
+  attr_term = *attr;
   std::optional<std::int64_t> dataset;
   if (a.dataset_id) {
     auto term = terms_.id_of(db_, *a.dataset_id);
@@ -135,8 +132,9 @@ Status SqliteHistoryTxn::insert(std::int64_t hid, const HistoryInstance& instanc
   }
   const auto view = view_of(a, instance.deleted_at.has_value());
   auto stmt = db_.cached(
-      "INSERT INTO history(hid, attr, dataset, observed, created, modified, deleted, kind, class, "
-      "num, txt, doc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+      "INSERT INTO history(hid, attr, dataset, t, exact, created, modified, deleted, kind, class, "
+      "num, txt, doc) VALUES(?1, ?2, ?3, coalesce(?4, ?5), ?4 IS NOT NULL, ?5, ?6, ?7, ?8, ?9, "
+      "?10, ?11, ?12)");
   if (!stmt) return std::unexpected(stmt.error());
   {
     StatementUse s(**stmt);
@@ -167,25 +165,42 @@ Status SqliteHistoryTxn::insert(std::int64_t hid, const HistoryInstance& instanc
     }
     if (s->step() != SQLITE_DONE) return db_.error("record history");
   }
-  auto attrs = db_.cached(
-      "INSERT INTO history_attrs(hid, attr, classes) VALUES(?1, ?2, ?3) "
-      "ON CONFLICT(hid, attr) DO UPDATE SET classes = classes | excluded.classes "
-      "WHERE classes | excluded.classes != classes");
-  if (!attrs) return std::unexpected(attrs.error());
-  StatementUse s(**attrs);
-  s->bind(1, hid);
-  s->bind(2, *attr);
-  s->bind(3, class_bit(view.value_class));
-  if (s->step() != SQLITE_DONE) return db_.error("record history attribute");
-  return ok();
+  return class_bit(view.value_class);
 }
 
 Status SqliteHistoryTxn::append(const HistoryAppend& append) {
   auto hid = entity_for(append);
   if (!hid) return std::unexpected(hid.error());
+  // The value classes each attribute gained, and the kind of its last instance, written once per
+  // attribute, not per instance.
+  std::map<std::int64_t, std::pair<std::int64_t, model::AttributeKind>> attrs;
   for (const auto& instance : append.instances) {
-    if (auto st = insert(*hid, instance); !st) return st;
+    std::int64_t attr = 0;
+    auto bit = insert(*hid, instance, attr);
+    if (!bit) return std::unexpected(bit.error());
+    auto& [bits, kind] = attrs[attr];
+    bits |= *bit;
+    kind = instance.value.kind;
   }
+  for (const auto& [attr, noted] : attrs) {
+    if (auto st = note_attribute(*hid, attr, noted.first, noted.second); !st) return st;
+  }
+  return ok();
+}
+
+Status SqliteHistoryTxn::note_attribute(std::int64_t hid, std::int64_t attr, std::int64_t bits,
+                                        model::AttributeKind kind) {
+  auto stmt = db_.cached(
+      "INSERT INTO history_attrs(hid, attr, classes, kind) VALUES(?1, ?2, ?3, ?4) "
+      "ON CONFLICT(hid, attr) DO UPDATE SET classes = classes | excluded.classes, "
+      "kind = excluded.kind WHERE classes | excluded.classes != classes OR kind != excluded.kind");
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  s->bind(1, hid);
+  s->bind(2, attr);
+  s->bind(3, bits);
+  s->bind(4, static_cast<std::int64_t>(kind));
+  if (s->step() != SQLITE_DONE) return db_.error("record history attribute");
   return ok();
 }
 
@@ -293,7 +308,8 @@ Result<bool> SqliteHistoryTxn::replace_instance(std::string_view entity_id, std:
   }
   const auto view = view_of(value, false);
   auto stmt = db_.cached(
-      "UPDATE history SET dataset = ?4, observed = ?5, modified = ?6, deleted = NULL, kind = ?7, "
+      "UPDATE history SET dataset = ?4, t = coalesce(?5, created), exact = ?5 IS NOT NULL, "
+      "modified = ?6, deleted = NULL, kind = ?7, "
       "class = ?8, num = ?9, txt = ?10, doc = ?11 WHERE iid = ?3 AND hid = ?1 AND attr = ?2");
   if (!stmt) return std::unexpected(stmt.error());
   {
@@ -325,14 +341,9 @@ Result<bool> SqliteHistoryTxn::replace_instance(std::string_view entity_id, std:
     if (s->step() != SQLITE_DONE) return db_.error("modify history instance");
   }
   if (sqlite3_changes(db_.handle()) == 0) return false;
-  auto attrs =
-      db_.cached("UPDATE history_attrs SET classes = classes | ?3 WHERE hid = ?1 AND attr = ?2");
-  if (!attrs) return std::unexpected(attrs.error());
-  StatementUse s(**attrs);
-  s->bind(1, **hid);
-  s->bind(2, **term);
-  s->bind(3, class_bit(view.value_class));
-  if (s->step() != SQLITE_DONE) return db_.error("modify history attribute");
+  if (auto st = note_attribute(**hid, **term, class_bit(view.value_class), value.kind); !st) {
+    return std::unexpected(st.error());
+  }
   return true;
 }
 

@@ -1,12 +1,13 @@
 #pragma once
 // The SQLite tables of history (migration 6, schema.cpp; docs/design/temporal.md):
 //
-//   history_entities(hid, id UNIQUE, types, created, modified)  one row per entity with history;
+//   history_entities(hid, id UNIQUE, types, created)  one row per entity with history;
 //                                           types is the JSON array of every type it ever had
 //   history_types(term, hid)                the same types, for selection by type
-//   history_attrs(hid, attr, classes)       the attributes it has history of, and a bitmask of
-//                                           the value classes ever recorded (aggregation checks)
-//   history(iid, hid, attr, dataset, observed, created, modified, deleted, kind, class, num,
+//   history_attrs(hid, attr, classes, kind) the attributes it has history of, a bitmask of the
+//                                           value classes ever recorded (aggregation checks) and
+//                                           the kind of the last instance recorded
+//   history(iid, hid, attr, dataset, t, exact, created, modified, deleted, kind, class, num,
 //           txt, doc)                       the instances; iid AUTOINCREMENT: an instance id is
 //                                           never reused, also after an erasure
 
@@ -36,7 +37,12 @@ class SqliteHistoryTxn final : public HistoryTxn {
   Result<std::optional<std::int64_t>> find_entity(std::string_view entity_id);
   Result<std::int64_t> entity_for(const HistoryAppend& append);
   Status add_types(std::int64_t hid, const std::vector<std::string>& types);
-  Status insert(std::int64_t hid, const HistoryInstance& instance);
+  // Records one instance; returns the bit of its value class, and sets the attribute's term.
+  Result<std::int64_t> insert(std::int64_t hid, const HistoryInstance& instance,
+                              std::int64_t& attr_term);
+  // Adds value classes to what the attribute has held, and sets the kind of its last instance.
+  Status note_attribute(std::int64_t hid, std::int64_t attr, std::int64_t bits,
+                        model::AttributeKind kind);
   // The term id of an IRI that exists already, without interning it.
   Result<std::optional<std::int64_t>> existing_term(std::string_view iri);
   Status forget_attribute_if_empty(std::int64_t hid, std::int64_t attr);

@@ -100,15 +100,16 @@ CREATE INDEX owed_notifications_by_subscription ON owed_notifications(subscripti
     // History (docs/design/temporal.md, history_tables.hpp): the instances every change appends.
     // Times are milliseconds since the epoch. `history` rows carry the columns a range or an
     // aggregation needs, so that neither reads `doc` (absent for a plain number, whose value is
-    // `num`); history_by_observed holds `num` so that a numeric aggregation over a range reads
-    // the index alone.
+    // `num`). `t` places an instance in time: its observedAt (then `exact` is 1), else when it was
+    // recorded. One index serves ranges of observedAt (t with exact = 1), the order of instances
+    // without a range (t), and numeric aggregation from the index alone (num): every write pays
+    // for one index of history only.
     R"sql(
 CREATE TABLE history_entities(
-  hid      INTEGER PRIMARY KEY,
-  id       TEXT NOT NULL UNIQUE,
-  types    TEXT NOT NULL,
-  created  INTEGER NOT NULL,
-  modified INTEGER NOT NULL);
+  hid     INTEGER PRIMARY KEY,
+  id      TEXT NOT NULL UNIQUE,
+  types   TEXT NOT NULL,
+  created INTEGER NOT NULL);
 CREATE TABLE history_types(
   term INTEGER NOT NULL,
   hid  INTEGER NOT NULL,
@@ -118,13 +119,15 @@ CREATE TABLE history_attrs(
   hid     INTEGER NOT NULL,
   attr    INTEGER NOT NULL,
   classes INTEGER NOT NULL,
+  kind    INTEGER NOT NULL,
   PRIMARY KEY(hid, attr)) WITHOUT ROWID;
 CREATE TABLE history(
   iid      INTEGER PRIMARY KEY AUTOINCREMENT,
   hid      INTEGER NOT NULL,
   attr     INTEGER NOT NULL,
   dataset  INTEGER,
-  observed INTEGER,
+  t        INTEGER NOT NULL,
+  exact    INTEGER NOT NULL,
   created  INTEGER NOT NULL,
   modified INTEGER NOT NULL,
   deleted  INTEGER,
@@ -133,8 +136,7 @@ CREATE TABLE history(
   num      REAL,
   txt      TEXT,
   doc      TEXT);
-CREATE INDEX history_by_observed ON history(hid, attr, observed, num);
-CREATE INDEX history_by_created ON history(hid, attr, created);
+CREATE INDEX history_by_time ON history(hid, attr, t, exact, num);
 )sql",
 }};
 
