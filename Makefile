@@ -34,7 +34,7 @@ unit: configure
 bench: deps
 	@cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build build/release -j $(JOBS) --target tsunagu tsunagu_bench_client tsunagu_sqlite_baseline \
-	  tsunagu_query_scan_baseline tsunagu_notify_bench
+	  tsunagu_query_scan_baseline tsunagu_notify_bench tsunagu_temporal_bench
 	@BUILD_DIR=build/release bash bench/run.sh
 
 # libFuzzer targets of the parsers, FUZZ_SECONDS each (default 60), with ASan and UBSan.

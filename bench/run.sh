@@ -6,7 +6,7 @@
 # Environment (all optional):
 #   BENCH=name[,name]    scenarios to run (default: all): get-by-id query-type patch-attr create
 #                        batch-upsert memory startup query-eq query-range query-near query-within
-#                        query-nested notify
+#                        query-nested notify temporal history-write
 #   BENCH_SCALE=1        multiplies the data sets (100,000 entities for reads and patches,
 #                        1,000,000 for memory, start-up and the query-* scenarios, which share
 #                        one server), and the 10,000 subscriptions of notify; 0.1 for a quick
@@ -45,7 +45,8 @@ export BENCH_DIR=$ROOT/bench
 
 QUERY_KINDS="eq range near within nested"
 ALL_SCENARIOS="get-by-id query-type patch-attr create batch-upsert memory startup"
-ALL_SCENARIOS+=" query-eq query-range query-near query-within query-nested notify"
+ALL_SCENARIOS+=" query-eq query-range query-near query-within query-nested notify temporal"
+ALL_SCENARIOS+=" history-write"
 SCENARIOS=${BENCH:-all}
 [[ $SCENARIOS == all ]] && SCENARIOS=$ALL_SCENARIOS
 SCENARIOS=${SCENARIOS//,/ }
@@ -78,12 +79,14 @@ wants() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 
 # shellcheck source=bench/notify.sh
 source "$BENCH_DIR/notify.sh"
+# shellcheck source=bench/temporal.sh
+source "$BENCH_DIR/temporal.sh"
 
 check_setup() {
   for s in $SCENARIOS; do
     [[ " $ALL_SCENARIOS " == *" $s "* ]] || die "unknown scenario '$s'; known: $ALL_SCENARIOS"
   done
-  for f in "$TSUNAGU" "$CLIENT" "$SQLITE_BASELINE" "$QUERY_SCAN" "$NOTIFY_TOOL"; do
+  for f in "$TSUNAGU" "$CLIENT" "$SQLITE_BASELINE" "$QUERY_SCAN" "$NOTIFY_TOOL" "$TEMPORAL_TOOL"; do
     [[ -x $f ]] || die "$f is missing: run 'make bench' (it builds it)"
   done
   for tool in wrk nginx sqlite3 curl awk timeout; do
@@ -145,10 +148,11 @@ make_workdir() {
 # Sets SERVER_PID, SERVER_PORT, SERVER_URL.
 start_tsunagu() {
   local dir=$WORK/$1
+  shift
   mkdir -p "$dir"
   rm -f "$dir/ready"
   "$TSUNAGU" serve --listen 127.0.0.1:0 --data-dir "$dir/data" --ready-file "$dir/ready" \
-    --log-level "$LOG_LEVEL" >>"$dir/server.log" 2>&1 &
+    --log-level "$LOG_LEVEL" "$@" >>"$dir/server.log" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
   for _ in $(seq 600); do
@@ -642,6 +646,7 @@ write_json() {
     printf '"query_load": {%s}, ' \
       "$(kv_json "entities=${QUERY_N:-null} entities_per_s=${BIG_LOAD_RATE:-null}")"
     printf '"notify": {%s}, ' "$(kv_json "$NOTIFY_DETAIL")"
+    printf '"temporal": {%s}, ' "$(kv_json "$TEMPORAL_DETAIL")"
     printf '"baselines": {%s}}\n}\n' "$(kv_json "$BASELINE_DETAIL")"
   } >"$RESULTS/latest.json"
 }
@@ -693,6 +698,8 @@ main() {
     for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
   fi
   if wants notify; then scenario_notify; fi
+  if wants temporal; then scenario_temporal; fi
+  if wants history-write; then scenario_history_write; fi
   if wants memory; then scenario_memory; fi
   if wants startup; then scenario_startup; fi
   if wants_query; then
