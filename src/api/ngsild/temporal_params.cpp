@@ -138,6 +138,11 @@ Status representation(const http::Request& req, const Source& get, TemporalReque
     return ok();
   }
   if (!*methods) return bad("the aggregated representation needs aggrMethods");
+  if (out.query.last_n) {
+    return bad(
+        "lastN does not apply to the aggregated representation: it aggregates the whole "
+        "range");
+  }
   auto m = methods_of(**methods);
   if (!m) return std::unexpected(m.error());
   out.aggregation.methods = std::move(*m);
