@@ -49,7 +49,6 @@ HistoryValueView of_json(const json::value& v) {
       break;
   }
   view.value_class = ValueClass::Object;
-  view.text = model::to_json_text(v);
   return view;
 }
 
@@ -89,7 +88,7 @@ HistoryValueView view_of(const model::Attribute& instance, bool tombstone) {
     case AttributeKind::JsonProperty:
       break;
   }
-  return {ValueClass::Object, std::nullopt, model::to_json_text(instance.value)};
+  return {ValueClass::Object, std::nullopt, std::nullopt};
 }
 
 json::value tombstone_value(AttributeKind kind) {

@@ -16,9 +16,10 @@ struct HistoryValueView {
   // Numbers as they are, booleans as 0 and 1, arrays as their size, DateTimes as milliseconds
   // since the epoch; none for the rest.
   std::optional<double> number;
-  // Strings, DateTimes and relationship targets as text; arrays and objects as their JSON text
-  // (what distinctCount compares); none for numbers and booleans. A tombstone has neither view,
-  // so aggregations skip it without asking for its class.
+  // Strings, DateTimes and relationship targets as text, arrays as their JSON text (what
+  // distinctCount compares); none for numbers and booleans, and none for objects, whose stored
+  // document distinctCount compares instead. A tombstone has neither view, so aggregations skip
+  // it without asking for its class.
   std::optional<std::string> text;
 };
 

@@ -109,11 +109,14 @@ Column column_of(AggregationMethod m, std::int64_t classes) {
   const std::string compared = scale == Scale::Strings ? "h.txt" : "h.num";
   switch (m) {
     case AggregationMethod::TotalCount:
-      return {numeric_only(classes) ? "count(h.num)" : "count(coalesce(h.num, h.txt))",
+      return {numeric_only(classes)
+                  ? "count(h.num)"
+                  : "count(CASE WHEN h.deleted IS NULL THEN coalesce(h.num, h.txt, h.doc) END)",
               As::Integer};
     case AggregationMethod::DistinctCount:
       return {numeric_only(classes) ? "count(DISTINCT h.num)"
-                                    : "count(DISTINCT coalesce(h.txt, h.num))",
+                                    : "count(DISTINCT CASE WHEN h.deleted IS NULL THEN "
+                                      "coalesce(h.txt, h.num, h.doc) END)",
               As::Integer};
     case AggregationMethod::Sum:
       return {"sum(h.num)", As::Number};
@@ -162,7 +165,10 @@ class Aggregator {
     }
     // Numbers alone are read from history_by_time without the table: count and look for
     // them by `num`, which a tombstone lacks.
-    present_ = numeric_only(*classes) ? "h.num" : "coalesce(h.num, h.txt)";
+    // Other values may lie in `doc`, which a tombstone of the scope has too.
+    present_ = numeric_only(*classes)
+                   ? "h.num"
+                   : "CASE WHEN h.deleted IS NULL THEN coalesce(h.num, h.txt, h.doc) END";
     value_ = present_ + " IS NOT NULL";
     auto bounds = bounds_of(e, a);
     if (!bounds) return std::unexpected(bounds.error());

@@ -58,7 +58,7 @@ class InstanceReader {
       if (!row) return std::unexpected(row.error());
       out.attribute.instances.push_back(
           HistoryInstance{row->id, a.name, std::move(row->value), row->deleted_at});
-      out.keys.push_back(s->column_int(9));
+      out.keys.push_back(s->column_int(kHistoryColumnCount));
     }
     if (rc != SQLITE_DONE) return db_.error("read history");
     if (out.keys.size() > wanted()) out.over = true;

@@ -1,8 +1,7 @@
 #pragma once
 // One row of the `history` table (migration 6, schema.cpp) and the instance it records. The
 // columns hold what ranges and aggregations read (times, kind, value class, numeric and text
-// views); `doc` holds the rest of the instance, and is NULL for a plain number, whose value is
-// `num`: most sensor readings then cost no document at all.
+// views); `doc` holds the rest of the instance, and is NULL when the columns say all of it.
 
 #include <cstdint>
 #include <optional>
@@ -15,14 +14,19 @@
 namespace tsunagu::store::sqlite {
 
 // The history columns read back: iid, dataset (its IRI), observedAt, created, modified, deleted,
-// kind, num, doc, in that order, starting at `first`. kHistoryColumns lists them for a SELECT
-// on `history h` joined with `terms d` on the dataset.
+// kind, num, doc, class, txt, in that order, starting at `first`. kHistoryColumns lists them for a
+// SELECT on `history h` joined with `terms d` on the dataset; kHistoryColumnCount counts them.
 inline constexpr const char* kHistoryColumns =
     "h.iid, d.iri, CASE WHEN h.exact THEN h.t END, h.created, h.modified, h.deleted, h.kind, "
-    "h.num, h.doc";
+    "h.num, h.doc, h.class, h.txt";
+inline constexpr int kHistoryColumnCount = 11;
 
-// The `doc` column of an instance.
-std::optional<std::string> history_doc(const model::Attribute& instance);
+// The `doc` column of an instance: nothing when the other columns say all of it (a plain number,
+// boolean, string, vocab term or relationship target without metadata, or a tombstone, whose
+// value its kind gives), else the members the columns do not hold. Most instances of a city's
+// data then cost no JSON text at all.
+std::optional<std::string> history_doc(const model::Attribute& instance,
+                                       const HistoryValueView& view);
 
 class Statement;
 

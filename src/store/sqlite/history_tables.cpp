@@ -157,7 +157,7 @@ Result<std::int64_t> SqliteHistoryTxn::insert(std::int64_t hid, const HistoryIns
     } else {
       s->bind_null(11);
     }
-    const auto doc = history_doc(a);
+    const auto doc = history_doc(a, view);
     if (doc) {
       s->bind(12, *doc);
     } else {
@@ -332,7 +332,7 @@ Result<bool> SqliteHistoryTxn::replace_instance(std::string_view entity_id, std:
     } else {
       s->bind_null(10);
     }
-    auto doc = history_doc(value);
+    auto doc = history_doc(value, view);
     if (doc) {
       s->bind(11, *doc);
     } else {
