@@ -11,10 +11,10 @@
 #                        1,000,000 for memory, start-up and the query-* scenarios, which share
 #                        one server), and the 10,000 subscriptions of notify; 0.1 for a quick
 #                        run
-#   BENCH_DURATION=10    seconds of each measured load (after BENCH_WARMUP=2 seconds of warm-up)
-#   BENCH_QUERY_DURATION=5  the same for each load of the query-* scenarios (after
+#   BENCH_DURATION=5     seconds of each measured load (after BENCH_WARMUP=1 second of warm-up)
+#   BENCH_QUERY_DURATION=3  the same for each load of the query-* and temporal-* scenarios (after
 #                        BENCH_QUERY_WARMUP=1), which run twice each (1 and 32 connections)
-#   BENCH_SCAN_SECONDS=5 time for the full-scan baseline of each query-* scenario (at least 3
+#   BENCH_SCAN_SECONDS=3 time for the full-scan baseline of each query-* scenario (at least 3
 #                        and at most 100 queries)
 #   BENCH_QUERY_DATA     run the query-* scenarios (without memory and startup) on the data
 #                        directory that an earlier run kept (BENCH_KEEP=1: <work dir>/big/data)
@@ -24,6 +24,8 @@
 #   BENCH_NOTIFY_CONNECTIONS=8 connections that write in the notify scenario
 #   BENCH_MQTT_WINDOW=100  messages the publisher of the notify baseline keeps in flight
 #   BENCH_LOG_LEVEL=warn log level of the server (warn: no access log, as nginx has none here)
+#   BENCH_SERVER_ARGS    more flags for the server of the request scenarios, for A/B runs
+#                        (e.g. --no-history)
 #   BENCH_TMPDIR         where the temporary data directories go (default: $TMPDIR or /tmp);
 #                        it must be a real disk, or durable writes cost nothing
 #   BENCH_KEEP=1         keep the temporary directory (logs, databases) for inspection
@@ -51,14 +53,14 @@ SCENARIOS=${BENCH:-all}
 [[ $SCENARIOS == all ]] && SCENARIOS=$ALL_SCENARIOS
 SCENARIOS=${SCENARIOS//,/ }
 SCALE=${BENCH_SCALE:-1}
-DURATION=${BENCH_DURATION:-10}
-WARMUP=${BENCH_WARMUP:-2}
+DURATION=${BENCH_DURATION:-5}
+WARMUP=${BENCH_WARMUP:-1}
 CONNS=${BENCH_CONNECTIONS:-32}
 BATCH_CONNS=${BENCH_BATCH_CONNECTIONS:-8}
 LOG_LEVEL=${BENCH_LOG_LEVEL:-warn}
-QUERY_DURATION=${BENCH_QUERY_DURATION:-5}
+QUERY_DURATION=${BENCH_QUERY_DURATION:-3}
 QUERY_WARMUP=${BENCH_QUERY_WARMUP:-1}
-SCAN_SECONDS=${BENCH_SCAN_SECONDS:-5}
+SCAN_SECONDS=${BENCH_SCAN_SECONDS:-3}
 WRK_THREADS=2
 BATCH=100
 STARTUP_RUNS=3
@@ -313,7 +315,8 @@ db_bytes() {
 # and the documents the baselines need: one stored row (for raw SQLite) and the responses of a
 # GET by id and of the type query (for nginx, same size).
 prepare_request_server() {
-  start_tsunagu main
+  # shellcheck disable=SC2086
+  start_tsunagu main ${BENCH_SERVER_ARGS:-}
   note "loading $FIXTURE_N entities by batch upsert"
   local load
   load=$(timeout 1800 "$CLIENT" load --port "$SERVER_PORT" --template "$BENCH_DIR/shelter.json" \
@@ -399,7 +402,7 @@ scenario_batch_upsert() {
 # The load goes in two halves, so that the growth of the second half (when SQLite's page cache is
 # full) is reported too.
 scenario_memory() {
-  start_tsunagu big
+  start_tsunagu big "${BIG_ARGS[@]}"
   local idle idle_rss half full half_n=$((MEMORY_N / 2)) t0 secs bytes per_entity
   idle=$(anon_kib "$SERVER_PID")
   idle_rss=$(rss_kib "$SERVER_PID" VmRSS)
@@ -464,11 +467,16 @@ scenario_startup() {
   STARTUP_DETAIL+=" previous_shutdown_ms=$stop_ms"
 }
 
+# The server of the million entities (memory, startup, query-*) keeps no history: those
+# scenarios measure the entity store, history has its own (temporal, history-write), and a
+# million creations recorded twice would double the load, the longest step of the run.
+BIG_ARGS=(--no-history)
+
 # Like start_tsunagu, but returns at once: the caller measures readiness.
 start_tsunagu_timed() {
   local dir=$WORK/$1
   "$TSUNAGU" serve --listen 127.0.0.1:0 --data-dir "$dir/data" --ready-file "$dir/ready" \
-    --log-level "$LOG_LEVEL" >>"$dir/server.log" 2>&1 &
+    --log-level "$LOG_LEVEL" "${BIG_ARGS[@]}" >>"$dir/server.log" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
 }
@@ -485,7 +493,7 @@ prepare_query_server() {
     mkdir -p "$WORK/big"
     ln -s "$(cd "$BENCH_QUERY_DATA" && pwd)" "$WORK/big/data"
     note "query: on the entities kept in $BENCH_QUERY_DATA"
-    start_tsunagu big
+    start_tsunagu big "${BIG_ARGS[@]}"
   elif [[ ! -d $WORK/big ]]; then
     load_query_server
   fi
@@ -494,7 +502,7 @@ prepare_query_server() {
 
 # A fresh server with MEMORY_N entities of the city data set; sets BIG_LOAD_RATE.
 load_query_server() {
-  start_tsunagu big
+  start_tsunagu big "${BIG_ARGS[@]}"
   note "query: loading $MEMORY_N entities of the city data set by batch upsert"
   local t0
   t0=$(date +%s%N)
@@ -508,7 +516,7 @@ load_query_server() {
 # measurement.
 restart_query_server() {
   stop_pid "$SERVER_PID"
-  start_tsunagu big
+  start_tsunagu big "${BIG_ARGS[@]}"
 }
 
 # One query scenario: 1000 queries of one kind (query_scan_baseline queries), sent in turn by wrk

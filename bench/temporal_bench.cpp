@@ -4,6 +4,9 @@
 //                  [--conns 4]
 //     loads the history of bench/sensor_series.hpp through POST /ngsi-ld/v1/temporal/entities,
 //     CHUNK readings per request; prints instances_per_s and the server's cpu_us_per_instance.
+//   temporal_bench get --port P --server-pid PID --path PATH [--runs 3]
+//     RUNS sequential GETs of PATH on one connection, for a query too slow for wrk's windows:
+//     p50_ms, p99_ms (the slowest of few), cpu_us_per_request.
 //   temporal_bench baseline --db FILE --sensors N --readings R --kind hourly|lastn|daily
 //                  [--seconds 5]
 //     the storage ceiling: the same readings in a plain SQLite table (sensor, t, v) keyed by
@@ -67,6 +70,27 @@ int load(const Args& args) {
   std::cout << "instances=" << sensors * readings << " seconds=" << seconds
             << " instances_per_s=" << instances / seconds
             << " cpu_us_per_instance=" << (cpu_seconds_of(pid) - cpu0) * 1e6 / instances << "\n";
+  return 0;
+}
+
+int get(const Args& args) {
+  const auto pid = static_cast<pid_t>(args.num("server-pid"));
+  const auto path = args.str("path");
+  Connection c(static_cast<unsigned short>(args.num("port")));
+  std::vector<double> ms;
+  const double cpu0 = cpu_seconds_of(pid);
+  for (std::uint64_t i = 0, n = args.num("runs", 3); i < n; ++i) {
+    const auto t0 = now_ns();
+    auto reply = c.request("GET", path);
+    ms.push_back(static_cast<double>(now_ns() - t0) / 1e6);
+    if (reply.status != 200) {
+      throw std::runtime_error("GET answered " + std::to_string(reply.status) + ": " +
+                               reply.body.substr(0, 300));
+    }
+  }
+  std::cout << "runs=" << ms.size() << " p50_ms=" << percentile(ms, 50)
+            << " p99_ms=" << percentile(ms, 99) << " cpu_us_per_request="
+            << (cpu_seconds_of(pid) - cpu0) * 1e6 / static_cast<double>(ms.size()) << "\n";
   return 0;
 }
 
@@ -181,10 +205,11 @@ int main(int argc, char** argv) {
     const Args args(argc, argv);
     if (command == "load") return load(args);
     if (command == "baseline") return baseline(args);
+    if (command == "get") return get(args);
   } catch (const std::exception& ex) {
     std::cerr << "temporal_bench " << command << ": " << ex.what() << "\n";
     return 1;
   }
-  std::cerr << "usage: temporal_bench load|baseline [--name value ...]\n";
+  std::cerr << "usage: temporal_bench load|get|baseline [--name value ...]\n";
   return 2;
 }
