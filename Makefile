@@ -19,7 +19,7 @@ build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target tsunagu
 
 run: build
-	$(BUILD_DIR)/tsunagu serve --listen $(LISTEN) --data-dir $(DATA_DIR) --demo-data
+	$(BUILD_DIR)/tsunagu serve --listen $(LISTEN) --data-dir $(DATA_DIR) --demo-data --insecure-no-auth
 
 test: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)

@@ -154,7 +154,7 @@ start_tsunagu() {
   mkdir -p "$dir"
   rm -f "$dir/ready"
   "$TSUNAGU" serve --listen 127.0.0.1:0 --data-dir "$dir/data" --ready-file "$dir/ready" \
-    --log-level "$LOG_LEVEL" "$@" >>"$dir/server.log" 2>&1 &
+    --log-level "$LOG_LEVEL" --insecure-no-auth "$@" >>"$dir/server.log" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
   for _ in $(seq 600); do
@@ -476,7 +476,7 @@ BIG_ARGS=(--no-history)
 start_tsunagu_timed() {
   local dir=$WORK/$1
   "$TSUNAGU" serve --listen 127.0.0.1:0 --data-dir "$dir/data" --ready-file "$dir/ready" \
-    --log-level "$LOG_LEVEL" "${BIG_ARGS[@]}" >>"$dir/server.log" 2>&1 &
+    --log-level "$LOG_LEVEL" --insecure-no-auth "${BIG_ARGS[@]}" >>"$dir/server.log" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
 }

@@ -33,6 +33,7 @@ Status check_keys(const toml::table& root) {
       {"ngsild", {"batch_max", "default_page_size", "max_page_size"}},
       {"contexts", {"allow_remote", "fetch_timeout_ms", "map"}},
       {"history", {"enabled", "retention_days", "tenants"}},
+      {"auth", {"issuer", "access_token_lifetime_seconds"}},
       {"demo", {"load", "dir"}},
       {"log", {"level"}},
   };
@@ -112,6 +113,10 @@ void read_sizes(const toml::table& t, Config& c) {
   if (auto v = t.at_path("server.read_timeout_seconds").value<std::int64_t>(); v && *v > 0) {
     c.read_timeout = std::chrono::seconds(*v);
   }
+  if (auto v = t.at_path("auth.access_token_lifetime_seconds").value<std::int64_t>();
+      v && *v > 0 && *v <= 86400) {
+    c.access_token_lifetime = std::chrono::seconds(*v);
+  }
   if (auto v = t.at_path("contexts.fetch_timeout_ms").value<std::int64_t>(); v && *v > 0) {
     c.context_fetch_timeout = std::chrono::milliseconds(*v);
   }
@@ -160,6 +165,7 @@ Status load_config_file(const std::filesystem::path& file, Config& config) {
   if (auto v = t.at_path("demo.load").value<bool>()) config.demo_data = *v;
   if (auto v = t.at_path("demo.dir").value<std::string>()) config.demo_dir = *v;
   if (auto v = t.at_path("log.level").value<std::string>()) config.log_level = *v;
+  if (auto v = t.at_path("auth.issuer").value<std::string>()) config.issuer = *v;
   if (const auto* map = t.at_path("contexts.map").as_table()) {
     for (const auto& [url, path] : *map) {
       if (auto p = path.value<std::string>()) config.context_map[std::string(url.str())] = *p;

@@ -36,6 +36,11 @@ struct Config {
   std::chrono::milliseconds context_fetch_timeout{5000};
   std::map<std::string, std::filesystem::path> context_map;  // URL -> local file
 
+  // [auth]
+  bool require_tokens = true;  // false only with --insecure-no-auth, and only on loopback
+  std::string issuer;          // the public URL of oneID; "http://<listen address>" when empty
+  std::chrono::seconds access_token_lifetime{600};
+
   // [history], and [history.tenants.<name>] per tenant ("_default" names the default tenant)
   struct HistoryRule {
     bool enabled = true;

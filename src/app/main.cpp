@@ -1,8 +1,11 @@
 // The tsunagu command line: `tsunagu serve [options]` and `tsunagu --version`.
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <iostream>
+#include <optional>
 
+#include "app/admin_commands.hpp"
 #include "app/config.hpp"
 #include "app/serve.hpp"
 
@@ -15,7 +18,7 @@ struct ServeFlags {
   std::vector<std::string> context_maps;
   unsigned threads = 0;
   std::size_t max_body = 0, batch_max = 0;
-  bool no_remote_contexts = false, demo_data = false, no_history = false;
+  bool no_remote_contexts = false, demo_data = false, no_history = false, insecure = false;
   unsigned history_retention_days = 0;
 };
 
@@ -32,6 +35,8 @@ void add_serve_flags(CLI::App& serve, ServeFlags& f) {
                  "never fetch @context URLs over the network");
   serve.add_flag("--demo-data", f.demo_data, "load the demo data set on first start");
   serve.add_flag("--no-history", f.no_history, "keep no history of changes (every tenant)");
+  serve.add_flag("--insecure-no-auth", f.insecure,
+                 "serve without requiring tokens (only when listening on loopback)");
   serve.add_option("--history-retention-days", f.history_retention_days,
                    "erase history recorded longer ago than this (default 0: keep it)");
   serve.add_option("--log-level", f.log_level, "trace, debug, info, warn, error");
@@ -49,6 +54,7 @@ tsunagu::Status apply_flags(const ServeFlags& f, Config& c) {
   if (f.batch_max) c.batch_max = f.batch_max;
   if (f.no_remote_contexts) c.allow_remote_contexts = false;
   if (f.demo_data) c.demo_data = true;
+  if (f.insecure) c.require_tokens = false;
   if (f.no_history) {
     c.history.enabled = false;
     for (auto& [tenant, rule] : c.history_tenants) rule.enabled = false;
@@ -60,6 +66,35 @@ tsunagu::Status apply_flags(const ServeFlags& f, Config& c) {
   return tsunagu::ok();
 }
 
+// Flags every subcommand shares: where the configuration and the data are.
+struct CommonFlags {
+  std::string config_file, data_dir;
+};
+
+void add_common_flags(CLI::App& cmd, CommonFlags& f) {
+  cmd.add_option("--config", f.config_file, "TOML configuration file");
+  cmd.add_option("--data-dir", f.data_dir, "directory of the databases (default ./var)");
+}
+
+// The configuration: defaults, the file, the environment; then `more` (the subcommand's flags).
+std::optional<Config> load_config(const std::string& file,
+                                  const std::function<tsunagu::Status(Config&)>& more) {
+  Config config;
+  if (!file.empty()) {
+    if (auto st = tsunagu::app::load_config_file(file, config); !st) {
+      std::cerr << "tsunagu: " << st.error().message << "\n";
+      return std::nullopt;
+    }
+  }
+  for (auto st : {tsunagu::app::apply_environment(config), more(config)}) {
+    if (!st) {
+      std::cerr << "tsunagu: " << st.error().message << "\n";
+      return std::nullopt;
+    }
+  }
+  return config;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -69,20 +104,44 @@ int main(int argc, char** argv) {
   ServeFlags flags;
   auto* serve = app.add_subcommand("serve", "run the server");
   add_serve_flags(*serve, flags);
+
+  CommonFlags common;
+  auto* keys = app.add_subcommand("keys", "oneID's signing keys");
+  keys->require_subcommand(1);
+  auto* rotate = keys->add_subcommand("rotate", "make a new signing key; the old one retires");
+  add_common_flags(*rotate, common);
+
+  auto* clients = app.add_subcommand("clients", "oneID's clients (service providers)");
+  clients->require_subcommand(1);
+  tsunagu::app::ClientFlags client;
+  auto* add = clients->add_subcommand("add", "register a client and print its id and secret");
+  add_common_flags(*add, common);
+  add->add_option("--name", client.name, "what the client is called")->required();
+  add->add_option("--scope", client.scopes, "a scope it may ask for (repeat for several)");
+  add->add_option("--tenant", client.tenants, "a tenant it may use (default: all)");
+  add->add_option("--type", client.types, "an entity type IRI it may use (default: all)");
+  add->add_option("--redirect-uri", client.redirect_uris, "a redirect URI it may use");
+  add->add_flag("--public", client.is_public, "a public client (no secret; PKCE required)");
+  auto* list = clients->add_subcommand("list", "list the clients");
+  add_common_flags(*list, common);
+  std::string client_id;
+  auto* remove = clients->add_subcommand("remove", "remove a client");
+  add_common_flags(*remove, common);
+  remove->add_option("id", client_id, "the client id")->required();
   CLI11_PARSE(app, argc, argv);
 
-  Config config;
-  if (!flags.config_file.empty()) {
-    if (auto st = tsunagu::app::load_config_file(flags.config_file, config); !st) {
-      std::cerr << "tsunagu: " << st.error().message << "\n";
-      return 2;
-    }
+  if (serve->parsed()) {
+    auto config = load_config(flags.config_file, [&](Config& c) { return apply_flags(flags, c); });
+    return config ? tsunagu::app::serve(*config) : 2;
   }
-  for (auto st : {tsunagu::app::apply_environment(config), apply_flags(flags, config)}) {
-    if (!st) {
-      std::cerr << "tsunagu: " << st.error().message << "\n";
-      return 2;
-    }
-  }
-  return tsunagu::app::serve(config);
+  auto config = load_config(common.config_file, [&](Config& c) {
+    if (!common.data_dir.empty()) c.data_dir = common.data_dir;
+    return tsunagu::ok();
+  });
+  if (!config) return 2;
+  if (rotate->parsed()) return tsunagu::app::rotate_keys(*config, std::cout);
+  if (add->parsed()) return tsunagu::app::add_client(*config, client, std::cout);
+  if (list->parsed()) return tsunagu::app::list_clients(*config, std::cout);
+  if (remove->parsed()) return tsunagu::app::remove_client(*config, client_id, std::cout);
+  return 2;
 }

@@ -10,12 +10,15 @@
 #include <fstream>
 #include <thread>
 
+#include "api/ngsild/access.hpp"
 #include "api/ngsild/api.hpp"
 #include "api/ngsild/notification_deliverer.hpp"
 #include "api/ngsild/problem.hpp"
+#include "api/oidc/oidc.hpp"
 #include "app/context_loader.hpp"
 #include "app/demo_data.hpp"
 #include "app/health.hpp"
+#include "app/identity_setup.hpp"
 #include "broker/entity_service.hpp"
 #include "broker/history_recorder.hpp"
 #include "broker/history_retention.hpp"
@@ -121,6 +124,16 @@ int serve_until_stopped(const Config& config) {
     return 1;
   }
   model::SystemClock clock;
+  if (!config.require_tokens && !is_loopback(config.host)) {
+    spdlog::critical("--insecure-no-auth is only allowed when listening on loopback, not on {}",
+                     config.host);
+    return 2;
+  }
+  auto identity = open_identity(config, clock);
+  if (!identity) {
+    spdlog::critical("oneID: {}", identity.error().message);
+    return 1;
+  }
   jsonld::ContextResolver contexts(document_loader(config));
   broker::EntityService entities(**store, clock);
   // History first, so that everything written from here on, demo data included, is recorded.
@@ -174,6 +187,11 @@ int serve_until_stopped(const Config& config) {
   api::ngsild::register_routes(router, deps);
   api::ngsild::register_subscription_routes(router, deps, subscriptions, clock);
   api::ngsild::register_temporal_routes(router, deps, temporal);
+  if (config.require_tokens) api::ngsild::require_tokens(router, *identity->tokens);
+  const api::oidc::OidcDeps oidc{*identity->tokens, *identity->keys, *identity->clients,
+                                 config.require_tokens};
+  api::oidc::register_oauth_routes(router, oidc);
+  api::oidc::register_admin_routes(router, oidc);
   http::Server server(server_options(config), std::move(router), api::ngsild::transport_problem);
   auto address = server.start();
   if (!address) {
@@ -186,8 +204,16 @@ int serve_until_stopped(const Config& config) {
     spdlog::info("signal {} received: finishing requests in flight, then stopping", signal);
     server.stop();
   });
-  spdlog::info("tsunagu {} serving NGSI-LD on http://{} (data in {})", TSUNAGU_VERSION, *address,
-               config.data_dir.string());
+  if (config.issuer.empty()) identity->tokens->set_issuer("http://" + *address);
+  spdlog::info("tsunagu {} serving NGSI-LD on http://{} (data in {}); oneID issuer {}",
+               TSUNAGU_VERSION, *address, config.data_dir.string(),
+               identity->tokens->settings()->issuer);
+  if (!config.require_tokens) {
+    spdlog::warn(
+        "tokens are NOT required (--insecure-no-auth): anyone who can reach {} may "
+        "read and write every tenant; never use this beyond a developer's machine",
+        *address);
+  }
   if (config.ready_file) {
     if (auto st = write_ready_file(*config.ready_file, *address); !st) {
       spdlog::critical("{}", st.error().message);

@@ -57,6 +57,19 @@ void Router::add(std::string method, std::string_view pattern, Handler handler) 
   routes_.push_back(std::move(route));
 }
 
+void Router::wrap(std::string_view prefix, const Wrapper& wrapper) {
+  const auto want = split_path(prefix);
+  for (auto& route : routes_) {
+    if (route.segments.size() < want.size() ||
+        !std::equal(want.begin(), want.end(), route.segments.begin())) {
+      continue;
+    }
+    std::string pattern;
+    for (const auto& s : route.segments) pattern += "/" + s;
+    route.handler = wrapper(route.method, pattern, std::move(route.handler));
+  }
+}
+
 Router::Match Router::match(std::string_view method, std::string_view path) const {
   Match result;
   const auto segments = split_path(path);

@@ -17,12 +17,19 @@ class Router {
   void add(std::string method, std::string_view pattern, Handler handler);
 
   struct Match {
-    const Handler* handler = nullptr;          // null when no route matched
+    const Handler* handler = nullptr;  // null when no route matched
     std::map<std::string, std::string> params;
     std::vector<std::string> allowed_methods;  // set when the path matched but not the method
     bool bad_encoding = false;                 // a parameter was not valid percent-encoding
   };
   Match match(std::string_view method, std::string_view path) const;
+
+  // Replaces the handler of every route registered so far whose pattern starts with the segments
+  // of `prefix` by wrap(method, pattern, handler): how an application puts a check (such as
+  // authentication) in front of a whole API without each route knowing it.
+  using Wrapper = std::function<Handler(const std::string& method, const std::string& pattern,
+                                        Handler handler)>;
+  void wrap(std::string_view prefix, const Wrapper& wrapper);
 
  private:
   struct Route {

@@ -28,6 +28,10 @@ std::string_view error_kind_name(ErrorKind kind) {
       return "PayloadTooLarge";
     case ErrorKind::MethodNotAllowed:
       return "MethodNotAllowed";
+    case ErrorKind::Unauthorized:
+      return "Unauthorized";
+    case ErrorKind::Forbidden:
+      return "Forbidden";
     case ErrorKind::Busy:
       return "Busy";
     case ErrorKind::InternalError:

@@ -24,6 +24,8 @@ enum class ErrorKind {
   UnsupportedMediaType,   // the body's Content-Type is not one we read
   PayloadTooLarge,        // the body or a batch exceeds its limit
   MethodNotAllowed,       // the path exists, the method does not
+  Unauthorized,           // no valid credentials came with the request (401)
+  Forbidden,              // the credentials do not allow this request (403)
   Busy,                   // overloaded: retry later (503)
   InternalError,          // a defect or an I/O failure on our side
 };

@@ -330,6 +330,8 @@ void ServerProcess::start(std::chrono::milliseconds timeout) {
   std::vector<std::string> args = {tsunagu_binary(), "serve",       "--listen",
                                    "127.0.0.1:0",    "--data-dir",  data_dir().string(),
                                    "--ready-file",   ready.string()};
+  // Tests of the NGSI-LD API run without tokens (loopback only); those of oneID ask for them.
+  if (!require_tokens_) args.emplace_back("--insecure-no-auth");
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   {
     std::ofstream log(log_path, std::ios::app);

@@ -118,6 +118,8 @@ class ServerProcess {
 
   // Flags added after the standard ones (--listen, --data-dir, --ready-file); set before start().
   void set_extra_args(std::vector<std::string> args) { extra_args_ = std::move(args); }
+  // Without it the server runs with --insecure-no-auth; set before start().
+  void set_require_tokens(bool require) { require_tokens_ = require; }
 
   // Starts the binary and waits until it has written its ready file. Throws std::runtime_error
   // (quoting the server's log) when it exits or is not ready in time.
@@ -150,6 +152,7 @@ class ServerProcess {
 
   std::filesystem::path root_;
   std::vector<std::string> extra_args_;
+  bool require_tokens_ = false;
   int pid_ = -1;
   int starts_ = 0;
   std::string host_;

@@ -42,6 +42,12 @@ KindInfo info(ErrorKind kind) {
       return {413, "BadRequestData", "Payload too large"};
     case ErrorKind::MethodNotAllowed:
       return {405, "InvalidRequest", "Method not allowed"};
+    // NGSI-LD names no error type for these: "about:blank" (RFC 9457) says that the HTTP
+    // status is all there is to know.
+    case ErrorKind::Unauthorized:
+      return {401, "", "Unauthorized"};
+    case ErrorKind::Forbidden:
+      return {403, "", "Forbidden"};
     case ErrorKind::Busy:
       return {503, "InternalError", "Service unavailable"};
     case ErrorKind::InternalError:
@@ -53,7 +59,8 @@ KindInfo info(ErrorKind kind) {
 boost::json::object problem_object(int status, std::string_view type, std::string_view title,
                                    std::string_view detail) {
   boost::json::object body;
-  body["type"] = std::string(kErrorTypeBase) + std::string(type);
+  body["type"] =
+      type.empty() ? std::string("about:blank") : std::string(kErrorTypeBase) + std::string(type);
   body["title"] = title;
   body["status"] = status;
   body["detail"] = detail;

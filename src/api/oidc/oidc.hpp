@@ -1,0 +1,25 @@
+#pragma once
+// oneID's HTTP APIs (docs/design/identity.md): OpenID Connect discovery, the JWKS, and the OAuth
+// 2.0 endpoints (token, introspection RFC 7662, revocation RFC 7009) under /oauth2; the admin API
+// of clients under /admin/v1.
+
+#include "http/router.hpp"
+#include "identity/client_registry.hpp"
+#include "identity/key_ring.hpp"
+#include "identity/token_service.hpp"
+
+namespace tsunagu::api::oidc {
+
+struct OidcDeps {
+  identity::TokenService& tokens;
+  identity::KeyRing& keys;
+  identity::ClientRegistry& clients;
+  // false only with --insecure-no-auth on loopback: the admin API then needs no token either.
+  bool require_tokens = true;
+};
+
+// `deps` must outlive the router.
+void register_oauth_routes(http::Router& router, const OidcDeps& deps);
+void register_admin_routes(http::Router& router, const OidcDeps& deps);
+
+}  // namespace tsunagu::api::oidc

@@ -1,0 +1,56 @@
+#pragma once
+// The cryptography of oneID, over OpenSSL 3: ES256 (ECDSA on P-256 with SHA-256, RFC 7518
+// section 3.4) key pairs, their JWK form, SHA-256, base64url without padding (RFC 7515
+// section 2), secure random values, and a comparison in constant time. Nothing here knows
+// tokens or clients.
+
+#include <boost/json/object.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/error.hpp"
+
+typedef struct evp_pkey_st EVP_PKEY;
+
+namespace tsunagu::identity {
+
+std::string base64url_encode(std::string_view bytes);
+// nullopt for anything but unpadded base64url.
+std::optional<std::string> base64url_decode(std::string_view text);
+
+// The 32-byte digest.
+std::string sha256(std::string_view data);
+
+// `n` bytes from the operating system's secure generator.
+std::string random_bytes(std::size_t n);
+// 256 random bits as base64url (43 characters): secrets, tokens, ids that must not be guessed.
+std::string random_token();
+
+// Whether a and b are equal, in time that depends on their length only.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+// A P-256 key pair. Thread-safe for signing and verifying once built.
+class EcKey {
+ public:
+  static Result<EcKey> generate();
+  // PKCS#8 PEM of the private key, as private_pem() writes it.
+  static Result<EcKey> from_private_pem(std::string_view pem);
+  // A public key from a JWK {"kty": "EC", "crv": "P-256", "x", "y"}.
+  static Result<EcKey> from_public_jwk(const boost::json::object& jwk);
+
+  std::string private_pem() const;
+  // {"kty": "EC", "crv": "P-256", "x": ..., "y": ...}
+  boost::json::object public_jwk() const;
+
+  // The JWS signature of `input`: R and S, 32 bytes each (not DER).
+  Result<std::string> sign(std::string_view input) const;
+  bool verify(std::string_view input, std::string_view signature) const;
+
+ private:
+  explicit EcKey(EVP_PKEY* key);
+  std::shared_ptr<EVP_PKEY> key_;
+};
+
+}  // namespace tsunagu::identity

@@ -1,0 +1,273 @@
+#include "store/sqlite/platform_db.hpp"
+
+#include <array>
+#include <boost/json/parse.hpp>
+
+#include "model/json_text.hpp"
+
+namespace tsunagu::store::sqlite {
+namespace json = boost::json;
+
+namespace {
+
+// Released migrations are never edited; a new one is appended.
+constexpr std::array<std::string_view, 1> kMigrations{{
+    R"sql(
+CREATE TABLE signing_keys(
+  kid         TEXT PRIMARY KEY,
+  created     INTEGER NOT NULL,
+  retired     INTEGER,
+  private_pem TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE clients(
+  id  TEXT PRIMARY KEY,
+  doc TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE revoked_tokens(
+  jti     TEXT PRIMARY KEY,
+  expires INTEGER NOT NULL) WITHOUT ROWID;
+)sql",
+}};
+
+std::int64_t ms(model::Timestamp t) {
+  return t.time_since_epoch().count();
+}
+model::Timestamp at_ms(std::int64_t v) {
+  return model::Timestamp(std::chrono::milliseconds(v));
+}
+
+json::array strings(const std::vector<std::string>& list) {
+  json::array out;
+  for (const auto& s : list) out.emplace_back(s);
+  return out;
+}
+
+std::vector<std::string> strings_of(const json::value* v) {
+  std::vector<std::string> out;
+  if (!v || !v->is_array()) return out;
+  for (const auto& s : v->get_array()) {
+    if (s.is_string()) out.emplace_back(s.get_string());
+  }
+  return out;
+}
+
+std::string encode_client(const ClientRecord& c) {
+  json::object o;
+  o["name"] = c.name;
+  o["secretHash"] = c.secret_hash;
+  o["scopes"] = strings(c.scopes);
+  if (c.tenants) o["tenants"] = strings(*c.tenants);
+  if (c.types) o["types"] = strings(*c.types);
+  o["redirectUris"] = strings(c.redirect_uris);
+  o["created"] = ms(c.created);
+  return model::to_json_text(o);
+}
+
+Result<ClientRecord> decode_client(std::string id, std::string_view doc) {
+  boost::system::error_code ec;
+  auto v = json::parse(doc, ec);
+  if (ec || !v.is_object()) {
+    return fail(ErrorKind::InternalError, "stored client '" + id + "' is corrupt");
+  }
+  const auto& o = v.get_object();
+  ClientRecord c;
+  c.id = std::move(id);
+  if (const auto* n = o.if_contains("name"); n && n->is_string()) c.name = n->get_string();
+  if (const auto* h = o.if_contains("secretHash"); h && h->is_string()) {
+    c.secret_hash = h->get_string();
+  }
+  c.scopes = strings_of(o.if_contains("scopes"));
+  if (o.contains("tenants")) c.tenants = strings_of(o.if_contains("tenants"));
+  if (o.contains("types")) c.types = strings_of(o.if_contains("types"));
+  c.redirect_uris = strings_of(o.if_contains("redirectUris"));
+  if (const auto* t = o.if_contains("created"); t && t->is_int64())
+    c.created = at_ms(t->get_int64());
+  return c;
+}
+
+Status migrate(Connection& db) {
+  auto stmt = db.prepare("PRAGMA user_version");
+  if (!stmt) return std::unexpected(stmt.error());
+  if ((*stmt)->step() != SQLITE_ROW) return db.error("read platform schema version");
+  const auto version = static_cast<std::size_t>((*stmt)->column_int(0));
+  stmt->reset();
+  if (version > kMigrations.size()) {
+    return fail(ErrorKind::InternalError,
+                "the platform database is newer than this Tsunagu understands");
+  }
+  for (auto v = version; v < kMigrations.size(); ++v) {
+    std::string sql = "BEGIN IMMEDIATE;" + std::string(kMigrations[v]) +
+                      "PRAGMA user_version = " + std::to_string(v + 1) + "; COMMIT;";
+    if (auto st = db.exec(sql); !st) {
+      (void)db.exec("ROLLBACK");
+      return st;
+    }
+  }
+  return ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PlatformDb>> PlatformDb::open(const std::filesystem::path& data_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  const auto file = data_dir / "platform.sqlite";
+  auto db = Connection::open(file, Connection::Mode::ReadWrite);
+  if (!db) return std::unexpected(db.error());
+  // The file holds private keys and secret hashes: readable by the server's user alone.
+  std::filesystem::permissions(
+      file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+  if (auto st = (*db)->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"); !st) {
+    return std::unexpected(st.error());
+  }
+  if (auto st = migrate(**db); !st) return std::unexpected(st.error());
+  return std::unique_ptr<PlatformDb>(new PlatformDb(std::move(*db)));
+}
+
+Status PlatformDb::in_transaction(const std::function<Status()>& work) {
+  if (auto st = db_->exec("BEGIN IMMEDIATE"); !st) return st;
+  Status st = work();
+  if (st) st = db_->exec("COMMIT");
+  if (!st) (void)db_->exec("ROLLBACK");
+  return st;
+}
+
+Result<std::vector<StoredKey>> PlatformDb::keys() {
+  std::lock_guard lock(mu_);
+  auto stmt = db_->cached(
+      "SELECT kid, created, retired, private_pem FROM signing_keys "
+      "ORDER BY created");
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  std::vector<StoredKey> out;
+  int rc;
+  while ((rc = s->step()) == SQLITE_ROW) {
+    StoredKey k{std::string(s->column_text(0)), std::string(s->column_text(3)),
+                at_ms(s->column_int(1)), std::nullopt};
+    if (!s->column_null(2)) k.retired = at_ms(s->column_int(2));
+    out.push_back(std::move(k));
+  }
+  if (rc != SQLITE_DONE) return db_->error("read signing keys");
+  return out;
+}
+
+Status PlatformDb::add_signing_key(const StoredKey& key) {
+  std::lock_guard lock(mu_);
+  return in_transaction([&]() -> Status {
+    auto retire = db_->cached("UPDATE signing_keys SET retired = ?1 WHERE retired IS NULL");
+    if (!retire) return std::unexpected(retire.error());
+    {
+      StatementUse s(**retire);
+      s->bind(1, ms(key.created));
+      if (s->step() != SQLITE_DONE) return db_->error("retire signing keys");
+    }
+    auto insert = db_->cached(
+        "INSERT INTO signing_keys(kid, created, retired, private_pem) VALUES(?1, ?2, NULL, ?3)");
+    if (!insert) return std::unexpected(insert.error());
+    StatementUse s(**insert);
+    s->bind(1, key.kid);
+    s->bind(2, ms(key.created));
+    s->bind(3, key.private_pem);
+    if (s->step() != SQLITE_DONE) return db_->error("store signing key");
+    return ok();
+  });
+}
+
+Status PlatformDb::forget_keys_retired_before(model::Timestamp before) {
+  std::lock_guard lock(mu_);
+  auto stmt = db_->cached("DELETE FROM signing_keys WHERE retired IS NOT NULL AND retired < ?1");
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  s->bind(1, ms(before));
+  if (s->step() != SQLITE_DONE) return db_->error("forget signing keys");
+  return ok();
+}
+
+Result<std::vector<ClientRecord>> PlatformDb::clients() {
+  std::lock_guard lock(mu_);
+  auto stmt = db_->cached("SELECT id, doc FROM clients ORDER BY id");
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  std::vector<ClientRecord> out;
+  int rc;
+  while ((rc = s->step()) == SQLITE_ROW) {
+    auto c = decode_client(std::string(s->column_text(0)), s->column_text(1));
+    if (!c) return std::unexpected(c.error());
+    out.push_back(std::move(*c));
+  }
+  if (rc != SQLITE_DONE) return db_->error("read clients");
+  return out;
+}
+
+Result<std::optional<ClientRecord>> PlatformDb::client(std::string_view id) {
+  std::lock_guard lock(mu_);
+  auto stmt = db_->cached("SELECT doc FROM clients WHERE id = ?1");
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  s->bind(1, id);
+  const int rc = s->step();
+  if (rc == SQLITE_DONE) return std::optional<ClientRecord>();
+  if (rc != SQLITE_ROW) return db_->error("read client");
+  auto c = decode_client(std::string(id), s->column_text(0));
+  if (!c) return std::unexpected(c.error());
+  return std::optional<ClientRecord>(std::move(*c));
+}
+
+Status PlatformDb::put_client(const ClientRecord& client) {
+  std::lock_guard lock(mu_);
+  auto stmt = db_->cached(
+      "INSERT INTO clients(id, doc) VALUES(?1, ?2) ON CONFLICT(id) DO UPDATE SET doc = ?2");
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  s->bind(1, client.id);
+  s->bind(2, encode_client(client));
+  if (s->step() != SQLITE_DONE) return db_->error("store client");
+  return ok();
+}
+
+Result<bool> PlatformDb::remove_client(std::string_view id) {
+  std::lock_guard lock(mu_);
+  auto stmt = db_->cached("DELETE FROM clients WHERE id = ?1");
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  s->bind(1, id);
+  if (s->step() != SQLITE_DONE) return db_->error("remove client");
+  return sqlite3_changes(db_->handle()) > 0;
+}
+
+Status PlatformDb::revoke(const RevokedToken& token, model::Timestamp now) {
+  std::lock_guard lock(mu_);
+  return in_transaction([&]() -> Status {
+    auto stmt = db_->cached(
+        "INSERT INTO revoked_tokens(jti, expires) VALUES(?1, ?2) ON CONFLICT(jti) DO NOTHING");
+    if (!stmt) return std::unexpected(stmt.error());
+    {
+      StatementUse s(**stmt);
+      s->bind(1, token.jti);
+      s->bind(2, ms(token.expires));
+      if (s->step() != SQLITE_DONE) return db_->error("revoke token");
+    }
+    // What has expired needs no revocation any more.
+    auto prune = db_->cached("DELETE FROM revoked_tokens WHERE expires < ?1");
+    if (!prune) return std::unexpected(prune.error());
+    StatementUse s(**prune);
+    s->bind(1, ms(now));
+    if (s->step() != SQLITE_DONE) return db_->error("prune revoked tokens");
+    return ok();
+  });
+}
+
+Result<std::vector<RevokedToken>> PlatformDb::revoked(model::Timestamp now) {
+  std::lock_guard lock(mu_);
+  auto stmt = db_->cached("SELECT jti, expires FROM revoked_tokens WHERE expires > ?1");
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  s->bind(1, ms(now));
+  std::vector<RevokedToken> out;
+  int rc;
+  while ((rc = s->step()) == SQLITE_ROW) {
+    out.push_back({std::string(s->column_text(0)), at_ms(s->column_int(1))});
+  }
+  if (rc != SQLITE_DONE) return db_->error("read revoked tokens");
+  return out;
+}
+
+}  // namespace tsunagu::store::sqlite
