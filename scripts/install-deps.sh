@@ -23,20 +23,34 @@ if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang-16 libclang-rt-16-dev)
 fi
 
+# Node.js 20 or later runs the tests that use real OpenID Connect client libraries; Debian 12's
+# own nodejs is 18, so one already on the machine is kept, and Debian's is the fallback.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
 
-if ((${#missing[@]} == 0)); then
-  exit 0
+if ((${#missing[@]} > 0)); then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=()
+  if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "install-deps: done"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-sudo_cmd=()
-if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "install-deps: done"
+# The npm packages of the test suites, exactly as their lock files pin them.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+for suite in tests/oidc; do
+  if [[ ! -d "$root/$suite/node_modules" || "$root/$suite/package-lock.json" -nt "$root/$suite/node_modules" ]]; then
+    echo "install-deps: npm ci in $suite"
+    npm ci --prefix "$root/$suite" --no-audit --no-fund --loglevel=error >/dev/null
+    touch "$root/$suite/node_modules"
+  fi
+done

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <boost/url/parse.hpp>
 #include <charconv>
 #include <cstdlib>
 #include <set>
@@ -140,6 +141,22 @@ Status set_listen(Config& config, std::string_view listen) {
   return ok();
 }
 
+Status set_issuer(Config& config, std::string_view issuer) {
+  // OpenID Connect Discovery 1.0 section 3: an https URL with no query or fragment; http is
+  // accepted for a server on one machine or behind a proxy on loopback.
+  auto url = boost::urls::parse_absolute_uri(issuer);
+  if (!url || (url->scheme() != "https" && url->scheme() != "http") || url->host().empty() ||
+      url->has_query() || url->has_fragment() || url->has_userinfo()) {
+    return bad_config("issuer '" + std::string(issuer) +
+                      "' must be an http(s) URL with a host and no query, fragment or user");
+  }
+  // Clients compare the issuer as a string; "https://id.example/" and "https://id.example" are
+  // different issuers, and the endpoints are appended to it.
+  while (issuer.ends_with('/')) issuer.remove_suffix(1);
+  config.issuer = std::string(issuer);
+  return ok();
+}
+
 Status add_context_mapping(Config& config, std::string_view mapping) {
   auto eq = mapping.find('=');
   if (eq == std::string_view::npos || eq == 0 || eq + 1 == mapping.size()) {
@@ -165,7 +182,9 @@ Status load_config_file(const std::filesystem::path& file, Config& config) {
   if (auto v = t.at_path("demo.load").value<bool>()) config.demo_data = *v;
   if (auto v = t.at_path("demo.dir").value<std::string>()) config.demo_dir = *v;
   if (auto v = t.at_path("log.level").value<std::string>()) config.log_level = *v;
-  if (auto v = t.at_path("auth.issuer").value<std::string>()) config.issuer = *v;
+  if (auto v = t.at_path("auth.issuer").value<std::string>()) {
+    if (auto st = set_issuer(config, *v); !st) return st;
+  }
   if (const auto* map = t.at_path("contexts.map").as_table()) {
     for (const auto& [url, path] : *map) {
       if (auto p = path.value<std::string>()) config.context_map[std::string(url.str())] = *p;
@@ -186,6 +205,9 @@ Status apply_environment(Config& config) {
     config.threads = *n;
   }
   if (const char* v = std::getenv("TSUNAGU_LOG_LEVEL")) config.log_level = v;
+  if (const char* v = std::getenv("TSUNAGU_ISSUER")) {
+    if (auto st = set_issuer(config, v); !st) return st;
+  }
   return ok();
 }
 

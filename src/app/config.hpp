@@ -68,6 +68,9 @@ Status apply_environment(Config& config);
 Status set_listen(Config& config, std::string_view listen);
 
 // "URL=FILE".
+// The public URL of oneID: an absolute http(s) URL without query or fragment; a trailing slash
+// is dropped.
+Status set_issuer(Config& config, std::string_view issuer);
 Status add_context_mapping(Config& config, std::string_view mapping);
 
 }  // namespace tsunagu::app

@@ -14,7 +14,7 @@ namespace {
 using tsunagu::app::Config;
 
 struct ServeFlags {
-  std::string config_file, listen, data_dir, ready_file, log_level;
+  std::string config_file, listen, data_dir, ready_file, log_level, issuer;
   std::vector<std::string> context_maps;
   unsigned threads = 0;
   std::size_t max_body = 0, batch_max = 0;
@@ -39,6 +39,8 @@ void add_serve_flags(CLI::App& serve, ServeFlags& f) {
                  "serve without requiring tokens (only when listening on loopback)");
   serve.add_option("--history-retention-days", f.history_retention_days,
                    "erase history recorded longer ago than this (default 0: keep it)");
+  serve.add_option("--issuer", f.issuer,
+                   "oneID's public URL (default http://<listen address>); see docs/security.md");
   serve.add_option("--log-level", f.log_level, "trace, debug, info, warn, error");
 }
 
@@ -47,6 +49,9 @@ tsunagu::Status apply_flags(const ServeFlags& f, Config& c) {
     if (auto st = tsunagu::app::set_listen(c, f.listen); !st) return st;
   }
   if (!f.data_dir.empty()) c.data_dir = f.data_dir;
+  if (!f.issuer.empty()) {
+    if (auto st = tsunagu::app::set_issuer(c, f.issuer); !st) return st;
+  }
   if (!f.ready_file.empty()) c.ready_file = f.ready_file;
   if (!f.log_level.empty()) c.log_level = f.log_level;
   if (f.threads) c.threads = f.threads;

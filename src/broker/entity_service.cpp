@@ -1,6 +1,7 @@
 #include "broker/entity_service.hpp"
 
 #include "broker/change_recorder.hpp"
+#include "broker/guarded_txn.hpp"
 
 namespace tsunagu::broker {
 namespace {
@@ -19,12 +20,21 @@ Result<model::Entity> load_for_change(store::WriteTxn& txn, const std::string& i
 
 }  // namespace
 
+EntityService EntityService::restricted(TypeGrant grant) const {
+  EntityService view = *this;
+  view.grant_ = std::make_shared<const TypeGrant>(std::move(grant));
+  return view;
+}
+
 Result<model::Entity> EntityService::get(const std::string& tenant, const std::string& id) {
   auto db = store_.tenant(tenant, tenant.empty());
   if (!db) return std::unexpected(db.error());
   auto found = (*db)->get(id);
   if (!found) return std::unexpected(found.error());
-  if (!*found) return std::unexpected(not_found(id));
+  // An entity of no granted type does not exist for the caller.
+  if (!*found || (grant_ && !grant_->sees((*found)->types))) {
+    return std::unexpected(not_found(id));
+  }
   return std::move(**found);
 }
 
@@ -32,27 +42,49 @@ Result<store::QueryPage> EntityService::query(const std::string& tenant,
                                               const store::EntityQuery& q) {
   auto db = store_.tenant(tenant, tenant.empty());
   if (!db) return std::unexpected(db.error());
-  return (*db)->query(q);
+  if (!grant_) return (*db)->query(q);
+  auto narrowed = q;
+  auto selectors = grant_->narrow(q.entities);
+  if (!selectors) return std::unexpected(selectors.error());
+  narrowed.entities = std::move(*selectors);
+  return (*db)->query(narrowed);
 }
 
 Result<std::vector<store::TypeSummary>> EntityService::type_summaries(
     const std::string& tenant, std::optional<std::string_view> only) {
   auto db = store_.tenant(tenant, tenant.empty());
   if (!db) return std::unexpected(db.error());
-  return (*db)->type_summaries(only);
+  auto all = (*db)->type_summaries(only);
+  if (!all || !grant_) return all;
+  std::erase_if(*all, [this](const store::TypeSummary& t) { return !grant_->granted(t.type); });
+  return all;
 }
 
 Result<std::vector<store::AttributeSummary>> EntityService::attribute_summaries(
     const std::string& tenant, std::optional<std::string_view> only) {
   auto db = store_.tenant(tenant, tenant.empty());
   if (!db) return std::unexpected(db.error());
-  return (*db)->attribute_summaries(only);
+  auto all = (*db)->attribute_summaries(only);
+  if (!all || !grant_) return all;
+  // Only what entities of granted types show: the counts stay those of every type (the
+  // summaries keep no count per type and attribute of instances), the types are the granted.
+  for (auto& a : *all) {
+    std::erase_if(a.types, [this](const std::string& t) { return !grant_->granted(t); });
+  }
+  std::erase_if(*all, [](const store::AttributeSummary& a) { return a.types.empty(); });
+  return all;
 }
 
 void EntityService::submit(const std::string& tenant, bool create_tenant,
                            std::function<Status(store::WriteTxn&)> apply, Callback<void> done) {
   auto db = store_.tenant(tenant, create_tenant || tenant.empty());
   if (!db) return done(std::unexpected(db.error()));
+  if (grant_) {
+    apply = [inner = std::move(apply), grant = grant_](store::WriteTxn& txn) -> Status {
+      GuardedTxn guarded(txn, *grant);
+      return inner(guarded);
+    };
+  }
   std::vector<ChangeObserver*> watching;
   for (auto* o : observers_) {
     if (o->watches(tenant)) watching.push_back(o);
@@ -89,10 +121,11 @@ void EntityService::modify(const std::string& tenant, const std::string& id,
                            Callback<T> done) {
   // The job's output travels to `done` through this shared slot: apply runs before done.
   auto out = std::make_shared<Result<T>>(std::unexpected(Error{ErrorKind::InternalError, "", {}}));
-  auto apply = [this, id, change = std::move(change), out](store::WriteTxn& txn) -> Status {
+  auto apply = [&clock = clock_, id, change = std::move(change),
+                out](store::WriteTxn& txn) -> Status {
     auto entity = load_for_change(txn, id);
     if (!entity) return std::unexpected(entity.error());
-    *out = change(*entity, clock_.now());
+    *out = change(*entity, clock.now());
     if (!*out) return std::unexpected(out->error());
     return txn.update(*entity);
   };
@@ -103,8 +136,9 @@ void EntityService::modify(const std::string& tenant, const std::string& id,
 }
 
 void EntityService::create(const std::string& tenant, model::Entity entity, Callback<void> done) {
-  auto apply = [this, entity = std::move(entity)](store::WriteTxn& txn) mutable -> Status {
-    const auto now = clock_.now();
+  auto apply = [&clock = clock_,
+                entity = std::move(entity)](store::WriteTxn& txn) mutable -> Status {
+    const auto now = clock.now();
     entity.created_at = entity.modified_at = now;
     model::stamp_new(entity.attributes, now);
     return txn.insert(entity);
@@ -234,9 +268,10 @@ void EntityService::batch_create(const std::string& tenant, std::vector<model::E
                                  Callback<BatchOutcome> done) {
   auto ids = ids_of(entities);
   auto shared = std::make_shared<std::vector<model::Entity>>(std::move(entities));
-  auto step = [this, shared](store::WriteTxn& txn, std::size_t i, BatchOutcome& out) -> Status {
+  auto step = [&clock = clock_, shared](store::WriteTxn& txn, std::size_t i,
+                                        BatchOutcome& out) -> Status {
     model::Entity e = (*shared)[i];
-    const auto now = clock_.now();
+    const auto now = clock.now();
     e.created_at = e.modified_at = now;
     model::stamp_new(e.attributes, now);
     auto st = txn.insert(e);
@@ -250,10 +285,10 @@ void EntityService::batch_upsert(const std::string& tenant, std::vector<model::E
                                  UpsertMode mode, Callback<BatchOutcome> done) {
   auto ids = ids_of(entities);
   auto shared = std::make_shared<std::vector<model::Entity>>(std::move(entities));
-  auto step = [this, shared, mode](store::WriteTxn& txn, std::size_t i,
-                                   BatchOutcome& out) -> Status {
+  auto step = [&clock = clock_, shared, mode](store::WriteTxn& txn, std::size_t i,
+                                              BatchOutcome& out) -> Status {
     model::Entity incoming = (*shared)[i];
-    const auto now = clock_.now();
+    const auto now = clock.now();
     auto found = txn.get(incoming.id);
     if (!found) return std::unexpected(found.error());
     if (!*found) {
@@ -282,12 +317,12 @@ void EntityService::batch_update(const std::string& tenant, std::vector<model::E
                                  bool no_overwrite, Callback<BatchOutcome> done) {
   auto ids = ids_of(entities);
   auto shared = std::make_shared<std::vector<model::Entity>>(std::move(entities));
-  auto step = [this, shared, no_overwrite](store::WriteTxn& txn, std::size_t i,
-                                           BatchOutcome&) -> Status {
+  auto step = [&clock = clock_, shared, no_overwrite](store::WriteTxn& txn, std::size_t i,
+                                                      BatchOutcome&) -> Status {
     model::Entity incoming = (*shared)[i];
     auto stored = load_for_change(txn, incoming.id);
     if (!stored) return std::unexpected(stored.error());
-    broker::append_attributes(*stored, std::move(incoming.attributes), no_overwrite, clock_.now());
+    broker::append_attributes(*stored, std::move(incoming.attributes), no_overwrite, clock.now());
     return txn.update(*stored);
   };
   batch(tenant, false, std::move(ids), std::move(step), std::move(done));

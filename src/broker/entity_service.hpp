@@ -4,7 +4,9 @@
 //
 // Writes are asynchronous: each runs as one store write job (so its read-modify-write is
 // atomic) and its callback is called after the commit is durable, on the store's writer thread;
-// callbacks must be quick. Reads are synchronous.
+// callbacks must be quick. Reads are synchronous. A job captures nothing of the service object
+// itself (only the clock, the observers and the grant, which outlive it): a restricted copy
+// made for one request may be gone before its job runs.
 
 #include <functional>
 #include <memory>
@@ -13,6 +15,7 @@
 
 #include "broker/entity_change.hpp"
 #include "broker/entity_merge.hpp"
+#include "broker/type_grant.hpp"
 #include "model/entity.hpp"
 #include "model/error.hpp"
 #include "model/time.hpp"
@@ -39,6 +42,11 @@ enum class UpsertMode { Replace, Update };
 class EntityService {
  public:
   EntityService(store::Store& store, const model::Clock& clock) : store_(store), clock_(clock) {}
+
+  // This service as a caller limited to some entity types sees it: reads show entities of a
+  // granted type only, queries are narrowed to them (naming another type is Forbidden), writes
+  // may touch only entities whose types are all granted. A cheap copy, made per request.
+  EntityService restricted(TypeGrant grant) const;
 
   // Tells `observer` (the subscription service, the history recorder) of every change inside
   // its write job, in the order observers were added. Added before the first write; each must
@@ -96,6 +104,7 @@ class EntityService {
   store::Store& store_;
   const model::Clock& clock_;
   std::vector<ChangeObserver*> observers_;
+  SharedGrant grant_;  // null: every type
 };
 
 }  // namespace tsunagu::broker

@@ -23,13 +23,47 @@ store::HistoryAppend append_of(std::string id, std::vector<std::string> types,
   return append;
 }
 
+// The types of the entity's history, when it has one the caller may see.
+Result<std::optional<std::vector<std::string>>> visible_types(store::WriteTxn& txn,
+                                                              const std::string& id,
+                                                              const SharedGrant& grant) {
+  auto types = txn.history().types(id);
+  if (!types || !*types || !grant || grant->sees(**types)) return types;
+  return std::optional<std::vector<std::string>>();
+}
+
+// For the writes that change an existing history: it exists and the caller may see it.
+Status existing(store::WriteTxn& txn, const std::string& id, const SharedGrant& grant) {
+  auto types = visible_types(txn, id, grant);
+  if (!types) return std::unexpected(types.error());
+  if (!*types) return no_history(id);
+  return ok();
+}
+
 }  // namespace
+
+TemporalService TemporalService::restricted(TypeGrant grant) const {
+  TemporalService view = *this;
+  view.grant_ = std::make_shared<const TypeGrant>(std::move(grant));
+  return view;
+}
+
+Result<store::HistoryQuery> TemporalService::narrowed(const store::HistoryQuery& query) const {
+  if (!grant_) return query;
+  auto selectors = grant_->narrow(query.entities);
+  if (!selectors) return std::unexpected(selectors.error());
+  auto out = query;
+  out.entities = std::move(*selectors);
+  return out;
+}
 
 Result<store::HistoryPage> TemporalService::query(const std::string& tenant,
                                                   const store::HistoryQuery& query) {
   auto db = store_.tenant(tenant, tenant.empty());
   if (!db) return std::unexpected(db.error());
-  return (*db)->history(query);
+  auto q = narrowed(query);
+  if (!q) return std::unexpected(q.error());
+  return (*db)->history(*q);
 }
 
 Result<store::AggregatedPage> TemporalService::aggregate(const std::string& tenant,
@@ -37,7 +71,9 @@ Result<store::AggregatedPage> TemporalService::aggregate(const std::string& tena
                                                          const store::AggregationRequest& request) {
   auto db = store_.tenant(tenant, tenant.empty());
   if (!db) return std::unexpected(db.error());
-  return (*db)->aggregate(query, request);
+  auto q = narrowed(query);
+  if (!q) return std::unexpected(q.error());
+  return (*db)->aggregate(*q, request);
 }
 
 void TemporalService::submit(const std::string& tenant, bool create_tenant,
@@ -50,13 +86,19 @@ void TemporalService::submit(const std::string& tenant, bool create_tenant,
 void TemporalService::upsert(const std::string& tenant, std::string id,
                              std::vector<std::string> types, Instances instances,
                              Callback<bool> done) {
+  if (grant_) {
+    if (auto st = grant_->check_all(types); !st) return done(std::unexpected(st.error()));
+  }
   auto created = std::make_shared<bool>(false);
-  auto apply = [this, id = std::move(id), types = std::move(types),
+  auto apply = [&clock = clock_, grant = grant_, id = std::move(id), types = std::move(types),
                 instances = std::move(instances), created](store::WriteTxn& txn) -> Status {
-    auto exists = txn.history().exists(id);
-    if (!exists) return std::unexpected(exists.error());
-    *created = !*exists;
-    return txn.history().append(append_of(id, types, instances, clock_.now()));
+    auto stored = txn.history().types(id);
+    if (!stored) return std::unexpected(stored.error());
+    if (*stored && grant && !grant->sees(**stored)) {
+      return fail(ErrorKind::Forbidden, "temporal entity '" + id + "' is of types not granted");
+    }
+    *created = !*stored;
+    return txn.history().append(append_of(id, types, instances, clock.now()));
   };
   submit(tenant, true, std::move(apply), [created, done = std::move(done)](Status st) {
     if (!st) return done(std::unexpected(st.error()));
@@ -67,19 +109,21 @@ void TemporalService::upsert(const std::string& tenant, std::string id,
 void TemporalService::add_attributes(const std::string& tenant, std::string id,
                                      std::vector<std::string> types, Instances instances,
                                      Callback<void> done) {
-  auto apply = [this, id = std::move(id), types = std::move(types),
+  if (grant_) {
+    if (auto st = grant_->check_all(types); !st) return done(std::unexpected(st.error()));
+  }
+  auto apply = [&clock = clock_, grant = grant_, id = std::move(id), types = std::move(types),
                 instances = std::move(instances)](store::WriteTxn& txn) -> Status {
-    auto exists = txn.history().exists(id);
-    if (!exists) return std::unexpected(exists.error());
-    if (!*exists) return no_history(id);
-    return txn.history().append(append_of(id, types, instances, clock_.now()));
+    if (auto st = existing(txn, id, grant); !st) return st;
+    return txn.history().append(append_of(id, types, instances, clock.now()));
   };
   submit(tenant, false, std::move(apply), std::move(done));
 }
 
 void TemporalService::delete_entity(const std::string& tenant, std::string id,
                                     Callback<void> done) {
-  auto apply = [id = std::move(id)](store::WriteTxn& txn) -> Status {
+  auto apply = [grant = grant_, id = std::move(id)](store::WriteTxn& txn) -> Status {
+    if (auto st = existing(txn, id, grant); !st) return st;
     auto erased = txn.history().erase_entity(id);
     if (!erased) return std::unexpected(erased.error());
     if (!*erased) return no_history(id);
@@ -90,11 +134,9 @@ void TemporalService::delete_entity(const std::string& tenant, std::string id,
 
 void TemporalService::delete_attribute(const std::string& tenant, std::string id, std::string attr,
                                        store::DatasetChoice datasets, Callback<void> done) {
-  auto apply = [id = std::move(id), attr = std::move(attr),
+  auto apply = [grant = grant_, id = std::move(id), attr = std::move(attr),
                 datasets = std::move(datasets)](store::WriteTxn& txn) -> Status {
-    auto exists = txn.history().exists(id);
-    if (!exists) return std::unexpected(exists.error());
-    if (!*exists) return no_history(id);
+    if (auto st = existing(txn, id, grant); !st) return st;
     auto erased = txn.history().erase_attribute(id, attr, datasets);
     if (!erased) return std::unexpected(erased.error());
     if (*erased == 0) {
@@ -109,9 +151,10 @@ void TemporalService::delete_attribute(const std::string& tenant, std::string id
 void TemporalService::replace_instance(const std::string& tenant, std::string id, std::string attr,
                                        std::int64_t instance, model::Attribute value,
                                        Callback<void> done) {
-  auto apply = [this, id = std::move(id), attr = std::move(attr), instance,
-                value = std::move(value)](store::WriteTxn& txn) mutable -> Status {
-    value.modified_at = clock_.now();
+  auto apply = [&clock = clock_, grant = grant_, id = std::move(id), attr = std::move(attr),
+                instance, value = std::move(value)](store::WriteTxn& txn) mutable -> Status {
+    if (auto st = existing(txn, id, grant); !st) return st;
+    value.modified_at = clock.now();
     auto replaced = txn.history().replace_instance(id, attr, instance, value);
     if (!replaced) return std::unexpected(replaced.error());
     if (!*replaced) {
@@ -126,8 +169,9 @@ void TemporalService::replace_instance(const std::string& tenant, std::string id
 
 void TemporalService::delete_instance(const std::string& tenant, std::string id, std::string attr,
                                       std::int64_t instance, Callback<void> done) {
-  auto apply = [id = std::move(id), attr = std::move(attr),
+  auto apply = [grant = grant_, id = std::move(id), attr = std::move(attr),
                 instance](store::WriteTxn& txn) -> Status {
+    if (auto st = existing(txn, id, grant); !st) return st;
     auto erased = txn.history().erase_instance(id, attr, instance);
     if (!erased) return std::unexpected(erased.error());
     if (!*erased) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "broker/entity_service.hpp"
+#include "broker/type_grant.hpp"
 #include "store/store.hpp"
 
 namespace tsunagu::broker {
@@ -18,6 +19,11 @@ namespace tsunagu::broker {
 class TemporalService {
  public:
   TemporalService(store::Store& store, const model::Clock& clock) : store_(store), clock_(clock) {}
+
+  // This service as a caller limited to some entity types sees it (EntityService::restricted):
+  // queries narrowed to them, histories of no granted type invisible, writes of other types
+  // Forbidden. A cheap copy, made per request; jobs capture nothing of it.
+  TemporalService restricted(TypeGrant grant) const;
 
   Result<store::HistoryPage> query(const std::string& tenant, const store::HistoryQuery& query);
   Result<store::AggregatedPage> aggregate(const std::string& tenant,
@@ -45,9 +51,11 @@ class TemporalService {
  private:
   void submit(const std::string& tenant, bool create_tenant,
               std::function<Status(store::WriteTxn&)> apply, Callback<void> done);
+  Result<store::HistoryQuery> narrowed(const store::HistoryQuery& query) const;
 
   store::Store& store_;
   const model::Clock& clock_;
+  SharedGrant grant_;  // null: every type
 };
 
 }  // namespace tsunagu::broker

@@ -1,6 +1,7 @@
 #pragma once
 // Requests and responses as handlers see them. Transport only: nothing here knows NGSI-LD.
 
+#include <any>
 #include <boost/beast/http/fields.hpp>
 #include <functional>
 #include <map>
@@ -21,6 +22,9 @@ struct Request {
   std::string body;
   std::map<std::string, std::string> params;  // path parameters, percent-decoded
   std::string request_id;
+  // Who sent the request, set by an application's authentication wrapper (Router::wrap) for the
+  // handlers behind it; http never reads it.
+  std::any auth;
 
   std::optional<std::string_view> header(std::string_view name) const;
   // The value of a query parameter given once; nullopt when absent.

@@ -2,6 +2,7 @@
 
 #include "identity/crypto.hpp"
 #include "identity/scopes.hpp"
+#include "jsonld/core_context.hpp"
 #include "model/uri.hpp"
 
 namespace tsunagu::identity {
@@ -39,6 +40,16 @@ Result<CreatedClient> ClientRegistry::create(NewClient c) {
   if (c.name.empty() || c.name.size() > 200)
     return bad("a client needs a name (1 to 200 characters)");
   if (auto st = check_scopes(c.scopes); !st) return std::unexpected(st.error());
+  if (c.types) {
+    // Terms are expanded as the core context does for a request without a Link header, so
+    // "Shelter" grants what such a request calls Shelter; IRIs stay as they are.
+    const auto core = jsonld::core_context();
+    for (auto& t : *c.types) {
+      auto iri = core->expand(t);
+      if (iri.empty()) return bad("'" + t + "' cannot be an entity type");
+      t = std::move(iri);
+    }
+  }
   if (c.tenants) {
     for (const auto& t : *c.tenants) {
       if (!tenant_name(t)) return bad("'" + t + "' cannot be a tenant name");

@@ -16,7 +16,9 @@ struct NewClient {
   std::string name;
   std::vector<std::string> scopes;
   std::optional<std::vector<std::string>> tenants;  // "_default" is the default tenant
-  std::optional<std::vector<std::string>> types;    // expanded entity type IRIs
+  // Entity types: IRIs, or terms that the core context expands (as for a request without a
+  // Link header).
+  std::optional<std::vector<std::string>> types;
   std::vector<std::string> redirect_uris;
   bool confidential = true;
 };

@@ -26,12 +26,12 @@ Status KeyRing::reload_locked() {
     keys.push_back({s.kid, std::move(*key), s.retired});
   }
   keys_ = std::move(keys);
-  loaded_ = std::chrono::steady_clock::now();
+  loaded_ = clock_.now();
   return ok();
 }
 
 void KeyRing::refresh_if_stale_locked() {
-  if (std::chrono::steady_clock::now() - loaded_ < kReloadAfter) return;
+  if (clock_.now() - loaded_ < kReloadAfter) return;
   // A failed reload keeps the keys it had: they were good a moment ago.
   (void)reload_locked();
 }
@@ -91,12 +91,10 @@ std::optional<EcKey> KeyRing::verifier(std::string_view kid) {
     return std::nullopt;
   };
   if (auto key = find()) return key;
-  // A key made by another process since the last reload.
-  if (std::chrono::steady_clock::now() - loaded_ >= std::chrono::seconds(1)) {
-    (void)reload_locked();
-    return find();
-  }
-  return std::nullopt;
+  // A key made by another process since the last reload, or a made-up kid: reloading for those
+  // is limited so that a flood of them costs no more than one read of a few rows per second.
+  if (now - loaded_ < kUnknownKidReloadAfter || !reload_locked()) return std::nullopt;
+  return find();
 }
 
 json::object KeyRing::jwks() {

@@ -2,8 +2,9 @@
 // The platform's signing keys (docs/design/identity.md, "Tokens"): the newest signs; older ones
 // still verify until every token they signed has expired, so a rotation never invalidates a
 // token in flight. Keys live in the platform database; another process (`tsunagu keys rotate`)
-// may add one, and the ring sees it within kReloadAfter, or at once when a token names a key
-// it does not know yet.
+// may add one, and the ring sees it within kReloadAfter (on the ring's clock), or at once when a
+// token names a key it does not know yet (one read of a small table, at most once per
+// kUnknownKidReloadAfter: tokens with made-up kids must not turn every request into a read).
 //
 // Thread-safety: every method may be called from any thread. keys_ and loaded_ are guarded by
 // mu_; the rest is constant after construction.
@@ -24,6 +25,7 @@ namespace tsunagu::identity {
 class KeyRing {
  public:
   static constexpr std::chrono::seconds kReloadAfter{30};
+  static constexpr std::chrono::seconds kUnknownKidReloadAfter{1};
   // Tokens are accepted this long past their expiry (clocks of other machines drift).
   static constexpr std::chrono::seconds kClockSkew{30};
 
@@ -66,8 +68,8 @@ class KeyRing {
   const std::chrono::seconds token_lifetime_;
 
   std::mutex mu_;
-  std::vector<Entry> keys_;                       // guarded by mu_; oldest first
-  std::chrono::steady_clock::time_point loaded_;  // guarded by mu_
+  std::vector<Entry> keys_;    // guarded by mu_; oldest first
+  model::Timestamp loaded_{};  // guarded by mu_
 };
 
 }  // namespace tsunagu::identity

@@ -118,6 +118,12 @@ Result<IssuedToken> TokenService::issue_for_client(const store::ClientRecord& cl
 Result<Principal> TokenService::verify(std::string_view token) {
   auto jws = parse_jws(token);
   if (!jws) return std::unexpected(jws.error());
+  // RFC 9068 2.1: an access token says it is one, so that an ID token (signed with the same
+  // keys) can never be used as one.
+  const auto typ = text(jws->header, "typ");
+  if (typ != "at+jwt" && typ != "application/at+jwt") {
+    return unauthorized("the token is not an access token (typ at+jwt)");
+  }
   const auto kid = text(jws->header, "kid");
   if (!kid) return unauthorized("the token names no key (kid)");
   auto key = keys_.verifier(*kid);
@@ -162,7 +168,10 @@ Result<Principal> TokenService::verify_bearer(std::optional<std::string_view> au
       })) {
     return unauthorized("the Authorization header must be 'Bearer <token>'");
   }
-  return verify(h.substr(kBearer.size()));
+  // RFC 6750 2.1: "Bearer" 1*SP b64token.
+  auto token = h.substr(kBearer.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  return verify(token);
 }
 
 bool TokenService::revoked(const std::string& jti) {

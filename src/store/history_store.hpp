@@ -133,7 +133,8 @@ class HistoryTxn {
   virtual ~HistoryTxn() = default;
   // Records the instances (each gets its id), creating the history entity if needed.
   virtual Status append(const HistoryAppend& append) = 0;
-  virtual Result<bool> exists(std::string_view entity_id) = 0;
+  // The types of the entity's history (every type it ever had), none when it has no history.
+  virtual Result<std::optional<std::vector<std::string>>> types(std::string_view entity_id) = 0;
   // Erases the whole history of the entity; false when there was none.
   virtual Result<bool> erase_entity(std::string_view entity_id) = 0;
   // Erases the instances of one attribute the choice admits; returns how many.

@@ -101,6 +101,10 @@ boost::json::array context_entries(const boost::json::value& document) {
 }
 
 ::testing::AssertionResult IsProblem(const Response& res, int status, std::string_view kind) {
+  return IsProblemOfType(res, status, std::string(kErrorTypePrefix) + std::string(kind));
+}
+
+::testing::AssertionResult IsProblemOfType(const Response& res, int status, std::string_view type) {
   auto failure = [&res]() {
     return ::testing::AssertionFailure()
            << "(status " << res.status << ", Content-Type '" << res.header("Content-Type")
@@ -114,7 +118,6 @@ boost::json::array context_entries(const boost::json::value& document) {
   const auto body = boost::json::parse(res.body, ec);
   if (ec || !body.is_object()) return failure() << "the body is not a JSON object";
   const auto& problem = body.as_object();
-  const std::string type = std::string(kErrorTypePrefix) + std::string(kind);
   if (!problem.contains("type") || problem.at("type") != boost::json::value(type)) {
     return failure() << "expected \"type\": \"" << type << "\"";
   }
@@ -149,9 +152,14 @@ boost::json::array context_entries(const boost::json::value& document) {
 }
 
 void BrokerTest::SetUpTestSuite() {
+  start_shared([](ServerProcess&) {});
+}
+
+void BrokerTest::start_shared(const std::function<void(ServerProcess&)>& prepare) {
   start_error_.clear();
   try {
     shared_ = std::make_unique<ServerProcess>();
+    prepare(*shared_);
     shared_->start();
   } catch (const std::exception& e) {
     start_error_ = e.what();

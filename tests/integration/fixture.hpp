@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -60,6 +61,8 @@ boost::json::array context_entries(const boost::json::value& document);
 // URI of `kind`, "status" equal to the HTTP status when present, a non-empty string "detail" and
 // string "title".
 ::testing::AssertionResult IsProblem(const Response& res, int status, std::string_view kind);
+// The same with the full type URI (e.g. "about:blank").
+::testing::AssertionResult IsProblemOfType(const Response& res, int status, std::string_view type);
 // An HTTP-level error whose type the spec does not name (405, 406, 413, 415, 431): the status, and
 // when there is a body, a JSON object whose "status" (if any) equals it.
 ::testing::AssertionResult IsHttpError(const Response& res, int status);
@@ -74,6 +77,10 @@ class BrokerTest : public ::testing::Test {
   static void TearDownTestSuite();
 
  protected:
+  // What a derived suite's SetUpTestSuite calls: `prepare` runs on the server before it starts
+  // (to set options or register clients in its data directory); what it throws fails the suite.
+  static void start_shared(const std::function<void(ServerProcess&)>& prepare);
+
   void SetUp() override;
   void TearDown() override;
 

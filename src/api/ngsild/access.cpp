@@ -65,6 +65,17 @@ http::Response access_problem(const Error& error) {
   return res;
 }
 
+const identity::Principal* principal_of(const http::Request& req) {
+  const auto* p = std::any_cast<std::shared_ptr<const identity::Principal>>(&req.auth);
+  return p ? p->get() : nullptr;
+}
+
+std::optional<broker::TypeGrant> type_grant_of(const http::Request& req) {
+  const auto* p = principal_of(req);
+  if (!p || !p->types) return std::nullopt;
+  return broker::TypeGrant{*p->types};
+}
+
 void require_tokens(http::Router& router, identity::TokenService& tokens) {
   router.wrap("/ngsi-ld",
               [&tokens](const std::string& method, const std::string& pattern,
@@ -74,6 +85,7 @@ void require_tokens(http::Router& router, identity::TokenService& tokens) {
                                                                   http::Responder respond) {
                   auto principal = authorize(req, tokens, write);
                   if (!principal) return respond(access_problem(principal.error()));
+                  req.auth = std::make_shared<const identity::Principal>(std::move(*principal));
                   inner(std::move(req), std::move(respond));
                 };
               });

@@ -5,6 +5,7 @@
 // granted. Failures are ProblemDetails: 401 with WWW-Authenticate for a missing or bad token,
 // 403 for a token that does not allow the request.
 
+#include "broker/type_grant.hpp"
 #include "http/router.hpp"
 #include "identity/token_service.hpp"
 
@@ -21,6 +22,12 @@ void require_tokens(http::Router& router, identity::TokenService& tokens);
 // The principal of a request, or the problem to answer with (Unauthorized, Forbidden).
 Result<identity::Principal> authorize(const http::Request& req, identity::TokenService& tokens,
                                       bool write);
+
+// The principal the token check found for this request; null when tokens are not required.
+const identity::Principal* principal_of(const http::Request& req);
+
+// The entity types the request may touch; none when it may touch every type.
+std::optional<broker::TypeGrant> type_grant_of(const http::Request& req);
 
 // The response for an authorization failure: the ProblemDetails, and WWW-Authenticate on 401.
 http::Response access_problem(const Error& error);

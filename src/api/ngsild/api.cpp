@@ -1,8 +1,15 @@
 #include "api/ngsild/api.hpp"
 
+#include "api/ngsild/access.hpp"
 #include "jsonld/link_header.hpp"
 
 namespace tsunagu::api::ngsild {
+
+broker::EntityService entities_for(const ApiDeps& deps, const http::Request& req) {
+  auto grant = type_grant_of(req);
+  return grant ? deps.entities.restricted(std::move(*grant)) : deps.entities;
+}
+
 namespace {
 
 bool may_wait_for_a_context(const http::Request& req, jsonld::ContextResolver& contexts) {

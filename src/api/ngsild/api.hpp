@@ -41,6 +41,10 @@ http::Handler offload_context_fetches(http::Handler handler, const ApiDeps& deps
 // Wraps a handler so that it runs through deps.run_query.
 http::Handler offload_queries(http::Handler handler, const ApiDeps& deps);
 
+// The entity service as the request's caller may use it (restricted to the entity types its
+// token grants, if any).
+broker::EntityService entities_for(const ApiDeps& deps, const http::Request& req);
+
 // Registers every NGSI-LD route on the router. `deps` must outlive the router.
 void register_routes(http::Router& router, const ApiDeps& deps);
 

@@ -84,23 +84,25 @@ class BatchRoutes {
         return;
       }
       auto ids = parse_ids(**elements, *pre);
-      deps_.entities.batch_delete(scope->tenant, std::move(ids), std::move(done));
+      entities_for(deps_, req).batch_delete(scope->tenant, std::move(ids), std::move(done));
       return;
     }
     auto entities = parse_entities(kind, *body, **elements, *scope, *pre);
     switch (kind) {
       case BatchKind::Create:
-        deps_.entities.batch_create(scope->tenant, std::move(entities), std::move(done));
+        entities_for(deps_, req).batch_create(scope->tenant, std::move(entities), std::move(done));
         break;
       case BatchKind::Upsert:
-        deps_.entities.batch_upsert(
-            scope->tenant, std::move(entities),
-            options->contains("update") ? broker::UpsertMode::Update : broker::UpsertMode::Replace,
-            std::move(done));
+        entities_for(deps_, req)
+            .batch_upsert(scope->tenant, std::move(entities),
+                          options->contains("update") ? broker::UpsertMode::Update
+                                                      : broker::UpsertMode::Replace,
+                          std::move(done));
         break;
       default:
-        deps_.entities.batch_update(scope->tenant, std::move(entities),
-                                    options->contains("noOverwrite"), std::move(done));
+        entities_for(deps_, req)
+            .batch_update(scope->tenant, std::move(entities), options->contains("noOverwrite"),
+                          std::move(done));
     }
   }
 

@@ -145,7 +145,7 @@ class DiscoveryRoutes {
     if (!details) return std::unexpected(details.error());
     auto scope = read_scope(req, deps_.contexts);
     if (!scope) return std::unexpected(scope.error());
-    auto types = deps_.entities.type_summaries(scope->tenant, std::nullopt);
+    auto types = entities_for(deps_, req).type_summaries(scope->tenant, std::nullopt);
     if (!types) return std::unexpected(types.error());
     const auto& ctx = *scope->context;
     json::array list;
@@ -170,7 +170,7 @@ class DiscoveryRoutes {
     const auto& term = req.param("type");
     auto iri = expand_name(term, *scope->context, "entity type");
     if (!iri) return std::unexpected(iri.error());
-    auto types = deps_.entities.type_summaries(scope->tenant, *iri);
+    auto types = entities_for(deps_, req).type_summaries(scope->tenant, *iri);
     if (!types) return std::unexpected(types.error());
     if (types->empty()) {
       return fail(ErrorKind::ResourceNotFound, "no entity has the type '" + term + "'");
@@ -183,7 +183,7 @@ class DiscoveryRoutes {
     if (!details) return std::unexpected(details.error());
     auto scope = read_scope(req, deps_.contexts);
     if (!scope) return std::unexpected(scope.error());
-    auto attrs = deps_.entities.attribute_summaries(scope->tenant, std::nullopt);
+    auto attrs = entities_for(deps_, req).attribute_summaries(scope->tenant, std::nullopt);
     if (!attrs) return std::unexpected(attrs.error());
     const auto& ctx = *scope->context;
     json::array list;
@@ -208,7 +208,7 @@ class DiscoveryRoutes {
     const auto& term = req.param("attrId");
     auto iri = expand_name(term, *scope->context, "attribute");
     if (!iri) return std::unexpected(iri.error());
-    auto attrs = deps_.entities.attribute_summaries(scope->tenant, *iri);
+    auto attrs = entities_for(deps_, req).attribute_summaries(scope->tenant, *iri);
     if (!attrs) return std::unexpected(attrs.error());
     if (attrs->empty()) {
       return fail(ErrorKind::ResourceNotFound, "no entity has the attribute '" + term + "'");

@@ -28,10 +28,11 @@ class EntityRoutes {
     auto entity = parse_entity(in->body.json, *in->context, EntityShape::Complete);
     if (replied_error(entity, respond)) return;
     const std::string location = std::string(kEntities) + "/" + entity->id;
-    deps_.entities.create(in->scope.tenant, std::move(*entity), [respond, location](Status st) {
-      if (replied_error(st, respond)) return;
-      respond(created(location));
-    });
+    entities_for(deps_, req)
+        .create(in->scope.tenant, std::move(*entity), [respond, location](Status st) {
+          if (replied_error(st, respond)) return;
+          respond(created(location));
+        });
   }
 
   void retrieve(http::Request&& req, http::Responder respond) {
@@ -43,7 +44,7 @@ class EntityRoutes {
     if (replied_error(in, respond)) return;
     auto entity = parse_entity(in->body.json, *in->context, EntityShape::Fragment, &in->id);
     if (replied_error(entity, respond)) return;
-    deps_.entities.replace(in->scope.tenant, std::move(*entity), done_204(respond));
+    entities_for(deps_, req).replace(in->scope.tenant, std::move(*entity), done_204(respond));
   }
 
   void merge(http::Request&& req, http::Responder respond) {
@@ -51,7 +52,7 @@ class EntityRoutes {
     if (replied_error(in, respond)) return;
     auto patch = parse_entity(in->body.json, *in->context, EntityShape::Fragment, &in->id);
     if (replied_error(patch, respond)) return;
-    deps_.entities.merge(in->scope.tenant, std::move(*patch), done_204(respond));
+    entities_for(deps_, req).merge(in->scope.tenant, std::move(*patch), done_204(respond));
   }
 
   void remove(http::Request&& req, http::Responder respond) {
@@ -60,7 +61,7 @@ class EntityRoutes {
     if (replied_error(id, respond)) return;
     auto scope = read_scope(req, deps_.contexts);
     if (replied_error(scope, respond)) return;
-    deps_.entities.remove(scope->tenant, *id, done_204(respond));
+    entities_for(deps_, req).remove(scope->tenant, *id, done_204(respond));
   }
 
   void append_attrs(http::Request&& req, http::Responder respond) {
@@ -70,9 +71,10 @@ class EntityRoutes {
     if (replied_error(options, respond)) return;
     auto attrs = parse_attributes(in->body.json, *in->context);
     if (replied_error(attrs, respond)) return;
-    deps_.entities.append_attributes(in->scope.tenant, in->id, std::move(*attrs),
-                                     options->contains("noOverwrite"),
-                                     done_update_result(respond, in->context));
+    entities_for(deps_, req)
+        .append_attributes(in->scope.tenant, in->id, std::move(*attrs),
+                           options->contains("noOverwrite"),
+                           done_update_result(respond, in->context));
   }
 
   void update_attrs(http::Request&& req, http::Responder respond) {
@@ -80,8 +82,9 @@ class EntityRoutes {
     if (replied_error(in, respond)) return;
     auto attrs = parse_attributes(in->body.json, *in->context);
     if (replied_error(attrs, respond)) return;
-    deps_.entities.update_attributes(in->scope.tenant, in->id, std::move(*attrs),
-                                     done_update_result(respond, in->context));
+    entities_for(deps_, req)
+        .update_attributes(in->scope.tenant, in->id, std::move(*attrs),
+                           done_update_result(respond, in->context));
   }
 
   void patch_attr(http::Request&& req, http::Responder respond) { write_attr(req, respond, true); }
@@ -108,8 +111,8 @@ class EntityRoutes {
       if (replied_error(model::validate_uri(*v, "datasetId"), respond)) return;
       dataset = std::string(*v);
     }
-    deps_.entities.delete_attribute(scope->tenant, *id, *name, std::move(dataset), all,
-                                    done_204(respond));
+    entities_for(deps_, req)
+        .delete_attribute(scope->tenant, *id, *name, std::move(dataset), all, done_204(respond));
   }
 
  private:
@@ -133,11 +136,11 @@ class EntityRoutes {
     auto attr = parse_attribute_body(in->body.json, term, *in->context, partial);
     if (replied_error(attr, respond)) return;
     if (partial) {
-      deps_.entities.patch_attribute(in->scope.tenant, in->id, *name, std::move(*attr),
-                                     done_204(respond));
+      entities_for(deps_, req)
+          .patch_attribute(in->scope.tenant, in->id, *name, std::move(*attr), done_204(respond));
     } else {
-      deps_.entities.replace_attribute(in->scope.tenant, in->id, *name, std::move(*attr),
-                                       done_204(respond));
+      entities_for(deps_, req)
+          .replace_attribute(in->scope.tenant, in->id, *name, std::move(*attr), done_204(respond));
     }
   }
 
@@ -168,7 +171,7 @@ class EntityRoutes {
     if (!scope) return std::unexpected(scope.error());
     auto render = parse_render_options(req, *scope->context);
     if (!render) return std::unexpected(render.error());
-    auto entity = deps_.entities.get(scope->tenant, *id);
+    auto entity = entities_for(deps_, req).get(scope->tenant, *id);
     if (!entity) return std::unexpected(entity.error());
     if (auto st = check_type(req, *entity, *scope->context); !st)
       return std::unexpected(st.error());

@@ -89,7 +89,7 @@ class QueryRoutes {
   Result<http::Response> page_response(const http::Request& req, const RequestScope& scope,
                                        const jsonld::Context& ctx, const store::EntityQuery& query,
                                        const RenderOptions& render) {
-    auto page = deps_.entities.query(scope.tenant, query);
+    auto page = entities_for(deps_, req).query(scope.tenant, query);
     // A tenant never written to is NonexistentTenant (404), as the spec asks.
     if (!page) return std::unexpected(page.error());
     json::value body;

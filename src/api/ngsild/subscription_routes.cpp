@@ -2,6 +2,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "api/ngsild/access.hpp"
 #include "api/ngsild/api.hpp"
 #include "api/ngsild/query_params.hpp"
 #include "api/ngsild/reply.hpp"
@@ -36,6 +37,9 @@ class SubscriptionRoutes {
     if (replied_error(in, respond)) return;
     auto sub = parse_subscription(in->body.json, *in->context, in->context_source, clock_.now());
     if (replied_error(sub, respond)) return;
+    if (auto grant = type_grant_of(req)) {
+      if (replied_error(grant->check_subscription(*sub), respond)) return;
+    }
     if (sub->id.empty()) sub->id = "urn:ngsi-ld:Subscription:" + model::random_uuid();
     const std::string location = std::string(kSubscriptions) + "/" + sub->id;
     subscriptions_.create(in->scope.tenant, std::move(*sub), [respond, location](Status st) {
@@ -59,11 +63,20 @@ class SubscriptionRoutes {
     auto fragment = std::make_shared<json::value>(std::move(in->body.json));
     auto context = in->context;
     const auto now = clock_.now();
+    auto grant = type_grant_of(req);
     subscriptions_.update(
         in->scope.tenant, *id,
-        [fragment, context, now](model::Subscription& s) -> Status {
+        [fragment, context, now, grant = std::move(grant)](model::Subscription& s) -> Status {
+          // A client limited to types may change only a subscription within them, and only
+          // into one within them.
+          if (grant) {
+            if (auto st = grant->check_subscription(s); !st) return st;
+          }
           auto patched = patch_subscription(s, *fragment, *context, now);
           if (!patched) return std::unexpected(patched.error());
+          if (grant) {
+            if (auto st = grant->check_subscription(*patched); !st) return st;
+          }
           s = std::move(*patched);
           return ok();
         },

@@ -4,6 +4,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "api/ngsild/access.hpp"
 #include "api/ngsild/api.hpp"
 #include "api/ngsild/entity_parser.hpp"
 #include "api/ngsild/query_params.hpp"
@@ -72,11 +73,11 @@ class TemporalRoutes {
     auto body = parse_temporal_entity(in->body.json, *in->context);
     if (replied_error(body, respond)) return;
     const std::string location = std::string(kTemporalEntities) + "/" + body->id;
-    temporal_.upsert(in->scope.tenant, std::move(body->id), std::move(body->types),
-                     std::move(body->instances), [respond, location](Result<bool> created) {
-                       if (replied_error(created, respond)) return;
-                       respond(*created ? ngsild::created(location) : no_content());
-                     });
+    temporal_for(req).upsert(in->scope.tenant, std::move(body->id), std::move(body->types),
+                             std::move(body->instances), [respond, location](Result<bool> created) {
+                               if (replied_error(created, respond)) return;
+                               respond(*created ? ngsild::created(location) : no_content());
+                             });
   }
 
   void add_attrs(http::Request&& req, http::Responder respond) {
@@ -91,8 +92,8 @@ class TemporalRoutes {
       respond(problem_response({ErrorKind::BadRequestData, "the request names no attribute", {}}));
       return;
     }
-    temporal_.add_attributes(in->scope.tenant, std::move(*id), std::move(body->types),
-                             std::move(body->instances), done_204(respond));
+    temporal_for(req).add_attributes(in->scope.tenant, std::move(*id), std::move(body->types),
+                                     std::move(body->instances), done_204(respond));
   }
 
   void remove(http::Request&& req, http::Responder respond) {
@@ -101,7 +102,7 @@ class TemporalRoutes {
     if (replied_error(id, respond)) return;
     auto scope = read_scope(req, deps_.contexts);
     if (replied_error(scope, respond)) return;
-    temporal_.delete_entity(scope->tenant, std::move(*id), done_204(respond));
+    temporal_for(req).delete_entity(scope->tenant, std::move(*id), done_204(respond));
   }
 
   void delete_attr(http::Request&& req, http::Responder respond) {
@@ -120,8 +121,9 @@ class TemporalRoutes {
     } else {
       choice.ids.emplace_back(std::nullopt);
     }
-    temporal_.delete_attribute(target->scope.tenant, std::move(target->id), std::move(target->attr),
-                               std::move(choice), done_204(respond));
+    temporal_for(req).delete_attribute(target->scope.tenant, std::move(target->id),
+                                       std::move(target->attr), std::move(choice),
+                                       done_204(respond));
   }
 
   void patch_instance(http::Request&& req, http::Responder respond) {
@@ -140,8 +142,9 @@ class TemporalRoutes {
     if (fragment->is_object()) fragment->get_object().erase("@context");
     auto value = parse_attribute_body(*fragment, term, **ctx, false);
     if (replied_error(value, respond)) return;
-    temporal_.replace_instance(target->scope.tenant, std::move(target->id), std::move(target->attr),
-                               *instance, std::move(*value), done_204(respond));
+    temporal_for(req).replace_instance(target->scope.tenant, std::move(target->id),
+                                       std::move(target->attr), *instance, std::move(*value),
+                                       done_204(respond));
   }
 
   void delete_instance(http::Request&& req, http::Responder respond) {
@@ -150,11 +153,17 @@ class TemporalRoutes {
     if (replied_error(target, respond)) return;
     auto instance = instance_id(req);
     if (replied_error(instance, respond)) return;
-    temporal_.delete_instance(target->scope.tenant, std::move(target->id), std::move(target->attr),
-                              *instance, done_204(respond));
+    temporal_for(req).delete_instance(target->scope.tenant, std::move(target->id),
+                                      std::move(target->attr), *instance, done_204(respond));
   }
 
  private:
+  // The temporal service as the request's caller may use it (its token's entity types).
+  broker::TemporalService temporal_for(const http::Request& req) const {
+    auto grant = type_grant_of(req);
+    return grant ? temporal_.restricted(std::move(*grant)) : temporal_;
+  }
+
   struct AttributeTarget {
     RequestScope scope;
     std::string id;
@@ -185,7 +194,7 @@ class TemporalRoutes {
     if (!scope) return std::unexpected(scope.error());
     auto request = temporal_retrieval(req, *id, *scope->context);
     if (!request) return std::unexpected(request.error());
-    auto answer = answer_of(*scope, *scope->context, *request);
+    auto answer = answer_of(temporal_for(req), *scope, *scope->context, *request);
     if (!answer) return std::unexpected(answer.error());
     if (answer->entities.empty()) {
       return fail(ErrorKind::ResourceNotFound, "no temporal entity with id '" + *id + "'");
@@ -198,7 +207,7 @@ class TemporalRoutes {
     if (!scope) return std::unexpected(scope.error());
     auto request = temporal_query(req, *scope->context, deps_.limits);
     if (!request) return std::unexpected(request.error());
-    return page_response(*scope, *scope->context, *request);
+    return page_response(req, *scope, *scope->context, *request);
   }
 
   Result<http::Response> post_query_response(const http::Request& req) {
@@ -215,7 +224,7 @@ class TemporalRoutes {
     if (!request) return std::unexpected(request.error());
     RequestScope answer = *scope;
     answer.context = *ctx;
-    return page_response(answer, **ctx, *request);
+    return page_response(req, answer, **ctx, *request);
   }
 
   // The entities of an answer, rendered, and what the headers need.
@@ -225,11 +234,11 @@ class TemporalRoutes {
     std::optional<store::HistoryCut> cut;
   };
 
-  Result<Answer> answer_of(const RequestScope& scope, const jsonld::Context& ctx,
-                           const TemporalRequest& request) {
+  Result<Answer> answer_of(broker::TemporalService temporal, const RequestScope& scope,
+                           const jsonld::Context& ctx, const TemporalRequest& request) {
     Answer out;
     if (request.format == TemporalFormat::Aggregated) {
-      auto page = temporal_.aggregate(scope.tenant, request.query, request.aggregation);
+      auto page = temporal.aggregate(scope.tenant, request.query, request.aggregation);
       if (!page) return std::unexpected(page.error());
       out.total = page->total;
       for (const auto& e : page->entities) {
@@ -238,7 +247,7 @@ class TemporalRoutes {
       }
       return out;
     }
-    auto page = temporal_.query(scope.tenant, request.query);
+    auto page = temporal.query(scope.tenant, request.query);
     if (!page) return std::unexpected(page.error());
     out.total = page->total;
     out.cut = page->cut;
@@ -249,9 +258,9 @@ class TemporalRoutes {
     return out;
   }
 
-  Result<http::Response> page_response(const RequestScope& scope, const jsonld::Context& ctx,
-                                       const TemporalRequest& request) {
-    auto answer = answer_of(scope, ctx, request);
+  Result<http::Response> page_response(const http::Request& req, const RequestScope& scope,
+                                       const jsonld::Context& ctx, const TemporalRequest& request) {
+    auto answer = answer_of(temporal_for(req), scope, ctx, request);
     if (!answer) return std::unexpected(answer.error());
     json::array entities;
     for (auto& e : answer->entities) entities.push_back(std::move(e));

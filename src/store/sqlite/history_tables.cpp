@@ -204,10 +204,25 @@ Status SqliteHistoryTxn::note_attribute(std::int64_t hid, std::int64_t attr, std
   return ok();
 }
 
-Result<bool> SqliteHistoryTxn::exists(std::string_view entity_id) {
-  auto hid = find_entity(entity_id);
-  if (!hid) return std::unexpected(hid.error());
-  return hid->has_value();
+Result<std::optional<std::vector<std::string>>> SqliteHistoryTxn::types(
+    std::string_view entity_id) {
+  using Types = std::optional<std::vector<std::string>>;
+  auto stmt = db_.cached("SELECT types FROM history_entities WHERE id = ?1");
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  s->bind(1, entity_id);
+  const int rc = s->step();
+  if (rc == SQLITE_DONE) return Types();
+  if (rc != SQLITE_ROW) return db_.error("read history entity");
+  boost::system::error_code ec;
+  auto parsed = json::parse(s->column_text(0), ec);
+  std::vector<std::string> out;
+  if (!ec && parsed.is_array()) {
+    for (const auto& t : parsed.get_array()) {
+      if (t.is_string()) out.emplace_back(t.get_string());
+    }
+  }
+  return Types(std::move(out));
 }
 
 Result<bool> SqliteHistoryTxn::erase_entity(std::string_view entity_id) {

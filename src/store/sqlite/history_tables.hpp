@@ -23,7 +23,7 @@ class SqliteHistoryTxn final : public HistoryTxn {
   SqliteHistoryTxn(Connection& db, TermCache& terms) : db_(db), terms_(terms) {}
 
   Status append(const HistoryAppend& append) override;
-  Result<bool> exists(std::string_view entity_id) override;
+  Result<std::optional<std::vector<std::string>>> types(std::string_view entity_id) override;
   Result<bool> erase_entity(std::string_view entity_id) override;
   Result<std::size_t> erase_attribute(std::string_view entity_id, std::string_view attr,
                                       const DatasetChoice& datasets) override;

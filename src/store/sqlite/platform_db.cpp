@@ -1,5 +1,8 @@
 #include "store/sqlite/platform_db.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <array>
 #include <boost/json/parse.hpp>
 
@@ -83,25 +86,30 @@ Result<ClientRecord> decode_client(std::string id, std::string_view doc) {
   return c;
 }
 
-Status migrate(Connection& db) {
+Result<std::size_t> schema_version(Connection& db) {
   auto stmt = db.prepare("PRAGMA user_version");
   if (!stmt) return std::unexpected(stmt.error());
   if ((*stmt)->step() != SQLITE_ROW) return db.error("read platform schema version");
-  const auto version = static_cast<std::size_t>((*stmt)->column_int(0));
-  stmt->reset();
-  if (version > kMigrations.size()) {
-    return fail(ErrorKind::InternalError,
-                "the platform database is newer than this Tsunagu understands");
+  return static_cast<std::size_t>((*stmt)->column_int(0));
+}
+
+// The version is read inside the write transaction: two processes opening a new file at once
+// (a server and `tsunagu clients add`) then migrate it once, one after the other.
+Status migrate(Connection& db) {
+  if (auto st = db.exec("BEGIN IMMEDIATE"); !st) return st;
+  auto version = schema_version(db);
+  Status st = version ? ok() : Status(std::unexpected(version.error()));
+  if (st && *version > kMigrations.size()) {
+    st = fail(ErrorKind::InternalError,
+              "the platform database is newer than this Tsunagu understands");
   }
-  for (auto v = version; v < kMigrations.size(); ++v) {
-    std::string sql = "BEGIN IMMEDIATE;" + std::string(kMigrations[v]) +
-                      "PRAGMA user_version = " + std::to_string(v + 1) + "; COMMIT;";
-    if (auto st = db.exec(sql); !st) {
-      (void)db.exec("ROLLBACK");
-      return st;
-    }
+  for (auto v = st ? *version : kMigrations.size(); st && v < kMigrations.size(); ++v) {
+    st = db.exec(std::string(kMigrations[v]) + "PRAGMA user_version = " + std::to_string(v + 1) +
+                 ";");
   }
-  return ok();
+  if (st) st = db.exec("COMMIT");
+  if (!st) (void)db.exec("ROLLBACK");
+  return st;
 }
 
 }  // namespace
@@ -110,6 +118,12 @@ Result<std::unique_ptr<PlatformDb>> PlatformDb::open(const std::filesystem::path
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   const auto file = data_dir / "platform.sqlite";
+  // Created owner-only before SQLite opens it (which would use the umask), so that the private
+  // keys are never readable by others, not even for a moment; SQLite gives its -wal and -shm
+  // files the database file's mode.
+  if (const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600); fd >= 0) {
+    ::close(fd);
+  }
   auto db = Connection::open(file, Connection::Mode::ReadWrite);
   if (!db) return std::unexpected(db.error());
   // The file holds private keys and secret hashes: readable by the server's user alone.
