@@ -12,10 +12,14 @@ packages=(
   libsqlite3-dev sqlite3 libssl-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libcli11-dev libre2-dev libhowardhinnant-date-dev
   libmosquitto-dev
+  # oneID: Argon2id password hashes (libsodium), mail through SMTP (libcurl)
+  libsodium-dev libcurl4-openssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl wrk nginx-light
   # MQTT notifications: a real broker and its command-line clients for the tests
   mosquitto mosquitto-clients
+  # oneID's SMTP outbox: a real SMTP server for the tests
+  python3-aiosmtpd
 )
 
 # `--fuzz` adds clang 16 and its sanitizer runtimes for `make fuzz`.

@@ -7,6 +7,9 @@
 #include <cstdlib>
 #include <set>
 
+#include "notify/mail.hpp"
+#include "notify/smtp_relay.hpp"
+
 namespace tsunagu::app {
 namespace {
 
@@ -35,6 +38,9 @@ Status check_keys(const toml::table& root) {
       {"contexts", {"allow_remote", "fetch_timeout_ms", "map"}},
       {"history", {"enabled", "retention_days", "tenants"}},
       {"auth", {"issuer", "access_token_lifetime_seconds"}},
+      {"mail",
+       {"from", "smtp_url", "smtp_username", "smtp_password", "smtp_require_tls",
+        "smtp_timeout_ms"}},
       {"demo", {"load", "dir"}},
       {"log", {"level"}},
   };
@@ -92,6 +98,61 @@ Status read_history(const toml::table& t, Config& c) {
     auto tenant = history_rule(*node.as_table(), where, c.history);
     if (!tenant) return std::unexpected(tenant.error());
     c.history_tenants[std::string(name.str())] = *tenant;
+  }
+  return ok();
+}
+
+Status set_mail_from(Config& c, const std::string& from) {
+  if (auto mailbox = notify::parse_mailbox(from); !mailbox) {
+    return bad_config("mail.from '" + from +
+                      "' must be an address, or a name and <address>: " + mailbox.error().message);
+  }
+  c.mail_from = from;
+  return ok();
+}
+
+Status set_smtp_url(Config& c, const std::string& url, std::string_view where) {
+  if (!url.empty()) {
+    if (auto st = notify::check_smtp_url(url); !st) {
+      return bad_config(std::string(where) + ": " + st.error().message);
+    }
+  }
+  c.smtp_url = url;
+  return ok();
+}
+
+// A string setting of [mail]; absent leaves `out` as it is.
+Status mail_text(const toml::table& mail, std::string_view key, std::string& out) {
+  const auto* node = mail.get(key);
+  if (node == nullptr) return ok();
+  auto text = node->value<std::string>();
+  if (!text) return bad_config("mail." + std::string(key) + " must be a string");
+  out = *text;
+  return ok();
+}
+
+Status read_mail(const toml::table& t, Config& c) {
+  const auto* mail = t.get_as<toml::table>("mail");
+  if (!mail) return ok();
+  std::string from = c.mail_from, url = c.smtp_url;
+  for (auto [key, out] : {std::pair{"from", &from}, std::pair{"smtp_url", &url},
+                          std::pair{"smtp_username", &c.smtp_username},
+                          std::pair{"smtp_password", &c.smtp_password}}) {
+    if (auto st = mail_text(*mail, key, *out); !st) return st;
+  }
+  if (auto st = set_mail_from(c, from); !st) return st;
+  if (auto st = set_smtp_url(c, url, "mail.smtp_url"); !st) return st;
+  if (const auto* v = mail->get("smtp_require_tls")) {
+    auto b = v->value<bool>();
+    if (!b || !v->is_boolean()) return bad_config("mail.smtp_require_tls must be true or false");
+    c.smtp_require_tls = *b;
+  }
+  if (const auto* v = mail->get("smtp_timeout_ms")) {
+    auto ms = v->value<std::int64_t>();
+    if (!v->is_integer() || !ms || *ms <= 0 || *ms > 10 * 60 * 1000) {
+      return bad_config("mail.smtp_timeout_ms must be a number of milliseconds from 1 to 600000");
+    }
+    c.smtp_timeout = std::chrono::milliseconds(*ms);
   }
   return ok();
 }
@@ -191,6 +252,7 @@ Status load_config_file(const std::filesystem::path& file, Config& config) {
     }
   }
   read_sizes(t, config);
+  if (auto st = read_mail(t, config); !st) return st;
   return read_history(t, config);
 }
 
@@ -208,6 +270,11 @@ Status apply_environment(Config& config) {
   if (const char* v = std::getenv("TSUNAGU_ISSUER")) {
     if (auto st = set_issuer(config, v); !st) return st;
   }
+  if (const char* v = std::getenv("TSUNAGU_SMTP_URL")) {
+    if (auto st = set_smtp_url(config, v, "TSUNAGU_SMTP_URL"); !st) return st;
+  }
+  // The password from the environment keeps it out of a configuration file that may be shared.
+  if (const char* v = std::getenv("TSUNAGU_SMTP_PASSWORD")) config.smtp_password = v;
   return ok();
 }
 

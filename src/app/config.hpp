@@ -49,6 +49,16 @@ struct Config {
   HistoryRule history;
   std::map<std::string, HistoryRule> history_tenants;
 
+  // [mail]: what oneID sends residents. Every mail is spooled in <data_dir>/outbox
+  // (notify/mail_outbox.hpp); with an SMTP URL a relay delivers it from there
+  // (notify/smtp_relay.hpp).
+  std::string mail_from = "Tsunagu oneID <noreply@localhost>";  // the From of every mail
+  std::string smtp_url;  // smtp://host:port or smtps://host:port; empty: the outbox only
+  std::string smtp_username;
+  std::string smtp_password;
+  bool smtp_require_tls = false;  // STARTTLS required for smtp://
+  std::chrono::milliseconds smtp_timeout{10000};
+
   // [demo]
   bool demo_data = false;
   std::filesystem::path demo_dir = "data/demo";
@@ -61,7 +71,8 @@ struct Config {
 // silently ignored.
 Status load_config_file(const std::filesystem::path& file, Config& config);
 
-// Applies TSUNAGU_LISTEN, TSUNAGU_DATA_DIR, TSUNAGU_THREADS, TSUNAGU_LOG_LEVEL.
+// Applies TSUNAGU_LISTEN, TSUNAGU_DATA_DIR, TSUNAGU_THREADS, TSUNAGU_LOG_LEVEL, TSUNAGU_ISSUER,
+// TSUNAGU_SMTP_URL (empty: the outbox only) and TSUNAGU_SMTP_PASSWORD.
 Status apply_environment(Config& config);
 
 // "host:port" (IPv6 as "[::1]:1026").

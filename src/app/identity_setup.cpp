@@ -1,5 +1,7 @@
 #include "app/identity_setup.hpp"
 
+#include "api/oidc/mail_composer.hpp"
+
 namespace tsunagu::app {
 
 Result<Identity> open_identity(const Config& config, const model::Clock& clock) {
@@ -17,6 +19,32 @@ Result<Identity> open_identity(const Config& config, const model::Clock& clock) 
   if (auto st = id.tokens->load_revocations(); !st) return std::unexpected(st.error());
   id.clients = std::make_unique<identity::ClientRegistry>(*id.db, clock);
   return id;
+}
+
+Status open_residents(Identity& id, const Config& config, const model::Clock& clock) {
+  auto outbox = notify::MailOutbox::open(std::filesystem::path(config.data_dir) / "outbox",
+                                         config.mail_from, clock);
+  if (!outbox) return std::unexpected(outbox.error());
+  id.outbox = std::move(*outbox);
+  if (!config.smtp_url.empty()) {
+    notify::SmtpSettings smtp;
+    smtp.url = config.smtp_url;
+    smtp.username = config.smtp_username;
+    smtp.password = config.smtp_password;
+    smtp.require_tls = config.smtp_require_tls;
+    smtp.timeout = config.smtp_timeout;
+    auto relay = notify::SmtpRelay::create(id.outbox->directory(), std::move(smtp));
+    if (!relay) return std::unexpected(relay.error());
+    id.relay = std::move(*relay);
+    id.outbox->on_send([relay = id.relay.get()] { relay->wake(); });
+    id.relay->start();
+  }
+  id.throttle = std::make_unique<identity::LoginThrottle>(clock);
+  id.accounts = std::make_unique<identity::AccountService>(
+      *id.db, *id.throttle, api::oidc::make_mailer(*id.outbox, *id.tokens), clock);
+  id.authorization =
+      std::make_unique<identity::AuthorizationService>(*id.db, *id.clients, *id.tokens, clock);
+  return ok();
 }
 
 bool is_loopback(std::string_view host) {

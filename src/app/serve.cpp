@@ -130,6 +130,11 @@ int serve_until_stopped(const Config& config) {
     return 2;
   }
   auto identity = open_identity(config, clock);
+  if (identity) {
+    if (auto st = open_residents(*identity, config, clock); !st) {
+      identity = std::unexpected(st.error());
+    }
+  }
   if (!identity) {
     spdlog::critical("oneID: {}", identity.error().message);
     return 1;
@@ -188,10 +193,16 @@ int serve_until_stopped(const Config& config) {
   api::ngsild::register_subscription_routes(router, deps, subscriptions, clock);
   api::ngsild::register_temporal_routes(router, deps, temporal);
   if (config.require_tokens) api::ngsild::require_tokens(router, *identity->tokens);
-  const api::oidc::OidcDeps oidc{*identity->tokens, *identity->keys, *identity->clients,
-                                 config.require_tokens};
+  const api::oidc::OidcDeps oidc{*identity->tokens,
+                                 *identity->keys,
+                                 *identity->clients,
+                                 *identity->accounts,
+                                 *identity->authorization,
+                                 config.require_tokens,
+                                 config.issuer.starts_with("https://")};
   api::oidc::register_oauth_routes(router, oidc);
   api::oidc::register_admin_routes(router, oidc);
+  api::oidc::register_browser_routes(router, oidc);
   http::Server server(server_options(config), std::move(router), api::ngsild::transport_problem);
   auto address = server.start();
   if (!address) {

@@ -22,6 +22,7 @@ struct Request {
   std::string body;
   std::map<std::string, std::string> params;  // path parameters, percent-decoded
   std::string request_id;
+  std::string peer;  // the client's IP address, as the socket sees it (a proxy's, behind one)
   // Who sent the request, set by an application's authentication wrapper (Router::wrap) for the
   // handlers behind it; http never reads it.
   std::any auth;

@@ -137,6 +137,9 @@ class Session : public std::enable_shared_from_this<Session> {
     req.body = std::move(msg.body());
     req.headers = std::move(msg.base());
     req.request_id = request_id_for(req.headers);
+    beast::error_code peer_ec;
+    const auto peer = stream_.socket().remote_endpoint(peer_ec);
+    if (!peer_ec) req.peer = peer.address().to_string();
     request_id_ = req.request_id;
     method_ = req.method;
     target_ = req.target;

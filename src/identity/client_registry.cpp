@@ -68,7 +68,7 @@ Result<CreatedClient> ClientRegistry::create(NewClient c) {
   out.record.created = clock_.now();
   if (c.confidential) {
     out.secret = random_token();
-    out.record.secret_hash = base64url_encode(sha256(out.secret));
+    out.record.secret_hash = secret_hash(out.secret);
   }
   if (auto st = store_.put_client(out.record); !st) return std::unexpected(st.error());
   return out;
@@ -97,7 +97,7 @@ Result<store::ClientRecord> ClientRegistry::authenticate(std::string_view id,
   auto c = store_.client(id);
   if (!c) return std::unexpected(c.error());
   // Hash even for an unknown id, so that timing does not tell the ids apart either.
-  const auto presented = base64url_encode(sha256(secret));
+  const auto presented = secret_hash(secret);
   if (!*c || (*c)->secret_hash.empty()) return wrong_credentials();
   if (!constant_time_equal(presented, (*c)->secret_hash)) return wrong_credentials();
   return std::move(**c);

@@ -28,6 +28,15 @@ std::string random_bytes(std::size_t n);
 // 256 random bits as base64url (43 characters): secrets, tokens, ids that must not be guessed.
 std::string random_token();
 
+// How a high-entropy secret (client secret, session id, code, refresh token) is stored: the
+// base64url SHA-256 of it. A slow hash is for passwords; these are 256 random bits.
+inline std::string secret_hash(std::string_view secret) {
+  return base64url_encode(sha256(secret));
+}
+
+// The 32-byte HMAC-SHA-256 of `data` under `key` (RFC 2104).
+std::string hmac_sha256(std::string_view key, std::string_view data);
+
 // Whether a and b are equal, in time that depends on their length only.
 bool constant_time_equal(std::string_view a, std::string_view b);
 

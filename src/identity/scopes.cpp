@@ -6,9 +6,10 @@
 namespace tsunagu::identity {
 
 namespace {
-constexpr std::array<std::string_view, 6> kKnown = {"openid",   "profile",   "email",
-                                                    kScopeRead, kScopeWrite, kScopeAdmin};
-}
+// offline_access is accepted in requests (clients send it); every code grant has a refresh token.
+constexpr std::array<std::string_view, 7> kKnown = {
+    "openid", "profile", "email", "offline_access", kScopeRead, kScopeWrite, kScopeAdmin};
+}  // namespace
 
 bool known_scope(std::string_view scope) {
   return std::find(kKnown.begin(), kKnown.end(), scope) != kKnown.end();

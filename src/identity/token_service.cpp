@@ -80,6 +80,75 @@ Status TokenService::load_revocations() {
   return ok();
 }
 
+json::object TokenService::common_claims(const store::ClientRecord& client,
+                                         const std::vector<std::string>& scopes) const {
+  const auto settings = settings_.load();
+  const auto now = clock_.now();
+  json::object claims;
+  claims["iss"] = settings->issuer;
+  claims["sub"] = client.id;
+  claims["aud"] = settings->audience;
+  claims["client_id"] = client.id;
+  claims["scope"] = join_scopes(scopes);
+  claims["iat"] = seconds(now);
+  claims["exp"] = seconds(now) + settings->access_lifetime.count();
+  claims["jti"] = random_token();
+  if (client.tenants) claims["tenants"] = strings(*client.tenants);
+  if (client.types) claims["types"] = strings(*client.types);
+  return claims;
+}
+
+Result<IssuedToken> TokenService::issue_for_resident(const store::ClientRecord& client,
+                                                     const ResidentGrant& grant) {
+  auto signer = keys_.signer();
+  if (!signer) return std::unexpected(signer.error());
+  auto claims = common_claims(client, grant.scopes);
+  claims["sub"] = grant.subject;
+  claims["auth_time"] = seconds(grant.auth_time);
+  auto token = sign_jwt(claims, signer->key, signer->kid, "at+jwt");
+  if (!token) return std::unexpected(token.error());
+  return IssuedToken{std::move(*token), settings_.load()->access_lifetime, grant.scopes};
+}
+
+Result<std::string> TokenService::issue_id_token(const store::ClientRecord& client,
+                                                 const ResidentGrant& grant,
+                                                 std::string_view access_token) {
+  auto signer = keys_.signer();
+  if (!signer) return std::unexpected(signer.error());
+  const auto settings = settings_.load();
+  const auto now = clock_.now();
+  json::object claims;
+  claims["iss"] = settings->issuer;
+  claims["sub"] = grant.subject;
+  claims["aud"] = client.id;
+  claims["azp"] = client.id;
+  claims["iat"] = seconds(now);
+  claims["exp"] = seconds(now) + settings->access_lifetime.count();
+  claims["auth_time"] = seconds(grant.auth_time);
+  if (!grant.amr.empty()) claims["amr"] = strings(grant.amr);
+  claims["sid"] = grant.session_id;
+  if (!grant.nonce.empty()) claims["nonce"] = grant.nonce;
+  // OpenID Connect Core 3.1.3.6: the left half of the access token's SHA-256.
+  const auto digest = sha256(access_token);
+  claims["at_hash"] = base64url_encode(std::string_view(digest).substr(0, digest.size() / 2));
+  return sign_jwt(claims, signer->key, signer->kid, "JWT");
+}
+
+Result<IdTokenHint> TokenService::verify_id_token_hint(std::string_view token) {
+  auto jws = parse_jws(token);
+  if (!jws) return std::unexpected(jws.error());
+  const auto kid = text(jws->header, "kid");
+  auto key = kid ? keys_.verifier(*kid) : std::nullopt;
+  if (!key || !key->verify(jws->signing_input, jws->signature)) {
+    return unauthorized("the ID token was not signed by this issuer");
+  }
+  const auto& c = jws->claims;
+  if (text(c, "iss") != settings_.load()->issuer || !text(c, "sub") || !text(c, "aud")) {
+    return unauthorized("the ID token is not one of this issuer's");
+  }
+  return IdTokenHint{*text(c, "sub"), *text(c, "aud"), text(c, "sid").value_or("")};
+}
+
 Result<IssuedToken> TokenService::issue_for_client(const store::ClientRecord& client,
                                                    const std::vector<std::string>& requested) {
   std::vector<std::string> scopes;
@@ -97,22 +166,9 @@ Result<IssuedToken> TokenService::issue_for_client(const store::ClientRecord& cl
   }
   auto signer = keys_.signer();
   if (!signer) return std::unexpected(signer.error());
-  const auto settings = settings_.load();
-  const auto now = clock_.now();
-  json::object claims;
-  claims["iss"] = settings->issuer;
-  claims["sub"] = client.id;
-  claims["aud"] = settings->audience;
-  claims["client_id"] = client.id;
-  claims["scope"] = join_scopes(scopes);
-  claims["iat"] = seconds(now);
-  claims["exp"] = seconds(now) + settings->access_lifetime.count();
-  claims["jti"] = random_token();
-  if (client.tenants) claims["tenants"] = strings(*client.tenants);
-  if (client.types) claims["types"] = strings(*client.types);
-  auto token = sign_jwt(claims, signer->key, signer->kid, "at+jwt");
+  auto token = sign_jwt(common_claims(client, scopes), signer->key, signer->kid, "at+jwt");
   if (!token) return std::unexpected(token.error());
-  return IssuedToken{std::move(*token), settings->access_lifetime, std::move(scopes)};
+  return IssuedToken{std::move(*token), settings_.load()->access_lifetime, std::move(scopes)};
 }
 
 Result<Principal> TokenService::verify(std::string_view token) {
@@ -182,13 +238,14 @@ bool TokenService::revoked(const std::string& jti) {
 Status TokenService::revoke(std::string_view token) {
   auto principal = verify(token);
   if (!principal) return ok();  // RFC 7009 2.2: invalid tokens are no error
+  return revoke_id(principal->jti, principal->expires);
+}
+
+Status TokenService::revoke_id(const std::string& jti, model::Timestamp expires) {
   const auto now = clock_.now();
-  if (auto st = store_.revoke({principal->jti, principal->expires + KeyRing::kClockSkew}, now);
-      !st) {
-    return st;
-  }
+  if (auto st = store_.revoke({jti, expires + KeyRing::kClockSkew}, now); !st) return st;
   std::lock_guard lock(mu_);
-  revoked_[principal->jti] = principal->expires;
+  revoked_[jti] = expires;
   std::erase_if(revoked_, [&](const auto& kv) { return kv.second + KeyRing::kClockSkew < now; });
   return ok();
 }

@@ -47,6 +47,23 @@ struct Principal {
   bool has(std::string_view scope) const { return scopes.contains(std::string(scope)); }
 };
 
+// A resident's sign-in as a client received it: what its tokens say.
+struct ResidentGrant {
+  std::string subject;  // the account id
+  std::vector<std::string> scopes;
+  model::Timestamp auth_time{};
+  std::vector<std::string> amr;
+  std::string nonce;       // from the authorization request; empty when none was sent
+  std::string session_id;  // "sid": names the browser session without revealing its cookie
+};
+
+// What an id_token_hint (RP-initiated logout) says, once its signature and issuer are checked.
+struct IdTokenHint {
+  std::string subject;
+  std::string client_id;
+  std::string session_id;
+};
+
 class TokenService {
  public:
   TokenService(KeyRing& keys, store::IdentityStore& store, TokenSettings settings,
@@ -70,6 +87,18 @@ class TokenService {
   Result<IssuedToken> issue_for_client(const store::ClientRecord& client,
                                        const std::vector<std::string>& requested);
 
+  // An access token for a resident, used by `client`: the client's tenant and type grants bound
+  // it as they bound the client's own tokens.
+  Result<IssuedToken> issue_for_resident(const store::ClientRecord& client,
+                                         const ResidentGrant& grant);
+  // The ID token (OpenID Connect Core 2) of that sign-in, for `client` (aud), with at_hash of
+  // `access_token`.
+  Result<std::string> issue_id_token(const store::ClientRecord& client, const ResidentGrant& grant,
+                                     std::string_view access_token);
+  // An ID token this issuer signed, expired or not (OpenID Connect RP-Initiated Logout 1.0 2:
+  // an expired hint is still a hint); Unauthorized otherwise.
+  Result<IdTokenHint> verify_id_token_hint(std::string_view token);
+
   // Unauthorized naming the problem for a token that is malformed, not ours, expired, not for
   // this audience or revoked.
   Result<Principal> verify(std::string_view token);
@@ -81,9 +110,13 @@ class TokenService {
 
   // Revokes a token this service issued (RFC 7009: a token that cannot be verified is ignored).
   Status revoke(std::string_view token);
+  // Revokes the access token with this id (a replayed code revokes what it granted).
+  Status revoke_id(const std::string& jti, model::Timestamp expires);
 
  private:
   bool revoked(const std::string& jti);
+  boost::json::object common_claims(const store::ClientRecord& client,
+                                    const std::vector<std::string>& scopes) const;
 
   KeyRing& keys_;
   store::IdentityStore& store_;

@@ -157,7 +157,8 @@ TEST_F(OidcToken, MissingGrantTypeIsInvalidRequest) {
 }
 
 TEST_F(OidcToken, OtherGrantTypesAreUnsupported) {
-  for (const auto* grant : {"password", "authorization_code", "refresh_token", "implicit"}) {
+  for (const auto* grant :
+       {"password", "implicit", "urn:ietf:params:oauth:grant-type:jwt-bearer"}) {
     const auto res = post_token(form({{"grant_type", grant},
                                       {"username", "u"},
                                       {"password", "p"},
@@ -166,6 +167,18 @@ TEST_F(OidcToken, OtherGrantTypesAreUnsupported) {
                                 basic_form(reader()));
     EXPECT_TRUE(IsOAuthError(res, 400, "unsupported_grant_type")) << grant;
   }
+}
+
+TEST_F(OidcToken, AnUnknownCodeOrRefreshTokenIsAnInvalidGrant) {
+  // The resident grants (oidc_code_flow_test.cpp) answer a client that sends garbage.
+  EXPECT_TRUE(IsOAuthError(
+      post_token(form({{"grant_type", "authorization_code"}, {"code", "c"}, {"redirect_uri", "x"}}),
+                 basic_form(reader())),
+      400, "invalid_grant"));
+  EXPECT_TRUE(
+      IsOAuthError(post_token(form({{"grant_type", "refresh_token"}, {"refresh_token", "r"}}),
+                              basic_form(reader())),
+                   400, "invalid_grant"));
 }
 
 TEST_F(OidcToken, AScopeTheClientLacksIsInvalidScope) {

@@ -236,12 +236,14 @@ TEST_F(ClientRegistryTest, CreateRefusesAnUnknownScope) {
   NewClient c = confidential();
   c.scopes = {"ngsi-ld:read", "ngsi-ld:delete"};
   expect_bad(c,
-             "unknown scope 'ngsi-ld:delete'; known: openid, profile, email, ngsi-ld:read, "
+             "unknown scope 'ngsi-ld:delete'; known: openid, profile, email, offline_access, "
+             "ngsi-ld:read, "
              "ngsi-ld:write, admin");
   c.scopes = {"NGSI-LD:READ"};
-  expect_bad(c,
-             "unknown scope 'NGSI-LD:READ'; known: openid, profile, email, ngsi-ld:read, "
-             "ngsi-ld:write, admin");
+  expect_bad(
+      c,
+      "unknown scope 'NGSI-LD:READ'; known: openid, profile, email, offline_access, ngsi-ld:read, "
+      "ngsi-ld:write, admin");
   c.scopes = {"openid", "profile", "email", "ngsi-ld:read", "ngsi-ld:write", "admin"};
   EXPECT_EQ(create(c).record.scopes.size(), 6U);
 }

@@ -71,11 +71,28 @@ Result<store::ClientRecord> client_of(const http::Request& req, const Form& form
     if (id && *id != *user) return fail(ErrorKind::InvalidRequest, "two different client ids");
     return clients.authenticate(*user, *password);
   }
+  if (id && !secret) {
+    // A public client names itself and proves nothing; it may use only the grants that PKCE or
+    // a refresh token bound to it protect (the token route checks which grant).
+    auto client = clients.get(*id);
+    if (client && client->secret_hash.empty()) return client;
+  }
   if (!id || !secret) {
     return fail(ErrorKind::Unauthorized,
                 "client authentication is required (HTTP Basic or client_id and client_secret)");
   }
   return clients.authenticate(*id, *secret);
+}
+
+json::object token_body(const identity::TokenSet& set) {
+  json::object body;
+  body["access_token"] = set.access.access_token;
+  body["token_type"] = "Bearer";
+  body["expires_in"] = set.access.expires_in.count();
+  body["scope"] = identity::join_scopes(set.access.scopes);
+  if (set.id_token) body["id_token"] = *set.id_token;
+  body["refresh_token"] = set.refresh_token;
+  return body;
 }
 
 http::Response client_problem(const Error& e) {
@@ -96,15 +113,38 @@ class OAuthRoutes {
     o["token_endpoint"] = issuer + "/oauth2/token";
     o["introspection_endpoint"] = issuer + "/oauth2/introspect";
     o["revocation_endpoint"] = issuer + "/oauth2/revoke";
-    o["grant_types_supported"] = json::array{"client_credentials"};
+    o["authorization_endpoint"] = issuer + "/oauth2/authorize";
+    o["userinfo_endpoint"] = issuer + "/oauth2/userinfo";
+    o["end_session_endpoint"] = issuer + "/oauth2/logout";
+    o["grant_types_supported"] =
+        json::array{"authorization_code", "refresh_token", "client_credentials"};
     o["token_endpoint_auth_methods_supported"] =
-        json::array{"client_secret_basic", "client_secret_post"};
+        json::array{"client_secret_basic", "client_secret_post", "none"};
+    o["code_challenge_methods_supported"] = json::array{"S256"};
+    o["response_modes_supported"] = json::array{"query"};
+    o["prompt_values_supported"] = json::array{"none", "login", "consent"};
+    o["claims_supported"] = json::array{"sub",
+                                        "iss",
+                                        "aud",
+                                        "exp",
+                                        "iat",
+                                        "auth_time",
+                                        "nonce",
+                                        "amr",
+                                        "sid",
+                                        "email",
+                                        "email_verified",
+                                        "name",
+                                        "locale"};
+    o["authorization_response_iss_parameter_supported"] = true;
+    o["ui_locales_supported"] = json::array{"ja", "en"};
     o["introspection_endpoint_auth_methods_supported"] =
         json::array{"client_secret_basic", "client_secret_post"};
     o["revocation_endpoint_auth_methods_supported"] =
         json::array{"client_secret_basic", "client_secret_post"};
-    o["scopes_supported"] = json::array{"ngsi-ld:read", "ngsi-ld:write", "admin"};
-    o["response_types_supported"] = json::array{};
+    o["scopes_supported"] = json::array{"openid",       "profile",       "email", "offline_access",
+                                        "ngsi-ld:read", "ngsi-ld:write", "admin"};
+    o["response_types_supported"] = json::array{"code"};
     o["subject_types_supported"] = json::array{"public"};
     o["id_token_signing_alg_values_supported"] = json::array{"ES256"};
     o["token_endpoint_auth_signing_alg_values_supported"] = json::array{"ES256"};
@@ -122,6 +162,12 @@ class OAuthRoutes {
     if (!client) return respond(client_problem(client.error()));
     const auto grant = http::form_value(form, "grant_type");
     if (!grant) return respond(oauth_error(400, "invalid_request", "grant_type is missing"));
+    if (*grant == "authorization_code" || *grant == "refresh_token") {
+      return respond(resident_grant(*grant, form, *client));
+    }
+    if (client->secret_hash.empty()) {
+      return respond(oauth_error(401, "invalid_client", "a public client cannot use this grant"));
+    }
     if (*grant != "client_credentials") {
       return respond(oauth_error(400, "unsupported_grant_type",
                                  "grant_type '" + *grant + "' is not supported"));
@@ -139,6 +185,37 @@ class OAuthRoutes {
     body["expires_in"] = issued->expires_in.count();
     body["scope"] = identity::join_scopes(issued->scopes);
     respond(json_reply(200, body));
+  }
+
+  // GET or POST /oauth2/userinfo (OpenID Connect Core 5.3): the claims of the signed-in
+  // resident the access token speaks for, as its scopes allow.
+  void userinfo(http::Request&& req, http::Responder respond) {
+    auto principal = deps_.tokens.verify_bearer(req.header("Authorization"));
+    auto refuse = [&](std::string_view error, std::string_view description, int status) {
+      auto res =
+          json_reply(status, json::object{{"error", error}, {"error_description", description}});
+      res.header("WWW-Authenticate",
+                 "Bearer realm=\"tsunagu\", error=\"" + std::string(error) + "\"");
+      return res;
+    };
+    if (!principal) return respond(refuse("invalid_token", principal.error().message, 401));
+    if (!principal->has("openid")) {
+      return respond(refuse("insufficient_scope", "the token lacks the openid scope", 403));
+    }
+    auto account = deps_.accounts.account(principal->subject);
+    if (!account) return respond(oauth_error(500, "server_error", account.error().message));
+    if (!*account) return respond(refuse("invalid_token", "the account no longer exists", 401));
+    json::object claims;
+    claims["sub"] = (*account)->id;
+    if (principal->has("email")) {
+      claims["email"] = (*account)->email;
+      claims["email_verified"] = (*account)->email_verified;
+    }
+    if (principal->has("profile")) {
+      if (!(*account)->name.empty()) claims["name"] = (*account)->name;
+      claims["locale"] = (*account)->locale;
+    }
+    respond(json_reply(200, claims));
   }
 
   void introspect(http::Request&& req, http::Responder respond) {
@@ -179,6 +256,9 @@ class OAuthRoutes {
     if (!token) return respond(oauth_error(400, "invalid_request", "token is missing"));
     // A client revokes its own tokens only; another's is left alone, and the answer is the same
     // (RFC 7009 2.2), so that it learns nothing about tokens not its own.
+    if (auto st = deps_.authorization.revoke_refresh_token(*client, *token); !st) {
+      return respond(oauth_error(503, "temporarily_unavailable", st.error().message));
+    }
     auto principal = deps_.tokens.verify(*token);
     if (principal && principal->client_id == client->id) {
       if (auto st = deps_.tokens.revoke(*token); !st) {
@@ -191,6 +271,23 @@ class OAuthRoutes {
   }
 
  private:
+  http::Response resident_grant(const std::string& grant, const Form& form,
+                                const store::ClientRecord& client) {
+    auto issued =
+        grant == "authorization_code"
+            ? deps_.authorization.exchange_code(client, http::form_value(form, "code").value_or(""),
+                                                http::form_value(form, "redirect_uri"),
+                                                http::form_value(form, "code_verifier"))
+            : deps_.authorization.refresh(client,
+                                          http::form_value(form, "refresh_token").value_or(""),
+                                          http::form_value(form, "scope"));
+    if (!issued) {
+      const auto& e = issued.error();
+      return oauth_error(e.status, e.error, e.description);
+    }
+    return json_reply(200, token_body(*issued));
+  }
+
   const OidcDeps& deps_;
 };
 
@@ -208,6 +305,8 @@ void register_oauth_routes(http::Router& router, const OidcDeps& deps) {
   router.add("POST", "/oauth2/token", bind(&OAuthRoutes::token));
   router.add("POST", "/oauth2/introspect", bind(&OAuthRoutes::introspect));
   router.add("POST", "/oauth2/revoke", bind(&OAuthRoutes::revoke));
+  router.add("GET", "/oauth2/userinfo", bind(&OAuthRoutes::userinfo));
+  router.add("POST", "/oauth2/userinfo", bind(&OAuthRoutes::userinfo));
 }
 
 }  // namespace tsunagu::api::oidc

@@ -4,6 +4,8 @@
 // of clients under /admin/v1.
 
 #include "http/router.hpp"
+#include "identity/accounts.hpp"
+#include "identity/authorization.hpp"
 #include "identity/client_registry.hpp"
 #include "identity/key_ring.hpp"
 #include "identity/token_service.hpp"
@@ -14,12 +16,20 @@ struct OidcDeps {
   identity::TokenService& tokens;
   identity::KeyRing& keys;
   identity::ClientRegistry& clients;
+  identity::AccountService& accounts;
+  identity::AuthorizationService& authorization;
   // false only with --insecure-no-auth on loopback: the admin API then needs no token either.
   bool require_tokens = true;
+  // Whether cookies carry the Secure attribute; off only for a plain-http issuer on loopback
+  // (browsers refuse Secure cookies from http origins other than localhost).
+  bool secure_cookies = true;
 };
 
 // `deps` must outlive the router.
 void register_oauth_routes(http::Router& router, const OidcDeps& deps);
 void register_admin_routes(http::Router& router, const OidcDeps& deps);
+// The resident's side: /oauth2/authorize, consent, sign-in, registration, password reset, the
+// account page, userinfo and RP-initiated logout.
+void register_browser_routes(http::Router& router, const OidcDeps& deps);
 
 }  // namespace tsunagu::api::oidc

@@ -13,8 +13,17 @@
 #include <unordered_map>
 
 #include "model/error.hpp"
+#include "model/time.hpp"
 
 namespace tsunagu::store::sqlite {
+
+// Timestamps are stored as INTEGER milliseconds since the epoch.
+inline std::int64_t to_ms(model::Timestamp t) {
+  return t.time_since_epoch().count();
+}
+inline model::Timestamp from_ms(std::int64_t ms) {
+  return model::Timestamp(std::chrono::milliseconds(ms));
+}
 
 class Statement {
  public:

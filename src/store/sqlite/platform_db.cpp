@@ -14,7 +14,7 @@ namespace json = boost::json;
 namespace {
 
 // Released migrations are never edited; a new one is appended.
-constexpr std::array<std::string_view, 1> kMigrations{{
+constexpr std::array<std::string_view, 2> kMigrations{{
     R"sql(
 CREATE TABLE signing_keys(
   kid         TEXT PRIMARY KEY,
@@ -28,14 +28,66 @@ CREATE TABLE revoked_tokens(
   jti     TEXT PRIMARY KEY,
   expires INTEGER NOT NULL) WITHOUT ROWID;
 )sql",
+    // Residents (store/account_store.hpp). Secrets are kept as hashes only.
+    R"sql(
+CREATE TABLE accounts(
+  id             TEXT PRIMARY KEY,
+  email          TEXT NOT NULL UNIQUE,
+  email_verified INTEGER NOT NULL,
+  password_hash  TEXT NOT NULL,
+  name           TEXT NOT NULL,
+  locale         TEXT NOT NULL,
+  totp_secret    TEXT,
+  totp_last_step INTEGER,
+  created        INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE sessions(
+  id_hash    TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  created    INTEGER NOT NULL,
+  expires    INTEGER NOT NULL,
+  auth_time  INTEGER NOT NULL,
+  pending_second_factor INTEGER NOT NULL,
+  amr        TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX sessions_by_account ON sessions(account_id);
+CREATE TABLE tickets(
+  kind    TEXT NOT NULL,
+  id_hash TEXT NOT NULL,
+  doc     TEXT NOT NULL,
+  expires INTEGER NOT NULL,
+  used    INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(kind, id_hash)) WITHOUT ROWID;
+CREATE TABLE refresh_tokens(
+  token_hash   TEXT PRIMARY KEY,
+  family       TEXT NOT NULL,
+  account_id   TEXT NOT NULL,
+  client_id    TEXT NOT NULL,
+  scope        TEXT NOT NULL,
+  session_hash TEXT NOT NULL,
+  auth_time    INTEGER NOT NULL,
+  created      INTEGER NOT NULL,
+  expires      INTEGER NOT NULL,
+  rotated      INTEGER,
+  revoked      INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+CREATE INDEX refresh_tokens_by_family ON refresh_tokens(family);
+CREATE INDEX refresh_tokens_by_account ON refresh_tokens(account_id);
+CREATE INDEX refresh_tokens_by_session ON refresh_tokens(session_hash);
+CREATE TABLE consents(
+  account_id TEXT NOT NULL,
+  client_id  TEXT NOT NULL,
+  scopes     TEXT NOT NULL,
+  granted    INTEGER NOT NULL,
+  PRIMARY KEY(account_id, client_id)) WITHOUT ROWID;
+CREATE TABLE mail_tokens(
+  token_hash TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  purpose    TEXT NOT NULL,
+  expires    INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX mail_tokens_by_account ON mail_tokens(account_id);
+)sql",
 }};
 
-std::int64_t ms(model::Timestamp t) {
-  return t.time_since_epoch().count();
-}
-model::Timestamp at_ms(std::int64_t v) {
-  return model::Timestamp(std::chrono::milliseconds(v));
-}
+constexpr auto ms = to_ms;
+constexpr auto at_ms = from_ms;
 
 json::array strings(const std::vector<std::string>& list) {
   json::array out;

@@ -13,12 +13,13 @@
 #include <memory>
 #include <mutex>
 
+#include "store/account_store.hpp"
 #include "store/identity_store.hpp"
 #include "store/sqlite/connection.hpp"
 
 namespace tsunagu::store::sqlite {
 
-class PlatformDb final : public IdentityStore {
+class PlatformDb final : public IdentityStore, public AccountStore {
  public:
   // Creates the file and its schema when missing.
   static Result<std::unique_ptr<PlatformDb>> open(const std::filesystem::path& data_dir);
@@ -33,9 +34,48 @@ class PlatformDb final : public IdentityStore {
   Status revoke(const RevokedToken& token, model::Timestamp now) override;
   Result<std::vector<RevokedToken>> revoked(model::Timestamp now) override;
 
+  // AccountStore (platform_accounts.cpp)
+  Status add_account(const AccountRecord& account) override;
+  Result<std::optional<AccountRecord>> account(std::string_view id) override;
+  Result<std::optional<AccountRecord>> account_by_email(std::string_view email) override;
+  Status update_account(const AccountRecord& account) override;
+  Status set_password(std::string_view account_id, std::string_view password_hash) override;
+  Result<bool> use_totp_step(std::string_view account_id, std::int64_t step) override;
+  Result<bool> delete_account(std::string_view id) override;
+  Status add_session(const SessionRecord& session) override;
+  Result<std::optional<SessionRecord>> session(std::string_view id_hash,
+                                               model::Timestamp now) override;
+  Status update_session(const SessionRecord& session) override;
+  Status end_session(std::string_view id_hash) override;
+  Status put_ticket(std::string_view kind, const Ticket& ticket) override;
+  Result<std::optional<Ticket>> ticket(std::string_view kind, std::string_view id_hash,
+                                       model::Timestamp now) override;
+  Status drop_ticket(std::string_view kind, std::string_view id_hash) override;
+  Result<std::pair<Consumed, std::optional<Ticket>>> consume_ticket(std::string_view kind,
+                                                                    std::string_view id_hash,
+                                                                    model::Timestamp now) override;
+  Status update_ticket_doc(std::string_view kind, std::string_view id_hash,
+                           std::string_view doc) override;
+  Status add_refresh_token(const RefreshTokenRecord& token) override;
+  Result<std::optional<RefreshTokenRecord>> refresh_token(std::string_view hash) override;
+  Result<bool> rotate_refresh_token(std::string_view old_hash, model::Timestamp now,
+                                    const RefreshTokenRecord& successor) override;
+  Status revoke_refresh_family(std::string_view family) override;
+  Result<std::optional<ConsentRecord>> consent(std::string_view account_id,
+                                               std::string_view client_id) override;
+  Status put_consent(const ConsentRecord& consent) override;
+  Status add_mail_token(const MailTokenRecord& token) override;
+  Result<std::optional<MailTokenRecord>> take_mail_token(std::string_view hash, MailPurpose purpose,
+                                                         model::Timestamp now) override;
+  Status prune(model::Timestamp now) override;
+
  private:
   explicit PlatformDb(std::unique_ptr<Connection> db) : db_(std::move(db)) {}
   Status in_transaction(const std::function<Status()>& work);
+  // Runs one statement that returns no rows, binding its parameters with `bind`; the number of
+  // rows it changed. Callers hold mu_.
+  Result<int> run(std::string_view sql, const std::function<void(Statement&)>& bind,
+                  std::string_view what);
 
   std::mutex mu_;
   std::unique_ptr<Connection> db_;  // guarded by mu_
