@@ -6,7 +6,7 @@
 # Environment (all optional):
 #   BENCH=name[,name]    scenarios to run (default: all): get-by-id query-type patch-attr create
 #                        batch-upsert memory startup query-eq query-range query-near query-within
-#                        query-nested notify temporal history-write
+#                        query-nested notify temporal history-write token-issue get-by-id-auth
 #   BENCH_SCALE=1        multiplies the data sets (100,000 entities for reads and patches,
 #                        1,000,000 for memory, start-up and the query-* scenarios, which share
 #                        one server), and the 10,000 subscriptions of notify; 0.1 for a quick
@@ -48,7 +48,7 @@ export BENCH_DIR=$ROOT/bench
 QUERY_KINDS="eq range near within nested"
 ALL_SCENARIOS="get-by-id query-type patch-attr create batch-upsert memory startup"
 ALL_SCENARIOS+=" query-eq query-range query-near query-within query-nested notify temporal"
-ALL_SCENARIOS+=" history-write"
+ALL_SCENARIOS+=" history-write token-issue get-by-id-auth"
 SCENARIOS=${BENCH:-all}
 [[ $SCENARIOS == all ]] && SCENARIOS=$ALL_SCENARIOS
 SCENARIOS=${SCENARIOS//,/ }
@@ -83,6 +83,8 @@ wants() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 source "$BENCH_DIR/notify.sh"
 # shellcheck source=bench/temporal.sh
 source "$BENCH_DIR/temporal.sh"
+# shellcheck source=bench/auth.sh
+source "$BENCH_DIR/auth.sh"
 
 check_setup() {
   for s in $SCENARIOS; do
@@ -146,15 +148,16 @@ make_workdir() {
   fi
 }
 
-# Starts tsunagu on a free loopback port with the data directory $WORK/$1.
-# Sets SERVER_PID, SERVER_PORT, SERVER_URL.
+# Starts tsunagu on a free loopback port with the data directory $WORK/$1, without tokens unless
+# REQUIRE_TOKENS=1. Sets SERVER_PID, SERVER_PORT, SERVER_URL.
 start_tsunagu() {
-  local dir=$WORK/$1
+  local dir=$WORK/$1 auth=(--insecure-no-auth)
   shift
+  [[ ${REQUIRE_TOKENS:-0} == 1 ]] && auth=()
   mkdir -p "$dir"
   rm -f "$dir/ready"
   "$TSUNAGU" serve --listen 127.0.0.1:0 --data-dir "$dir/data" --ready-file "$dir/ready" \
-    --log-level "$LOG_LEVEL" --insecure-no-auth "$@" >>"$dir/server.log" 2>&1 &
+    --log-level "$LOG_LEVEL" "${auth[@]+"${auth[@]}"}" "$@" >>"$dir/server.log" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
   for _ in $(seq 600); do
@@ -655,6 +658,7 @@ write_json() {
       "$(kv_json "entities=${QUERY_N:-null} entities_per_s=${BIG_LOAD_RATE:-null}")"
     printf '"notify": {%s}, ' "$(kv_json "$NOTIFY_DETAIL")"
     printf '"temporal": {%s}, ' "$(kv_json "$TEMPORAL_DETAIL")"
+    printf '"auth": {%s}, ' "$(kv_json "$AUTH_DETAIL")"
     printf '"baselines": {%s}}\n}\n' "$(kv_json "$BASELINE_DETAIL")"
   } >"$RESULTS/latest.json"
 }
@@ -696,13 +700,19 @@ main() {
   note "scenarios: $SCENARIOS; scale $SCALE; ${DURATION}s per load; work dir $WORK"
 
   if wants get-by-id || wants query-type || wants patch-attr || wants create ||
-    wants batch-upsert; then
+    wants batch-upsert || wants token-issue || wants get-by-id-auth; then
     prepare_request_server
     if wants get-by-id; then scenario_get_by_id; fi
     if wants query-type; then scenario_query_type; fi
     if wants patch-attr; then scenario_patch_attr; fi
     if wants create; then scenario_create; fi
     if wants batch-upsert; then scenario_batch_upsert; fi
+    if wants token-issue || wants get-by-id-auth; then
+      if wants get-by-id-auth; then measure_get_by_id_without_tokens; fi
+      restart_with_tokens
+      if wants token-issue; then scenario_token_issue; fi
+      if wants get-by-id-auth; then scenario_get_by_id_auth; fi
+    fi
     for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
   fi
   if wants notify; then scenario_notify; fi

@@ -33,7 +33,8 @@ Result<std::vector<model::Entity>> parse_file(const std::filesystem::path& file,
   if (!doc) return std::unexpected(doc.error());
   std::vector<model::Entity> out;
   for (const auto& element : doc->get_array()) {
-    const auto* ctx_value = element.is_object() ? element.get_object().if_contains("@context") : nullptr;
+    const auto* ctx_value =
+        element.is_object() ? element.get_object().if_contains("@context") : nullptr;
     auto ctx = contexts.resolve(ctx_value ? *ctx_value : json::value(nullptr));
     if (!ctx) return std::unexpected(ctx.error());
     auto entity = api::ngsild::parse_entity(element, **ctx, api::ngsild::EntityShape::Complete);
@@ -61,9 +62,8 @@ Status store_all(broker::EntityService& entities, std::vector<model::Entity> bat
 
 }  // namespace
 
-Status load_demo_data(const std::filesystem::path& demo_dir,
-                      const std::filesystem::path& data_dir, broker::EntityService& entities,
-                      jsonld::ContextResolver& contexts) {
+Status load_demo_data(const std::filesystem::path& demo_dir, const std::filesystem::path& data_dir,
+                      broker::EntityService& entities, jsonld::ContextResolver& contexts) {
   const auto marker = data_dir / kMarker;
   if (std::filesystem::exists(marker)) return ok();
   std::error_code ec;

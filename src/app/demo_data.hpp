@@ -12,8 +12,7 @@
 
 namespace tsunagu::app {
 
-Status load_demo_data(const std::filesystem::path& demo_dir,
-                      const std::filesystem::path& data_dir, broker::EntityService& entities,
-                      jsonld::ContextResolver& contexts);
+Status load_demo_data(const std::filesystem::path& demo_dir, const std::filesystem::path& data_dir,
+                      broker::EntityService& entities, jsonld::ContextResolver& contexts);
 
 }  // namespace tsunagu::app

@@ -10,9 +10,9 @@ void register_health(http::Router& router, std::chrono::steady_clock::time_point
     boost::json::object body;
     body["status"] = "ok";
     body["version"] = TSUNAGU_VERSION;
-    body["uptimeSeconds"] = std::chrono::duration_cast<std::chrono::seconds>(
-                                std::chrono::steady_clock::now() - started)
-                                .count();
+    body["uptimeSeconds"] =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started)
+            .count();
     http::Response res;
     res.header("Content-Type", "application/json");
     res.header("Cache-Control", "no-store");

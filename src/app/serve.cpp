@@ -19,6 +19,7 @@
 #include "app/demo_data.hpp"
 #include "app/health.hpp"
 #include "app/identity_setup.hpp"
+#include "app/periodic.hpp"
 #include "broker/entity_service.hpp"
 #include "broker/history_recorder.hpp"
 #include "broker/history_retention.hpp"
@@ -231,8 +232,17 @@ int serve_until_stopped(const Config& config) {
       return 1;
     }
   }
+  // Expired sessions, pending requests, codes, refresh and mailed tokens are refused as soon as
+  // they expire; this only forgets them.
+  Periodic identity_housekeeping(std::chrono::hours(1), [&identity, &clock] {
+    if (auto st = identity->db->prune(clock.now()); !st) {
+      spdlog::warn("oneID: forgetting expired records failed: {}", st.error().message);
+    }
+  });
   retention.start();
+  identity_housekeeping.start();
   server.run();
+  identity_housekeeping.stop();
   retention.stop();
   query_pool.join();
   blocking_pool.join();

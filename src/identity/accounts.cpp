@@ -95,7 +95,10 @@ Status AccountService::register_account(std::string_view email, std::string_view
   account.name = std::string(name);
   account.locale = lang;
   account.created = clock_.now();
-  if (auto st = store_.add_account(account); !st) return st;
+  if (auto st = store_.add_account(account); !st) {
+    // Registered by a request racing this one: the page says "check your mail" either way.
+    return st.error().kind == ErrorKind::AlreadyExists ? ok() : st;
+  }
   auto token = mail_token(account, store::MailPurpose::VerifyEmail, settings_.verify_link_lifetime);
   if (!token) return std::unexpected(token.error());
   return mailer_(OutgoingMail{OutgoingMail::Kind::VerifyEmail, account.email, lang, *token});
@@ -289,15 +292,15 @@ Status AccountService::enable_totp(const store::AccountRecord& account, std::str
   return store_.update_account(updated);
 }
 
-Status AccountService::disable_totp(const store::AccountRecord& account, std::string_view password,
-                                    std::string_view address) {
-  if (auto checked = check_password_of(account, password, address); !checked) {
-    return bad("wrong_password", "the password is wrong");
-  }
+SignInResult<void> AccountService::disable_totp(const store::AccountRecord& account,
+                                                std::string_view password,
+                                                std::string_view address) {
+  if (auto checked = check_password_of(account, password, address); !checked) return checked;
   auto updated = account;
   updated.totp_secret.reset();
   updated.totp_last_step.reset();
-  return store_.update_account(updated);
+  if (auto st = store_.update_account(updated); !st) return internal(st.error());
+  return {};
 }
 
 SignInResult<void> AccountService::delete_account(const store::AccountRecord& account,

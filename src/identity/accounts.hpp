@@ -106,8 +106,9 @@ class AccountService {
   // (BadRequestData "wrong_code" otherwise).
   Status enable_totp(const store::AccountRecord& account, std::string_view secret,
                      std::string_view code);
-  Status disable_totp(const store::AccountRecord& account, std::string_view password,
-                      std::string_view address);
+  // Turns the second factor off, after the password is confirmed.
+  SignInResult<void> disable_totp(const store::AccountRecord& account, std::string_view password,
+                                  std::string_view address);
   // Deletes the account and everything that hangs off it, after the password is confirmed.
   SignInResult<void> delete_account(const store::AccountRecord& account, std::string_view password,
                                     std::string_view address);

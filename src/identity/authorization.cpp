@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <boost/url.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <charconv>
 
 #include "identity/crypto.hpp"
@@ -108,8 +110,14 @@ std::string append_query(std::string_view uri,
   auto url = boost::urls::parse_uri(uri);
   if (!url) return std::string(uri);
   boost::urls::url out(*url);
+  // Everything but the unreserved characters is percent-encoded: a receiver decodes the query as
+  // application/x-www-form-urlencoded (RFC 6749 appendix B), where a bare '+' is a space.
   for (const auto& [k, v] : params) {
-    if (!v.empty()) out.params().append({k, v});
+    if (v.empty()) continue;
+    const auto name = boost::urls::encode(k, boost::urls::unreserved_chars);
+    const auto value = boost::urls::encode(v, boost::urls::unreserved_chars);
+    out.encoded_params().append(
+        {boost::urls::pct_string_view(name), boost::urls::pct_string_view(value)});
   }
   return std::string(out.buffer());
 }
@@ -228,7 +236,9 @@ bool AuthorizationService::needs_sign_in(const AuthorizationRequest& request,
                                          const std::optional<store::SessionRecord>& session) const {
   if (!session) return true;
   if (request.prompt.contains("login") && session->auth_time < request.created) return true;
-  if (request.max_age &&
+  // A sign-in made for this very request satisfies any max_age (max_age=0 would otherwise ask
+  // for the password again and again).
+  if (request.max_age && session->auth_time < request.created &&
       clock_.now() - session->auth_time > std::chrono::seconds(*request.max_age)) {
     return true;
   }

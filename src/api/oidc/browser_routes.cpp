@@ -133,9 +133,14 @@ class BrowserRoutes {
     auto signed_in = deps_.accounts.second_factor(
         b.session_token, Browser::field(b, kFieldCode).value_or(""), b.address);
     if (!signed_in) {
-      view.problem = page_problem(signed_in.error().kind);
-      view.retry_minutes = minutes(signed_in.error().retry_after);
-      return respond(browser_.page(b, problem_status(signed_in.error().kind), render_totp(view)));
+      const auto& p = signed_in.error();
+      view.problem = page_problem(p.kind);
+      view.retry_minutes = minutes(p.retry_after);
+      auto res = browser_.page(b, problem_status(p.kind), render_totp(view));
+      if (p.kind == SignInProblem::Kind::TooManyAttempts) {
+        res.header("Retry-After", std::to_string(p.retry_after.count()));
+      }
+      return respond(std::move(res));
     }
     respond(after_sign_in(b, request_id, *signed_in));
   }
@@ -168,7 +173,15 @@ class BrowserRoutes {
     const auto request_id = Browser::field(b, kFieldRequest).value_or("");
     auto request = deps_.authorization.load(request_id);
     if (!request) return respond(internal(b, request.error()));
-    if (!*request || !browser_.csrf_ok(b)) return respond(expired(b));
+    if (!*request) return respond(expired(b));
+    if (!browser_.csrf_ok(b)) {
+      // Like every other form: 403, nothing decided, and the page again with a valid token.
+      ConsentView view{browser_.base(b, request_id)};
+      view.problem = Problem::SessionExpired;
+      view.client_name = (*request)->client_name;
+      view.scopes = (*request)->scopes;
+      return respond(browser_.page(b, 403, render_consent(view)));
+    }
     auto signed_in = deps_.accounts.current(b.session_token);
     if (!signed_in) return respond(internal(b, signed_in.error()));
     if (!*signed_in) return respond(login(b, 401, request_id, Problem::SessionExpired));
@@ -308,25 +321,31 @@ class BrowserRoutes {
       browser_.clear_session(b);
       return respond(message(b, 200, Message::SignedOut));
     }
-    if (req.path == "/account/delete") {
-      auto deleted = deps_.accounts.delete_account(account, password, b.address);
-      if (!deleted) {
-        return respond(account_page(b, problem_status(deleted.error().kind), account,
-                                    page_problem(deleted.error().kind)));
+    if (req.path == "/account/delete" || req.path == "/account/totp/disable") {
+      const bool deleting = req.path == "/account/delete";
+      auto done = deleting ? deps_.accounts.delete_account(account, password, b.address)
+                           : deps_.accounts.disable_totp(account, password, b.address);
+      if (!done) {
+        const auto& p = done.error();
+        auto res = account_page(b, problem_status(p.kind), account, page_problem(p.kind),
+                                deleting ? AccountForm::Delete : AccountForm::TotpDisable);
+        if (p.kind == SignInProblem::Kind::TooManyAttempts) {
+          res.header("Retry-After", std::to_string(p.retry_after.count()));
+        }
+        return respond(std::move(res));
       }
+      if (!deleting) return respond(message(b, 200, Message::TotpDisabled));
       browser_.clear_session(b);
       return respond(message(b, 200, Message::AccountDeleted));
     }
-    const bool enable = req.path == "/account/totp";
-    auto st = enable
-                  ? deps_.accounts.enable_totp(account, Browser::field(b, kFieldToken).value_or(""),
-                                               Browser::field(b, kFieldCode).value_or(""))
-                  : deps_.accounts.disable_totp(account, password, b.address);
+    auto st = deps_.accounts.enable_totp(account, Browser::field(b, kFieldToken).value_or(""),
+                                         Browser::field(b, kFieldCode).value_or(""));
     if (!st) {
       if (st.error().kind != ErrorKind::BadRequestData) return respond(internal(b, st.error()));
-      return respond(account_page(b, 400, account, form_problem(st.error())));
+      return respond(
+          account_page(b, 400, account, form_problem(st.error()), AccountForm::TotpEnable));
     }
-    respond(message(b, 200, enable ? Message::TotpEnabled : Message::TotpDisabled));
+    respond(message(b, 200, Message::TotpEnabled));
   }
 
   // GET or POST /oauth2/logout (OpenID Connect RP-Initiated Logout 1.0). With an id_token_hint
@@ -411,9 +430,11 @@ class BrowserRoutes {
   }
 
   http::Response account_page(const BrowserRequest& b, int status,
-                              const store::AccountRecord& account, Problem problem) const {
+                              const store::AccountRecord& account, Problem problem,
+                              std::optional<AccountForm> form = std::nullopt) const {
     AccountView view{browser_.base(b)};
     view.problem = problem;
+    view.problem_form = form;
     view.email = account.email;
     view.name = account.name;
     view.email_verified = account.email_verified;

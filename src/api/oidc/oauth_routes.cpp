@@ -140,8 +140,9 @@ class OAuthRoutes {
     o["ui_locales_supported"] = json::array{"ja", "en"};
     o["introspection_endpoint_auth_methods_supported"] =
         json::array{"client_secret_basic", "client_secret_post"};
+    // A public client revokes its own refresh tokens (RFC 7009 2.1).
     o["revocation_endpoint_auth_methods_supported"] =
-        json::array{"client_secret_basic", "client_secret_post"};
+        json::array{"client_secret_basic", "client_secret_post", "none"};
     o["scopes_supported"] = json::array{"openid",       "profile",       "email", "offline_access",
                                         "ngsi-ld:read", "ngsi-ld:write", "admin"};
     o["response_types_supported"] = json::array{"code"};
@@ -223,6 +224,10 @@ class OAuthRoutes {
     if (auto problem = check_form(req, form)) return respond(std::move(*problem));
     auto client = client_of(req, form, deps_.clients);
     if (!client) return respond(client_problem(client.error()));
+    // RFC 7662 2.1: only an authenticated client may ask; a public client's id is no secret.
+    if (client->secret_hash.empty()) {
+      return respond(oauth_error(401, "invalid_client", "a public client cannot introspect"));
+    }
     const auto token = http::form_value(form, "token");
     if (!token) return respond(oauth_error(400, "invalid_request", "token is missing"));
     auto principal = deps_.tokens.verify(*token);

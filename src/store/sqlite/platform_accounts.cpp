@@ -134,7 +134,7 @@ Status PlatformDb::add_account(const AccountRecord& account) {
   StatementUse s(**stmt);
   bind_account(*s, account);
   const int rc = s->step();
-  if (rc == SQLITE_CONSTRAINT) {
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) {  // extended codes (SQLITE_CONSTRAINT_UNIQUE) included
     return fail(ErrorKind::AlreadyExists, "an account with this e-mail address exists");
   }
   if (rc != SQLITE_DONE) return db_->error("store account");
