@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "identity/key_ring.hpp"
+#include "identity/verified_tokens.hpp"
 #include "model/time.hpp"
 #include "store/identity_store.hpp"
 
@@ -125,6 +126,9 @@ class TokenService {
 
   std::mutex mu_;
   std::unordered_map<std::string, model::Timestamp> revoked_;  // jti -> expiry; guarded by mu_
+  // Tokens verified once: a few MB at most (a token is under 1 KB).
+  static constexpr std::size_t kVerifiedCapacity = 10'000;
+  VerifiedTokens<Principal> verified_{kVerifiedCapacity};
 };
 
 }  // namespace tsunagu::identity

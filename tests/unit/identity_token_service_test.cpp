@@ -246,6 +246,7 @@ TEST_F(TokenServiceTest, TokensIssuedInTheFutureAreRefused) {
 
 TEST_F(TokenServiceTest, TokensOfAnotherIssuerAreRefused) {
   const auto token = issue();
+  ASSERT_TRUE(tokens_->verify(token));  // verified (and remembered) under the former issuer
   tokens_->set_issuer("https://id.example:8443");
   EXPECT_EQ(tokens_->settings()->issuer, "https://id.example:8443");
   // The audience was not the issuer's, so it stays.

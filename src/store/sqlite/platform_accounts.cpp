@@ -124,6 +124,21 @@ Result<int> PlatformDb::run(std::string_view sql, const std::function<void(State
   return sqlite3_changes(db_->handle());
 }
 
+template <typename T>
+Result<std::optional<T>> PlatformDb::one(std::string_view sql,
+                                         const std::function<void(Statement&)>& bind,
+                                         const std::function<T(Statement&)>& row,
+                                         std::string_view what) {
+  auto stmt = db_->cached(sql);
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  bind(*s);
+  const int rc = s->step();
+  if (rc == SQLITE_DONE) return std::optional<T>();
+  if (rc != SQLITE_ROW) return db_->error(what);
+  return std::optional<T>(row(*s));
+}
+
 // ---- accounts
 
 Status PlatformDb::add_account(const AccountRecord& account) {
@@ -143,28 +158,16 @@ Status PlatformDb::add_account(const AccountRecord& account) {
 
 Result<std::optional<AccountRecord>> PlatformDb::account(std::string_view id) {
   std::lock_guard lock(mu_);
-  auto stmt =
-      db_->cached("SELECT " + std::string(kAccountColumns) + " FROM accounts WHERE id = ?1");
-  if (!stmt) return std::unexpected(stmt.error());
-  StatementUse s(**stmt);
-  s->bind(1, id);
-  const int rc = s->step();
-  if (rc == SQLITE_DONE) return std::optional<AccountRecord>();
-  if (rc != SQLITE_ROW) return db_->error("read account");
-  return std::optional<AccountRecord>(account_row(*s));
+  return one<AccountRecord>(
+      "SELECT " + std::string(kAccountColumns) + " FROM accounts WHERE id = ?1",
+      [&](Statement& s) { s.bind(1, id); }, account_row, "read account");
 }
 
 Result<std::optional<AccountRecord>> PlatformDb::account_by_email(std::string_view email) {
   std::lock_guard lock(mu_);
-  auto stmt =
-      db_->cached("SELECT " + std::string(kAccountColumns) + " FROM accounts WHERE email = ?1");
-  if (!stmt) return std::unexpected(stmt.error());
-  StatementUse s(**stmt);
-  s->bind(1, email);
-  const int rc = s->step();
-  if (rc == SQLITE_DONE) return std::optional<AccountRecord>();
-  if (rc != SQLITE_ROW) return db_->error("read account");
-  return std::optional<AccountRecord>(account_row(*s));
+  return one<AccountRecord>(
+      "SELECT " + std::string(kAccountColumns) + " FROM accounts WHERE email = ?1",
+      [&](Statement& s) { s.bind(1, email); }, account_row, "read account");
 }
 
 Status PlatformDb::update_account(const AccountRecord& account) {
@@ -262,17 +265,14 @@ Status PlatformDb::add_session(const SessionRecord& r) {
 Result<std::optional<SessionRecord>> PlatformDb::session(std::string_view id_hash,
                                                          model::Timestamp now) {
   std::lock_guard lock(mu_);
-  auto stmt = db_->cached(
+  return one<SessionRecord>(
       "SELECT id_hash, account_id, created, expires, auth_time, pending_second_factor, amr "
-      "FROM sessions WHERE id_hash = ?1 AND expires > ?2");
-  if (!stmt) return std::unexpected(stmt.error());
-  StatementUse s(**stmt);
-  s->bind(1, id_hash);
-  s->bind(2, to_ms(now));
-  const int rc = s->step();
-  if (rc == SQLITE_DONE) return std::optional<SessionRecord>();
-  if (rc != SQLITE_ROW) return db_->error("read session");
-  return std::optional<SessionRecord>(session_row(*s));
+      "FROM sessions WHERE id_hash = ?1 AND expires > ?2",
+      [&](Statement& s) {
+        s.bind(1, id_hash);
+        s.bind(2, to_ms(now));
+      },
+      session_row, "read session");
 }
 
 Status PlatformDb::update_session(const SessionRecord& r) {
@@ -322,19 +322,19 @@ Status PlatformDb::put_ticket(std::string_view kind, const Ticket& t) {
 Result<std::optional<Ticket>> PlatformDb::ticket(std::string_view kind, std::string_view id_hash,
                                                  model::Timestamp now) {
   std::lock_guard lock(mu_);
-  auto stmt = db_->cached(
+  return one<Ticket>(
       "SELECT doc, expires FROM tickets WHERE kind = ?1 AND id_hash = ?2 AND expires > ?3 "
-      "AND used = 0");
-  if (!stmt) return std::unexpected(stmt.error());
-  StatementUse s(**stmt);
-  s->bind(1, kind);
-  s->bind(2, id_hash);
-  s->bind(3, to_ms(now));
-  const int rc = s->step();
-  if (rc == SQLITE_DONE) return std::optional<Ticket>();
-  if (rc != SQLITE_ROW) return db_->error("read ticket");
-  return std::optional<Ticket>(
-      Ticket{std::string(id_hash), std::string(s->column_text(0)), from_ms(s->column_int(1))});
+      "AND used = 0",
+      [&](Statement& s) {
+        s.bind(1, kind);
+        s.bind(2, id_hash);
+        s.bind(3, to_ms(now));
+      },
+      [&](Statement& s) {
+        return Ticket{std::string(id_hash), std::string(s.column_text(0)),
+                      from_ms(s.column_int(1))};
+      },
+      "read ticket");
 }
 
 Status PlatformDb::drop_ticket(std::string_view kind, std::string_view id_hash) {
@@ -409,16 +409,10 @@ Status PlatformDb::add_refresh_token(const RefreshTokenRecord& token) {
 
 Result<std::optional<RefreshTokenRecord>> PlatformDb::refresh_token(std::string_view hash) {
   std::lock_guard lock(mu_);
-  auto stmt = db_->cached(
+  return one<RefreshTokenRecord>(
       "SELECT token_hash, family, account_id, client_id, scope, session_hash, auth_time, "
-      "created, expires, rotated, revoked FROM refresh_tokens WHERE token_hash = ?1");
-  if (!stmt) return std::unexpected(stmt.error());
-  StatementUse s(**stmt);
-  s->bind(1, hash);
-  const int rc = s->step();
-  if (rc == SQLITE_DONE) return std::optional<RefreshTokenRecord>();
-  if (rc != SQLITE_ROW) return db_->error("read refresh token");
-  return std::optional<RefreshTokenRecord>(refresh_row(*s));
+      "created, expires, rotated, revoked FROM refresh_tokens WHERE token_hash = ?1",
+      [&](Statement& s) { s.bind(1, hash); }, refresh_row, "read refresh token");
 }
 
 Result<bool> PlatformDb::rotate_refresh_token(std::string_view old_hash, model::Timestamp now,
@@ -458,18 +452,17 @@ Status PlatformDb::revoke_refresh_family(std::string_view family) {
 Result<std::optional<ConsentRecord>> PlatformDb::consent(std::string_view account_id,
                                                          std::string_view client_id) {
   std::lock_guard lock(mu_);
-  auto stmt =
-      db_->cached("SELECT scopes, granted FROM consents WHERE account_id = ?1 AND client_id = ?2");
-  if (!stmt) return std::unexpected(stmt.error());
-  StatementUse s(**stmt);
-  s->bind(1, account_id);
-  s->bind(2, client_id);
-  const int rc = s->step();
-  if (rc == SQLITE_DONE) return std::optional<ConsentRecord>();
-  if (rc != SQLITE_ROW) return db_->error("read consent");
-  return std::optional<ConsentRecord>(ConsentRecord{std::string(account_id), std::string(client_id),
-                                                    split(s->column_text(0)),
-                                                    from_ms(s->column_int(1))});
+  return one<ConsentRecord>(
+      "SELECT scopes, granted FROM consents WHERE account_id = ?1 AND client_id = ?2",
+      [&](Statement& s) {
+        s.bind(1, account_id);
+        s.bind(2, client_id);
+      },
+      [&](Statement& s) {
+        return ConsentRecord{std::string(account_id), std::string(client_id),
+                             split(s.column_text(0)), from_ms(s.column_int(1))};
+      },
+      "read consent");
 }
 
 Status PlatformDb::put_consent(const ConsentRecord& c) {

@@ -76,6 +76,10 @@ class PlatformDb final : public IdentityStore, public AccountStore {
   // rows it changed. Callers hold mu_.
   Result<int> run(std::string_view sql, const std::function<void(Statement&)>& bind,
                   std::string_view what);
+  // Runs a query of at most one row: nullopt when there is none, else `row` of it.
+  template <typename T>
+  Result<std::optional<T>> one(std::string_view sql, const std::function<void(Statement&)>& bind,
+                               const std::function<T(Statement&)>& row, std::string_view what);
 
   std::mutex mu_;
   std::unique_ptr<Connection> db_;  // guarded by mu_
