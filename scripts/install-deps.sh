@@ -20,6 +20,8 @@ packages=(
   mosquitto mosquitto-clients
   # oneID's SMTP outbox: a real SMTP server for the tests
   python3-aiosmtpd
+  # oneID's pages: a real browser for the tests (driven by playwright-core from tests/e2e)
+  chromium
 )
 
 # `--fuzz` adds clang 16 and its sanitizer runtimes for `make fuzz`.
@@ -51,7 +53,7 @@ fi
 
 # The npm packages of the test suites, exactly as their lock files pin them.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-for suite in tests/oidc; do
+for suite in tests/oidc tests/e2e; do
   if [[ ! -d "$root/$suite/node_modules" || "$root/$suite/package-lock.json" -nt "$root/$suite/node_modules" ]]; then
     echo "install-deps: npm ci in $suite"
     npm ci --prefix "$root/$suite" --no-audit --no-fund --loglevel=error >/dev/null
