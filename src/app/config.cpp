@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <boost/url/parse.hpp>
 #include <charconv>
 #include <cstdlib>
@@ -37,7 +38,7 @@ Status check_keys(const toml::table& root) {
       {"ngsild", {"batch_max", "default_page_size", "max_page_size"}},
       {"contexts", {"allow_remote", "fetch_timeout_ms", "map"}},
       {"history", {"enabled", "retention_days", "tenants"}},
-      {"auth", {"issuer", "access_token_lifetime_seconds"}},
+      {"auth", {"issuer", "access_token_lifetime_seconds", "upstream"}},
       {"mail",
        {"from", "smtp_url", "smtp_username", "smtp_password", "smtp_require_tls",
         "smtp_timeout_ms"}},
@@ -79,6 +80,46 @@ Result<Config::HistoryRule> history_rule(const toml::table& t, const std::string
     rule.retention_days = static_cast<unsigned>(*days);
   }
   return rule;
+}
+
+Status read_upstreams(const toml::table& t, Config& c) {
+  const auto* all = t.at_path("auth.upstream").as_table();
+  if (!all) return ok();
+  for (const auto& [id, node] : *all) {
+    const std::string where = "auth.upstream." + std::string(id.str());
+    const auto* u = node.as_table();
+    if (!u) return bad_config("[" + where + "] must be a table");
+    const bool id_ok =
+        !id.str().empty() && std::all_of(id.str().begin(), id.str().end(), [](char ch) {
+          return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+        });
+    if (!id_ok) return bad_config("[" + where + "]: the name may have a-z, 0-9 and '-' only");
+    Config::Upstream up{std::string(id.str()), {}, {}, {}, {}};
+    for (const auto& [key, value] : *u) {
+      const auto k = std::string(key.str());
+      auto v = value.value<std::string>();
+      if (!v) return bad_config(where + "." + k + " must be a string");
+      if (k == "name")
+        up.name = *v;
+      else if (k == "issuer")
+        up.issuer = *v;
+      else if (k == "client_id")
+        up.client_id = *v;
+      else if (k == "client_secret")
+        up.client_secret = *v;
+      else
+        return bad_config("unknown key '" + k + "' in [" + where + "]");
+    }
+    if (up.issuer.empty() || up.client_id.empty() || up.client_secret.empty()) {
+      return bad_config("[" + where + "] needs issuer, client_id and client_secret");
+    }
+    Config probe;
+    if (auto st = set_issuer(probe, up.issuer); !st) return st;
+    up.issuer = probe.issuer;
+    if (up.name.empty()) up.name = up.id;
+    c.upstreams.push_back(std::move(up));
+  }
+  return ok();
 }
 
 Status read_history(const toml::table& t, Config& c) {
@@ -253,6 +294,7 @@ Status load_config_file(const std::filesystem::path& file, Config& config) {
   }
   read_sizes(t, config);
   if (auto st = read_mail(t, config); !st) return st;
+  if (auto st = read_upstreams(t, config); !st) return st;
   return read_history(t, config);
 }
 

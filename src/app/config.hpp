@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/error.hpp"
 
@@ -40,6 +41,11 @@ struct Config {
   bool require_tokens = true;  // false only with --insecure-no-auth, and only on loopback
   std::string issuer;          // the public URL of oneID; "http://<listen address>" when empty
   std::chrono::seconds access_token_lifetime{600};
+  // [auth.upstream.<id>]: OpenID providers residents may sign in with (docs/security.md).
+  struct Upstream {
+    std::string id, name, issuer, client_id, client_secret;
+  };
+  std::vector<Upstream> upstreams;
 
   // [history], and [history.tenants.<name>] per tenant ("_default" names the default tenant)
   struct HistoryRule {

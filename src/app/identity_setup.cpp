@@ -1,6 +1,7 @@
 #include "app/identity_setup.hpp"
 
 #include "api/oidc/mail_composer.hpp"
+#include "http/fetch.hpp"
 
 namespace tsunagu::app {
 
@@ -44,6 +45,28 @@ Status open_residents(Identity& id, const Config& config, const model::Clock& cl
       *id.db, *id.throttle, api::oidc::make_mailer(*id.outbox, *id.tokens), clock);
   id.authorization =
       std::make_unique<identity::AuthorizationService>(*id.db, *id.clients, *id.tokens, clock);
+  // The upstream providers' discovery, JWKS and token endpoints, over the HTTP client.
+  auto web = [](const identity::WebRequest& r) -> Result<identity::WebReply> {
+    http::FetchOptions options;
+    options.accept = "application/json";
+    options.method = r.method;
+    options.body = r.body;
+    options.content_type = r.content_type;
+    options.authorization = r.authorization;
+    auto reply = http::fetch(r.url, options);
+    if (!reply) return std::unexpected(reply.error());
+    return identity::WebReply{reply->status, std::move(reply->body)};
+  };
+  for (const auto& u : config.upstreams) {
+    identity::UpstreamSettings s;
+    s.id = u.id;
+    s.name = u.name;
+    s.issuer = u.issuer;
+    s.client_id = u.client_id;
+    s.client_secret = u.client_secret;
+    id.upstreams.push_back(
+        std::make_unique<identity::UpstreamProvider>(std::move(s), *id.db, web, clock));
+  }
   return ok();
 }
 

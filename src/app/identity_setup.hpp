@@ -11,6 +11,7 @@
 #include "identity/key_ring.hpp"
 #include "identity/login_throttle.hpp"
 #include "identity/token_service.hpp"
+#include "identity/upstream.hpp"
 #include "notify/mail_outbox.hpp"
 #include "notify/smtp_relay.hpp"
 #include "store/sqlite/platform_db.hpp"
@@ -29,6 +30,7 @@ struct Identity {
   std::unique_ptr<identity::LoginThrottle> throttle;
   std::unique_ptr<identity::AccountService> accounts;
   std::unique_ptr<identity::AuthorizationService> authorization;
+  std::vector<std::unique_ptr<identity::UpstreamProvider>> upstreams;
 };
 
 Result<Identity> open_identity(const Config& config, const model::Clock& clock);

@@ -194,13 +194,10 @@ int serve_until_stopped(const Config& config) {
   api::ngsild::register_subscription_routes(router, deps, subscriptions, clock);
   api::ngsild::register_temporal_routes(router, deps, temporal);
   if (config.require_tokens) api::ngsild::require_tokens(router, *identity->tokens);
-  const api::oidc::OidcDeps oidc{*identity->tokens,
-                                 *identity->keys,
-                                 *identity->clients,
-                                 *identity->accounts,
-                                 *identity->authorization,
-                                 config.require_tokens,
-                                 config.issuer.starts_with("https://")};
+  const api::oidc::OidcDeps oidc{*identity->tokens,        *identity->keys,
+                                 *identity->clients,       *identity->accounts,
+                                 *identity->authorization, identity->upstreams,
+                                 config.require_tokens,    config.issuer.starts_with("https://")};
   api::oidc::register_oauth_routes(router, oidc);
   api::oidc::register_admin_routes(router, oidc);
   api::oidc::register_browser_routes(router, oidc);

@@ -150,11 +150,20 @@ class Exchange {
 
   template <typename Stream>
   Result<Reply> request(Stream& stream, const Endpoint& endpoint) {
-    bhttp::request<bhttp::empty_body> req(bhttp::verb::get, endpoint.target, 11);
+    bhttp::request<bhttp::string_body> req(bhttp::string_to_verb(options_.method), endpoint.target,
+                                           11);
     req.set(bhttp::field::host, endpoint.host_header);
     req.set(bhttp::field::user_agent, "tsunagu/" TSUNAGU_VERSION);
     req.set(bhttp::field::accept, options_.accept);
     req.set(bhttp::field::connection, "close");
+    if (!options_.authorization.empty()) {
+      req.set(bhttp::field::authorization, options_.authorization);
+    }
+    if (options_.method != "GET") {
+      req.set(bhttp::field::content_type, options_.content_type);
+      req.body() = options_.body;
+      req.prepare_payload();
+    }
     auto cancel = [&] { beast::get_lowest_layer(stream).close(); };
     auto ec = run(
         [&](auto done) {
@@ -218,7 +227,7 @@ Result<FetchResponse> fetch(std::string_view url, const FetchOptions& options) {
     if (!endpoint) return std::unexpected(endpoint.error());
     auto reply = Exchange(options, deadline).get(*endpoint);
     if (!reply) return std::unexpected(reply.error());
-    if (!is_redirect(reply->status)) {
+    if (!is_redirect(reply->status) || options.method != "GET") {
       return FetchResponse{reply->status, std::move(reply->content_type), std::move(reply->body),
                            std::move(current)};
     }

@@ -1,5 +1,5 @@
 #pragma once
-// A small synchronous HTTP(S) GET client for documents the server itself needs (JSON-LD contexts,
+// A small synchronous HTTP(S) client for documents the server itself needs (JSON-LD contexts,
 // later other small resources). It blocks the calling thread for at most the timeout, which
 // covers the whole exchange including redirects. HTTPS verifies the server certificate against
 // the system trust store and the host name, and sends SNI. Knows nothing of JSON-LD.
@@ -18,6 +18,12 @@ struct FetchOptions {
   std::size_t max_body_bytes = 1 << 20;
   int max_redirects = 3;
   std::string accept = "application/ld+json, application/json";
+  // A POST (e.g. an OAuth 2.0 token request) sends `body` as `content_type`; redirects of a POST
+  // are not followed (they answer as they are).
+  std::string method = "GET";
+  std::string body;
+  std::string content_type;
+  std::string authorization;  // the Authorization header, when not empty
 };
 
 struct FetchResponse {

@@ -169,6 +169,49 @@ SignInResult<SignedIn> AccountService::sign_in(std::string_view email, std::stri
   return std::move(*signed_in);
 }
 
+SignInResult<SignedIn> AccountService::sign_in_upstream(const UpstreamIdentity& who) {
+  auto linked = store_.linked_account(who.provider, who.subject);
+  if (!linked) return internal(linked.error());
+  std::optional<store::AccountRecord> account;
+  if (*linked) {
+    auto found = store_.account(**linked);
+    if (!found) return internal(found.error());
+    account = std::move(*found);
+  }
+  if (!account) {
+    const auto address = normalized_email(who.email);
+    if (!address || !who.email_verified) return problem(Problem::EmailNotVerified);
+    auto found = store_.account_by_email(*address);
+    if (!found) return internal(found.error());
+    if (*found && !(*found)->email_verified) {
+      // Someone registered the address here without proving it: linking would hand the
+      // upstream's resident an account whose password a stranger chose.
+      return problem(Problem::EmailNotVerified);
+    }
+    if (!*found) {
+      store::AccountRecord fresh;
+      fresh.id = random_token();
+      fresh.email = *address;
+      fresh.email_verified = true;
+      fresh.name = who.name;
+      fresh.locale = "ja";
+      fresh.created = clock_.now();
+      if (auto st = store_.add_account(fresh); !st) return internal(st.error());
+      *found = std::move(fresh);
+    }
+    if (auto st = store_.link_account(who.provider, who.subject, (*found)->id, clock_.now());
+        !st && st.error().kind != ErrorKind::AlreadyExists) {
+      return internal(st.error());
+    }
+    account = std::move(*found);
+  }
+  auto signed_in = open_session(*account, false);
+  if (!signed_in) return internal(signed_in.error());
+  signed_in->session.amr = {"fed"};
+  if (auto st = store_.update_session(signed_in->session); !st) return internal(st.error());
+  return std::move(*signed_in);
+}
+
 Result<SignedIn> AccountService::open_session(const store::AccountRecord& account,
                                               bool second_factor_pending) {
   const auto now = clock_.now();

@@ -18,6 +18,7 @@
 
 #include "identity/login_throttle.hpp"
 #include "identity/password.hpp"
+#include "identity/upstream.hpp"
 #include "model/error.hpp"
 #include "model/time.hpp"
 #include "store/account_store.hpp"
@@ -93,6 +94,12 @@ class AccountService {
   Result<std::optional<store::AccountRecord>> account(std::string_view id) {
     return store_.account(id);
   }
+
+  // A sign-in through an upstream provider: the account linked to its subject; else the local
+  // account of the same address, linked now, when the upstream vouches for the address and the
+  // local account has verified it too; else a new account (no password until the resident sets
+  // one through a reset). EmailNotVerified when the upstream does not vouch for an address.
+  SignInResult<SignedIn> sign_in_upstream(const UpstreamIdentity& who);
 
   // Sends a reset link when the address has an account; succeeds either way.
   Status request_reset(std::string_view email);

@@ -17,6 +17,8 @@ typedef struct evp_pkey_st EVP_PKEY;
 namespace tsunagu::identity {
 
 std::string base64url_encode(std::string_view bytes);
+// Standard base64 with padding (RFC 4648 section 4), as HTTP Basic credentials use it.
+std::string base64_standard(std::string_view bytes);
 // nullopt for anything but unpadded base64url.
 std::optional<std::string> base64url_decode(std::string_view text);
 

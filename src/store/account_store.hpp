@@ -139,6 +139,13 @@ class AccountStore {
                                                                  MailPurpose purpose,
                                                                  model::Timestamp now) = 0;
 
+  // The account linked to `subject` at the upstream provider `provider`, if any.
+  virtual Result<std::optional<std::string>> linked_account(std::string_view provider,
+                                                            std::string_view subject) = 0;
+  // Links them; AlreadyExists when that subject is linked already.
+  virtual Status link_account(std::string_view provider, std::string_view subject,
+                              std::string_view account_id, model::Timestamp now) = 0;
+
   // Forgets expired sessions, tickets, refresh tokens and mail tokens.
   virtual Status prune(model::Timestamp now) = 0;
 };

@@ -327,8 +327,9 @@ void ServerProcess::start(std::chrono::milliseconds timeout) {
   const auto log_path = root_ / "server.log";
   std::filesystem::remove(ready);
 
-  std::vector<std::string> args = {tsunagu_binary(), "serve",       "--listen",
-                                   "127.0.0.1:0",    "--data-dir",  data_dir().string(),
+  std::vector<std::string> args = {tsunagu_binary(), "serve",
+                                   "--listen",       "127.0.0.1:" + std::to_string(listen_port_),
+                                   "--data-dir",     data_dir().string(),
                                    "--ready-file",   ready.string()};
   // Tests of the NGSI-LD API run without tokens (loopback only); those of oneID ask for them.
   if (!require_tokens_) args.emplace_back("--insecure-no-auth");

@@ -120,6 +120,9 @@ class ServerProcess {
   void set_extra_args(std::vector<std::string> args) { extra_args_ = std::move(args); }
   // Without it the server runs with --insecure-no-auth; set before start().
   void set_require_tokens(bool require) { require_tokens_ = require; }
+  // Listen on this loopback port instead of one the system picks (for a URL that must be known
+  // before start, e.g. a redirect URI registered elsewhere); set before start().
+  void set_listen_port(unsigned short port) { listen_port_ = port; }
 
   // Starts the binary and waits until it has written its ready file. Throws std::runtime_error
   // (quoting the server's log) when it exits or is not ready in time.
@@ -153,6 +156,7 @@ class ServerProcess {
   std::filesystem::path root_;
   std::vector<std::string> extra_args_;
   bool require_tokens_ = false;
+  unsigned short listen_port_ = 0;
   int pid_ = -1;
   int starts_ = 0;
   std::string host_;

@@ -472,4 +472,31 @@ std::optional<std::string> Browser::cookie(std::string_view name) const {
   return it->second;
 }
 
+// `tsunagu clients add` with redirect URIs, public (--public: no secret) or confidential.
+ClientCredentials register_client(const std::filesystem::path& data_dir, const std::string& name,
+                                  bool is_public, const std::vector<std::string>& redirect_uris,
+                                  const std::vector<std::string>& scopes) {
+  std::vector<std::string> args = {"clients",         "add",    "--data-dir",
+                                   data_dir.string(), "--name", name};
+  for (const auto& s : scopes) args.insert(args.end(), {"--scope", s});
+  for (const auto& uri : redirect_uris) args.insert(args.end(), {"--redirect-uri", uri});
+  if (is_public) args.emplace_back("--public");
+  const auto run = run_tsunagu(args);
+  ClientCredentials out;
+  std::size_t at = 0;
+  while (at < run.output.size()) {
+    const auto end = run.output.find('\n', at);
+    const auto line = run.output.substr(at, end == std::string::npos ? end : end - at);
+    if (line.starts_with("client_id=")) out.id = line.substr(10);
+    if (line.starts_with("client_secret=")) out.secret = line.substr(14);
+    if (end == std::string::npos) break;
+    at = end + 1;
+  }
+  if (run.exit_code != 0 || out.id.empty() || is_public != out.secret.empty()) {
+    throw std::runtime_error("tsunagu clients add failed (exit " + std::to_string(run.exit_code) +
+                             "): " + run.output);
+  }
+  return out;
+}
+
 }  // namespace tsunagu::it

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "harness.hpp"
+#include "oidc_support.hpp"
 
 namespace tsunagu::it {
 
@@ -76,6 +77,12 @@ std::optional<std::string> set_cookie_value(const Response& res, std::string_vie
 // The attributes of the Set-Cookie of `name` in `res` ("Path=/; HttpOnly; SameSite=Lax"); ""
 // when there is none.
 std::string set_cookie_attributes(const Response& res, std::string_view name);
+
+// `tsunagu clients add` with redirect URIs, public (--public: no secret) or confidential;
+// throws std::runtime_error quoting the output when it fails.
+ClientCredentials register_client(const std::filesystem::path& data_dir, const std::string& name,
+                                  bool is_public, const std::vector<std::string>& redirect_uris,
+                                  const std::vector<std::string>& scopes);
 
 // A browser on one server: a cookie jar, the CSRF token of the last page that had one, and the
 // language it asks for (Accept-Language) so that the tests can read the pages' English texts.

@@ -394,7 +394,64 @@ class BrowserRoutes {
     respond(message(b, 200, Message::SignedOut));
   }
 
+  // GET /account/upstream/{provider}?request=...: off to the upstream provider's sign-in.
+  void upstream_start(http::Request&& req, http::Responder respond) {
+    auto b = browser_.open(req);
+    auto* provider = upstream(req.param("provider"));
+    if (!provider) return respond(message(b, 404, Message::BadRequest, "no such provider"));
+    auto location =
+        provider->begin(callback_of(*provider), Browser::field(b, kFieldRequest).value_or(""));
+    if (!location) {
+      return respond(message(b, 502, Message::BadRequest,
+                             provider->settings().name + ": " + location.error().message));
+    }
+    respond(browser_.redirect(b, std::move(*location)));
+  }
+
+  // GET /account/upstream/{provider}/callback?code=...&state=...: back from the upstream.
+  void upstream_callback(http::Request&& req, http::Responder respond) {
+    auto b = browser_.open(req);
+    auto* provider = upstream(req.param("provider"));
+    if (!provider) return respond(message(b, 404, Message::BadRequest, "no such provider"));
+    if (auto error = Browser::field(b, "error")) {
+      return respond(
+          message(b, 400, Message::BadRequest, provider->settings().name + ": " + *error));
+    }
+    auto done = provider->finish(Browser::field(b, "state").value_or(""),
+                                 Browser::field(b, "code").value_or(""));
+    if (!done) {
+      const int status = done.error().kind == ErrorKind::Unauthorized ? 400 : 502;
+      return respond(message(b, status, Message::BadRequest, done.error().message));
+    }
+    auto signed_in = deps_.accounts.sign_in_upstream(done->identity);
+    if (!signed_in) {
+      const auto& p = signed_in.error();
+      if (p.kind == SignInProblem::Kind::Internal) {
+        return respond(message(b, 500, Message::BadRequest, p.message));
+      }
+      std::optional<std::string> request;
+      if (!done->request_id.empty()) request = done->request_id;
+      return respond(login(b, problem_status(p.kind), request, page_problem(p.kind)));
+    }
+    browser_.set_session(b, signed_in->session_token, deps_.accounts.settings().session_lifetime);
+    std::optional<std::string> request_id;
+    if (!done->request_id.empty()) request_id = done->request_id;
+    respond(after_sign_in(b, request_id, *signed_in));
+  }
+
  private:
+  identity::UpstreamProvider* upstream(const std::string& id) const {
+    for (const auto& u : deps_.upstreams) {
+      if (u->settings().id == id) return u.get();
+    }
+    return nullptr;
+  }
+
+  std::string callback_of(const identity::UpstreamProvider& provider) const {
+    return deps_.tokens.settings()->issuer + "/account/upstream/" + provider.settings().id +
+           "/callback";
+  }
+
   static unsigned minutes(std::chrono::seconds s) {
     return static_cast<unsigned>((s.count() + 59) / 60);
   }
@@ -425,6 +482,12 @@ class BrowserRoutes {
       } else {
         view.request.reset();  // expired: sign in to the account page instead
       }
+    }
+    for (const auto& u : deps_.upstreams) {
+      // Request ids are base64url: nothing in them needs escaping in a query.
+      const auto href = "/account/upstream/" + u->settings().id +
+                        (view.request ? "?request=" + *view.request : std::string());
+      view.upstreams.push_back({href, u->settings().name});
     }
     return browser_.page(b, status, render_login(view));
   }
@@ -531,6 +594,9 @@ void register_browser_routes(http::Router& router, const OidcDeps& deps) {
   router.add("POST", "/account/password/reset", bind(&BrowserRoutes::reset_submit));
   router.add("GET", "/account", bind(&BrowserRoutes::account));
   router.add("GET", "/oauth2/logout", bind(&BrowserRoutes::logout));
+  router.add("GET", "/account/upstream/{provider}", bind(&BrowserRoutes::upstream_start));
+  router.add("GET", "/account/upstream/{provider}/callback",
+             bind(&BrowserRoutes::upstream_callback));
   router.add("POST", "/oauth2/logout", bind(&BrowserRoutes::logout));
   for (const auto* path :
        {"/account/totp", "/account/totp/disable", "/account/delete", "/account/logout"}) {

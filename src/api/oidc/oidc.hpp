@@ -9,6 +9,7 @@
 #include "identity/client_registry.hpp"
 #include "identity/key_ring.hpp"
 #include "identity/token_service.hpp"
+#include "identity/upstream.hpp"
 
 namespace tsunagu::api::oidc {
 
@@ -18,6 +19,7 @@ struct OidcDeps {
   identity::ClientRegistry& clients;
   identity::AccountService& accounts;
   identity::AuthorizationService& authorization;
+  const std::vector<std::unique_ptr<identity::UpstreamProvider>>& upstreams;
   // false only with --insecure-no-auth on loopback: the admin API then needs no token either.
   bool require_tokens = true;
   // Whether cookies carry the Secure attribute; off only for a plain-http issuer on loopback

@@ -85,6 +85,12 @@ struct PageBase {
 struct LoginView : PageBase {
   std::string email = {};        // refilled after a failed attempt
   std::string client_name = {};  // the service asking, when a client started the sign-in
+  // Upstream OpenID providers to sign in with instead: where the link goes, and the name.
+  struct Upstream {
+    std::string href;
+    std::string name;
+  };
+  std::vector<Upstream> upstreams = {};
 };
 // POST /account/login/totp: the second factor, after the password was right.
 struct TotpView : PageBase {};

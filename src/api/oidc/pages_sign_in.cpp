@@ -51,6 +51,15 @@ std::string render_login(const LoginView& view) {
   write_login_form(html, view);
   link_list(html, {{link_keeping_request(kRegisterPath, view), t(Text::RegisterLink)},
                    {link_keeping_request(kForgotPasswordPath, view), t(Text::ForgotPasswordLink)}});
+  if (!view.upstreams.empty()) {
+    std::vector<std::string> labels;
+    for (const auto& u : view.upstreams) labels.push_back(fill(t(Text::SignInWith), u.name));
+    std::vector<Link> links;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      links.push_back({view.upstreams[i].href, labels[i]});
+    }
+    link_list(html, links);
+  }
   return document({view.locale, t(Text::LoginTitle), view.problem != Problem::None,
                    language_switch_link(kLoginPath, view)},
                   html.str());

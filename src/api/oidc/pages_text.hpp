@@ -43,6 +43,7 @@ enum class Text {
   // Sign-in
   LoginTitle,
   LoginForService,  // "{}" is the client's name
+  SignInWith,       // "{}" is an upstream provider's name
   LoginSubmit,
   RegisterLink,
   ForgotPasswordLink,

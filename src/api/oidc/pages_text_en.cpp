@@ -63,6 +63,8 @@ std::string_view english_text(Text text) {
       return "Sign in";
     case Text::LoginForService:
       return "Sign in with oneID to continue to {}.";
+    case Text::SignInWith:
+      return "Sign in with {}";
     case Text::LoginSubmit:
       return "Sign in";
     case Text::RegisterLink:

@@ -69,6 +69,8 @@ std::string_view japanese_text(Text text) {
       return "ログイン";
     case Text::LoginForService:
       return "「{}」をご利用になるには、oneID でログインしてください。";
+    case Text::SignInWith:
+      return "{} でログイン";
     case Text::LoginSubmit:
       return "ログイン";
     case Text::RegisterLink:

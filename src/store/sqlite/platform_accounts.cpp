@@ -231,7 +231,8 @@ Result<bool> PlatformDb::delete_account(std::string_view id) {
     for (const auto* sql : {"DELETE FROM sessions WHERE account_id = ?1",
                             "DELETE FROM refresh_tokens WHERE account_id = ?1",
                             "DELETE FROM consents WHERE account_id = ?1",
-                            "DELETE FROM mail_tokens WHERE account_id = ?1"}) {
+                            "DELETE FROM mail_tokens WHERE account_id = ?1",
+                            "DELETE FROM account_links WHERE account_id = ?1"}) {
       if (auto r = run(sql, bind, "delete what the account had"); !r) {
         return std::unexpected(r.error());
       }
@@ -524,6 +525,39 @@ Result<std::optional<MailTokenRecord>> PlatformDb::take_mail_token(std::string_v
   });
   if (!st) return std::unexpected(st.error());
   return out;
+}
+
+// ---- links to upstream providers
+
+Result<std::optional<std::string>> PlatformDb::linked_account(std::string_view provider,
+                                                              std::string_view subject) {
+  std::lock_guard lock(mu_);
+  return one<std::string>(
+      "SELECT account_id FROM account_links WHERE provider = ?1 AND subject = ?2",
+      [&](Statement& s) {
+        s.bind(1, provider);
+        s.bind(2, subject);
+      },
+      [](Statement& s) { return std::string(s.column_text(0)); }, "read account link");
+}
+
+Status PlatformDb::link_account(std::string_view provider, std::string_view subject,
+                                std::string_view account_id, model::Timestamp now) {
+  std::lock_guard lock(mu_);
+  auto stmt = db_->cached(
+      "INSERT INTO account_links(provider, subject, account_id, created) VALUES(?1, ?2, ?3, ?4)");
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  s->bind(1, provider);
+  s->bind(2, subject);
+  s->bind(3, account_id);
+  s->bind(4, to_ms(now));
+  const int rc = s->step();
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    return fail(ErrorKind::AlreadyExists, "this upstream account is linked already");
+  }
+  if (rc != SQLITE_DONE) return db_->error("link account");
+  return ok();
 }
 
 Status PlatformDb::prune(model::Timestamp now) {

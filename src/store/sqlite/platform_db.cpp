@@ -14,7 +14,7 @@ namespace json = boost::json;
 namespace {
 
 // Released migrations are never edited; a new one is appended.
-constexpr std::array<std::string_view, 2> kMigrations{{
+constexpr std::array<std::string_view, 3> kMigrations{{
     R"sql(
 CREATE TABLE signing_keys(
   kid         TEXT PRIMARY KEY,
@@ -83,6 +83,16 @@ CREATE TABLE mail_tokens(
   purpose    TEXT NOT NULL,
   expires    INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX mail_tokens_by_account ON mail_tokens(account_id);
+)sql",
+    // Accounts linked to an upstream OpenID provider's subjects.
+    R"sql(
+CREATE TABLE account_links(
+  provider   TEXT NOT NULL,
+  subject    TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  created    INTEGER NOT NULL,
+  PRIMARY KEY(provider, subject)) WITHOUT ROWID;
+CREATE INDEX account_links_by_account ON account_links(account_id);
 )sql",
 }};
 

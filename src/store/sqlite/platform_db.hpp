@@ -67,6 +67,10 @@ class PlatformDb final : public IdentityStore, public AccountStore {
   Status add_mail_token(const MailTokenRecord& token) override;
   Result<std::optional<MailTokenRecord>> take_mail_token(std::string_view hash, MailPurpose purpose,
                                                          model::Timestamp now) override;
+  Result<std::optional<std::string>> linked_account(std::string_view provider,
+                                                    std::string_view subject) override;
+  Status link_account(std::string_view provider, std::string_view subject,
+                      std::string_view account_id, model::Timestamp now) override;
   Status prune(model::Timestamp now) override;
 
  private:
