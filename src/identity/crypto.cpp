@@ -92,6 +92,46 @@ std::string sha256(std::string_view data) {
   return out;
 }
 
+bool rs256_verify(const json::object& jwk, std::string_view input, std::string_view signature) {
+  auto member = [&](std::string_view name) -> std::optional<std::string> {
+    const auto* v = jwk.if_contains(name);
+    return v && v->is_string() ? base64url_decode(v->get_string()) : std::nullopt;
+  };
+  const auto* kty = jwk.if_contains("kty");
+  if (!kty || !kty->is_string() || kty->get_string() != "RSA") return false;
+  const auto n = member("n");
+  const auto e = member("e");
+  if (!n || !e || n->size() < 256 || e->empty() || e->size() > 8) return false;
+  BIGNUM* bn_n = BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()),
+                           static_cast<int>(n->size()), nullptr);
+  BIGNUM* bn_e = BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()),
+                           static_cast<int>(e->size()), nullptr);
+  OSSL_PARAM_BLD* build = OSSL_PARAM_BLD_new();
+  OSSL_PARAM_BLD_push_BN(build, OSSL_PKEY_PARAM_RSA_N, bn_n);
+  OSSL_PARAM_BLD_push_BN(build, OSSL_PKEY_PARAM_RSA_E, bn_e);
+  OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(build);
+  EVP_PKEY_CTX* pctx = EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr);
+  EVP_PKEY* key = nullptr;
+  const bool made = pctx && params && EVP_PKEY_fromdata_init(pctx) == 1 &&
+                    EVP_PKEY_fromdata(pctx, &key, EVP_PKEY_PUBLIC_KEY, params) == 1;
+  EVP_PKEY_CTX_free(pctx);
+  OSSL_PARAM_free(params);
+  OSSL_PARAM_BLD_free(build);
+  BN_free(bn_n);
+  BN_free(bn_e);
+  if (!made) return false;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const bool ok =
+      ctx && EVP_PKEY_get_bits(key) >= 2048 &&
+      EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1 &&
+      EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()),
+                       signature.size(), reinterpret_cast<const unsigned char*>(input.data()),
+                       input.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(key);
+  return ok;
+}
+
 std::string base64_standard(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
   const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),

@@ -42,6 +42,11 @@ std::string hmac_sha256(std::string_view key, std::string_view data);
 // Whether a and b are equal, in time that depends on their length only.
 bool constant_time_equal(std::string_view a, std::string_view b);
 
+// Whether `signature` is the RS256 signature (RSASSA-PKCS1-v1_5 with SHA-256, RFC 7518 3.3) of
+// `input` under the RSA public JWK {"kty": "RSA", "n", "e"}; a key under 2048 bits is refused.
+bool rs256_verify(const boost::json::object& jwk, std::string_view input,
+                  std::string_view signature);
+
 // A P-256 key pair. Thread-safe for signing and verifying once built.
 class EcKey {
  public:

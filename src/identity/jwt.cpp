@@ -36,7 +36,7 @@ Result<std::string> sign_jwt(const json::object& claims, const EcKey& key, std::
   return input + "." + base64url_encode(*signature);
 }
 
-Result<Jws> parse_jws(std::string_view token) {
+Result<Jws> parse_jws(std::string_view token, JwsAlgorithms allowed) {
   const auto first = token.find('.');
   const auto second = first == std::string_view::npos ? first : token.find('.', first + 1);
   if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos) {
@@ -50,9 +50,14 @@ Result<Jws> parse_jws(std::string_view token) {
   auto signature = base64url_decode(token.substr(second + 1));
   if (!signature) return unauthorized("has a signature that is not base64url");
   const auto* alg = header->if_contains("alg");
-  if (!alg || !alg->is_string() || alg->get_string() != "ES256") {
-    return unauthorized("is not signed with ES256");
+  const bool es256 = alg && alg->is_string() && alg->get_string() == "ES256";
+  const bool rs256 = alg && alg->is_string() && alg->get_string() == "RS256" &&
+                     allowed == JwsAlgorithms::Es256OrRs256;
+  if (!es256 && !rs256) {
+    return unauthorized(allowed == JwsAlgorithms::Es256Only ? "is not signed with ES256"
+                                                            : "is not signed with ES256 or RS256");
   }
+  out.alg = es256 ? "ES256" : "RS256";
   out.header = std::move(*header);
   out.claims = std::move(*claims);
   out.signing_input = std::string(token.substr(0, second));

@@ -18,6 +18,7 @@ Result<std::string> sign_jwt(const boost::json::object& claims, const EcKey& key
 
 // A token split and decoded, not yet verified.
 struct Jws {
+  std::string alg;  // "ES256", or "RS256" where parse_jws allowed it
   boost::json::object header;
   boost::json::object claims;
   std::string signing_input;  // header.payload as received
@@ -26,6 +27,8 @@ struct Jws {
 
 // Unauthorized naming what is wrong: not three parts, not base64url, not JSON objects, an
 // algorithm other than ES256.
-Result<Jws> parse_jws(std::string_view token);
+// Tokens of upstream providers may also be RS256 (many providers sign with RSA); our own never.
+enum class JwsAlgorithms { Es256Only, Es256OrRs256 };
+Result<Jws> parse_jws(std::string_view token, JwsAlgorithms allowed = JwsAlgorithms::Es256Only);
 
 }  // namespace tsunagu::identity

@@ -98,7 +98,7 @@ Result<std::string> UpstreamProvider::begin(std::string_view callback,
 }
 
 Status UpstreamProvider::check_signature(std::string_view token) {
-  auto jws = parse_jws(token);  // ES256 only
+  auto jws = parse_jws(token, JwsAlgorithms::Es256OrRs256);
   if (!jws) return std::unexpected(jws.error());
   const auto kid = text(jws->header, "kid");
   for (int attempt = 0; attempt < 2; ++attempt) {
@@ -120,6 +120,10 @@ Status UpstreamProvider::check_signature(std::string_view token) {
     if (!list || !list->is_array()) continue;
     for (const auto& k : list->get_array()) {
       if (!k.is_object() || (!kid.empty() && text(k.get_object(), "kid") != kid)) continue;
+      if (jws->alg == "RS256") {
+        if (rs256_verify(k.get_object(), jws->signing_input, jws->signature)) return ok();
+        continue;
+      }
       auto key = EcKey::from_public_jwk(k.get_object());
       if (key && key->verify(jws->signing_input, jws->signature)) return ok();
     }
@@ -156,7 +160,7 @@ Result<UpstreamSignIn> UpstreamProvider::finish(std::string_view state, std::str
   const auto id_token = text(tokens.get_object(), "id_token");
   if (id_token.empty()) return unauthorized("the upstream sent no ID token");
   if (auto st = check_signature(id_token); !st) return std::unexpected(st.error());
-  const auto claims = parse_jws(id_token)->claims;
+  const auto claims = parse_jws(id_token, JwsAlgorithms::Es256OrRs256)->claims;
   if (text(claims, "iss") != settings_.issuer) return unauthorized("the ID token's issuer differs");
   if (!audience_has(claims, settings_.client_id)) {
     return unauthorized("the ID token is for another client");

@@ -69,7 +69,7 @@ class UpstreamProvider {
   // nonce and PKCE verifier are kept for 10 minutes. InternalError when the upstream's
   // discovery document cannot be had.
   Result<std::string> begin(std::string_view callback, std::string_view request_id);
-  // The code exchanged and the ID token verified: signature (ES256, the upstream's JWKS),
+  // The code exchanged and the ID token verified: signature (ES256 or RS256, the upstream's JWKS),
   // issuer, audience, expiry and nonce. Unauthorized naming what is wrong; the state is single
   // use.
   Result<UpstreamSignIn> finish(std::string_view state, std::string_view code);

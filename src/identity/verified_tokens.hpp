@@ -2,8 +2,8 @@
 // Access tokens whose signature and claims were checked once, so that the next request with the
 // same token costs a lookup instead of an ES256 verification (about 70 µs of CPU here, more
 // than serving a GET by id). What can change while a token is cached, its expiry, its
-// revocation and the clock, the caller checks on every hit; what cannot (signature, issuer, audience, type)
-// is not checked again.
+// revocation and the clock, the caller checks on every hit; what cannot (signature, issuer,
+// audience, type) is not checked again.
 //
 // Bounded: at most `capacity` tokens, the oldest forgotten first.
 // Thread-safe: map_ and order_ are guarded by mu_.
