@@ -180,7 +180,9 @@ Result<Principal> TokenService::verify(std::string_view token) {
     if (hit->issued - KeyRing::kClockSkew > now) {
       return unauthorized("the token is issued in the future");
     }
-    if (revoked(hit->jti)) return unauthorized("the token has been revoked");
+    if (revoked(hit->jti) || revoked("sub:" + hit->subject)) {
+      return unauthorized("the token has been revoked");
+    }
     return *hit;
   }
   auto jws = parse_jws(token);
@@ -212,7 +214,9 @@ Result<Principal> TokenService::verify(std::string_view token) {
   const auto skew = KeyRing::kClockSkew;
   if (from_seconds(*exp) + skew <= now) return unauthorized("the token has expired");
   if (from_seconds(*iat) - skew > now) return unauthorized("the token is issued in the future");
-  if (revoked(*jti)) return unauthorized("the token has been revoked");
+  if (revoked(*jti) || revoked("sub:" + text(c, "sub").value_or(""))) {
+    return unauthorized("the token has been revoked");
+  }
   Principal p;
   p.subject = text(c, "sub").value_or("");
   p.client_id = text(c, "client_id").value_or("");
@@ -251,6 +255,10 @@ Status TokenService::revoke(std::string_view token) {
   auto principal = verify(token);
   if (!principal) return ok();  // RFC 7009 2.2: invalid tokens are no error
   return revoke_id(principal->jti, principal->expires);
+}
+
+Status TokenService::revoke_subject(const std::string& subject) {
+  return revoke_id("sub:" + subject, clock_.now() + settings_.load()->access_lifetime);
 }
 
 Status TokenService::revoke_id(const std::string& jti, model::Timestamp expires) {

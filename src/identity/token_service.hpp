@@ -113,6 +113,10 @@ class TokenService {
   Status revoke(std::string_view token);
   // Revokes the access token with this id (a replayed code revokes what it granted).
   Status revoke_id(const std::string& jti, model::Timestamp expires);
+  // Refuses every access token of `subject` for one token lifetime, long enough for all those
+  // issued so far to expire: for a deleted account, which gets no new ones. Kept as the
+  // revocation of the id "sub:<subject>", which no jti can be (a jti has no ':').
+  Status revoke_subject(const std::string& subject);
 
  private:
   bool revoked(const std::string& jti);

@@ -1452,10 +1452,16 @@ TEST_F(OidcCodeFlow, DeletingTheAccountEndsItsTokens) {
   const auto wrong = b.submit(kAccountPath + "/delete", {{"password", "not the password"}});
   EXPECT_STATUS(wrong, 401);
   EXPECT_STATUS(userinfo(t.access), 200) << "a wrong password deletes nothing";
+  const auto before = http().get("/ngsi-ld/v1/types", bearer(t.access));
+  EXPECT_NE(before.status, 401) << before.body;
   const auto deleted = b.submit(kAccountPath + "/delete", {{"password", a.password}});
   EXPECT_STATUS(deleted, 200);
   EXPECT_EQ(set_cookie_value(deleted, kSessionCookie), std::optional<std::string>(""));
   EXPECT_STATUS(userinfo(t.access), 401);
+  // The broker refuses the account's access token at once, not when it expires.
+  const auto after = http().get("/ngsi-ld/v1/types", bearer(t.access));
+  EXPECT_STATUS(after, 401);
+  EXPECT_NE(after.header("WWW-Authenticate").find("invalid_token"), std::string::npos);
   expect_oauth_error(token(app(), refresh_grant(t.refresh)), 400, "invalid_grant");
   Browser again(server());
   EXPECT_STATUS(sign_in(again, a), 401);

@@ -384,6 +384,17 @@ TEST_F(TokenServiceTest, ARevokedTokenIsRefused) {
             kStart + std::chrono::minutes(1) + kLifetime + KeyRing::kClockSkew);
 }
 
+TEST_F(TokenServiceTest, RevokingASubjectRefusesItsTokens) {
+  const auto token = issue();
+  ASSERT_TRUE(tokens_->verify(token));  // remembered as verified: the hit is checked too
+  ASSERT_TRUE(tokens_->revoke_subject(client_.id));
+  expect_refused(token, "the token has been revoked");
+  // Kept across a restart, for one token lifetime.
+  TokenService restarted(*keys_, *db_, settings(), clock_);
+  ASSERT_TRUE(restarted.load_revocations());
+  expect_refused(restarted, token, "the token has been revoked");
+}
+
 TEST_F(TokenServiceTest, RevokingWhatDoesNotVerifyIsIgnored) {
   EXPECT_TRUE(tokens_->revoke(""));
   EXPECT_TRUE(tokens_->revoke("not.a.token"));

@@ -335,6 +335,10 @@ class BrowserRoutes {
         return respond(std::move(res));
       }
       if (!deleting) return respond(message(b, 200, Message::TotpDisabled));
+      // Access tokens already issued for the account end now, not when they expire.
+      if (auto st = deps_.tokens.revoke_subject(account.id); !st) {
+        return respond(internal(b, st.error()));
+      }
       browser_.clear_session(b);
       return respond(message(b, 200, Message::AccountDeleted));
     }
