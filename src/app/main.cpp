@@ -1,4 +1,5 @@
-// The tsunagu command line: `tsunagu serve [options]` and `tsunagu --version`.
+// The tsunagu command line: `tsunagu serve [options]`, `tsunagu --version`, and the
+// administration subcommands of app/admin_commands.hpp.
 
 #include <CLI/CLI.hpp>
 #include <functional>
@@ -133,6 +134,13 @@ int main(int argc, char** argv) {
   auto* remove = clients->add_subcommand("remove", "remove a client");
   add_common_flags(*remove, common);
   remove->add_option("id", client_id, "the client id")->required();
+
+  auto* audit = app.add_subcommand("audit", "the audit log of accesses to personal data");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand("verify", "check the audit log's hash chain");
+  add_common_flags(*verify, common);
+  auto* export_log = audit->add_subcommand("export", "print the audit log as JSON Lines");
+  add_common_flags(*export_log, common);
   CLI11_PARSE(app, argc, argv);
 
   if (serve->parsed()) {
@@ -148,5 +156,7 @@ int main(int argc, char** argv) {
   if (add->parsed()) return tsunagu::app::add_client(*config, client, std::cout);
   if (list->parsed()) return tsunagu::app::list_clients(*config, std::cout);
   if (remove->parsed()) return tsunagu::app::remove_client(*config, client_id, std::cout);
+  if (verify->parsed()) return tsunagu::app::verify_audit(*config, std::cout);
+  if (export_log->parsed()) return tsunagu::app::export_audit(*config, std::cout);
   return 2;
 }

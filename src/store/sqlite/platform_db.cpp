@@ -14,7 +14,7 @@ namespace json = boost::json;
 namespace {
 
 // Released migrations are never edited; a new one is appended.
-constexpr std::array<std::string_view, 3> kMigrations{{
+constexpr std::array<std::string_view, 4> kMigrations{{
     R"sql(
 CREATE TABLE signing_keys(
   kid         TEXT PRIMARY KEY,
@@ -93,6 +93,25 @@ CREATE TABLE account_links(
   created    INTEGER NOT NULL,
   PRIMARY KEY(provider, subject)) WITHOUT ROWID;
 CREATE INDEX account_links_by_account ON account_links(account_id);
+)sql",
+    // The audit log of accesses to personal data (store/audit_log.hpp, platform_audit.cpp).
+    // The triggers refuse changes through SQL; the hash chain finds changes made otherwise.
+    R"sql(
+CREATE TABLE audit_log(
+  seq       INTEGER PRIMARY KEY,
+  at        INTEGER NOT NULL,
+  client_id TEXT NOT NULL,
+  subject   TEXT NOT NULL,
+  data      TEXT NOT NULL,
+  purpose   TEXT NOT NULL,
+  grant_id  TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL);
+CREATE INDEX audit_by_subject ON audit_log(subject, seq);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql",
 }};
 

@@ -1,10 +1,12 @@
 #pragma once
 // The platform database, <data-dir>/platform.sqlite: what belongs to no tenant (oneID's keys,
-// clients and revoked tokens; store/identity_store.hpp). Writes are rare and small (a client
-// registered, a key rotated, a token revoked), so one connection serves reads and writes under
-// a mutex; WAL and synchronous=FULL make each write durable when it returns. Another process
-// (`tsunagu keys rotate`, `tsunagu clients add`) may write the same file meanwhile: SQLite locks
-// it, and the server reloads what it caches on the next start.
+// clients and revoked tokens, store/identity_store.hpp; residents' accounts,
+// store/account_store.hpp; the audit log of accesses to personal data, store/audit_log.hpp).
+// Writes are rare and small (a client registered, a key rotated, a token revoked, a read
+// audited), so one connection serves reads and writes under a mutex; WAL and synchronous=FULL
+// make each write durable when it returns. Another process (`tsunagu keys rotate`,
+// `tsunagu clients add`) may write the same file meanwhile: SQLite locks it, and the server
+// reloads what it caches on the next start.
 //
 // Thread safety: every method may be called from any thread; db_ is guarded by mu_.
 
@@ -14,12 +16,13 @@
 #include <mutex>
 
 #include "store/account_store.hpp"
+#include "store/audit_log.hpp"
 #include "store/identity_store.hpp"
 #include "store/sqlite/connection.hpp"
 
 namespace tsunagu::store::sqlite {
 
-class PlatformDb final : public IdentityStore, public AccountStore {
+class PlatformDb final : public IdentityStore, public AccountStore, public AuditLog {
  public:
   // Creates the file and its schema when missing.
   static Result<std::unique_ptr<PlatformDb>> open(const std::filesystem::path& data_dir);
@@ -73,6 +76,12 @@ class PlatformDb final : public IdentityStore, public AccountStore {
                       std::string_view account_id, model::Timestamp now) override;
   Status prune(model::Timestamp now) override;
 
+  // AuditLog (platform_audit.cpp)
+  Result<AuditRecord> append(AuditRecord r) override;
+  Result<std::vector<AuditRecord>> for_subject(std::string_view subject, std::size_t limit,
+                                               std::int64_t before_seq) override;
+  Result<std::vector<AuditRecord>> range(std::int64_t from_seq, std::size_t limit) override;
+
  private:
   explicit PlatformDb(std::unique_ptr<Connection> db) : db_(std::move(db)) {}
   Status in_transaction(const std::function<Status()>& work);
@@ -84,6 +93,18 @@ class PlatformDb final : public IdentityStore, public AccountStore {
   template <typename T>
   Result<std::optional<T>> one(std::string_view sql, const std::function<void(Statement&)>& bind,
                                const std::function<T(Statement&)>& row, std::string_view what);
+
+  // The last audit record's seq and hash; 0 and the genesis hash when the log is empty. Callers
+  // hold mu_.
+  struct ChainEnd {
+    std::int64_t seq = 0;
+    std::string hash;
+  };
+  Result<ChainEnd> chain_end();
+  // The audit records the query `sql` returns, binding its parameters with `bind`. Callers hold
+  // mu_.
+  Result<std::vector<AuditRecord>> audit_rows(std::string_view sql,
+                                              const std::function<void(Statement&)>& bind);
 
   std::mutex mu_;
   std::unique_ptr<Connection> db_;  // guarded by mu_
