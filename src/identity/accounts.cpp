@@ -294,6 +294,9 @@ Status AccountService::request_reset(std::string_view email) {
 }
 
 Status AccountService::reset_password(std::string_view token, std::string_view new_password) {
+  // The rules that need no address are checked before the link is used, so that a refused
+  // password leaves it usable; only the rarer "the password is the address" puts it back.
+  if (auto st = checked_password(new_password, {}, settings_.password_policy); !st) return st;
   auto record =
       store_.take_mail_token(secret_hash(token), store::MailPurpose::ResetPassword, clock_.now());
   if (!record) return std::unexpected(record.error());

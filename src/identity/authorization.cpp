@@ -358,11 +358,8 @@ std::expected<TokenSet, TokenError> AuthorizationService::exchange_code(
   if (auto st = accounts_.add_refresh_token(refresh_record); !st) return server_error(st.error());
   // Remember what the code granted, in case it comes back.
   o["family"] = family;
-  auto claims = tokens_.verify(issued->access.access_token);
-  if (claims) {
-    o["access_jti"] = claims->jti;
-    o["access_expires"] = ms(claims->expires);
-  }
+  o["access_jti"] = issued->access.jti;
+  o["access_expires"] = ms(issued->access.expires);
   (void)accounts_.update_ticket_doc(kCodeTicket, code_hash, model::to_json_text(o));
   return issued;
 }

@@ -99,16 +99,23 @@ json::object TokenService::common_claims(const store::ClientRecord& client,
   return claims;
 }
 
-Result<IssuedToken> TokenService::issue_for_resident(const store::ClientRecord& client,
-                                                     const ResidentGrant& grant) {
+Result<IssuedToken> TokenService::sign_access(const json::object& claims,
+                                              std::vector<std::string> scopes) {
   auto signer = keys_.signer();
   if (!signer) return std::unexpected(signer.error());
+  auto token = sign_jwt(claims, signer->key, signer->kid, "at+jwt");
+  if (!token) return std::unexpected(token.error());
+  return IssuedToken{std::move(*token), settings_.load()->access_lifetime, std::move(scopes),
+                     text(claims, "jti").value_or(""),
+                     from_seconds(number(claims, "exp").value_or(0))};
+}
+
+Result<IssuedToken> TokenService::issue_for_resident(const store::ClientRecord& client,
+                                                     const ResidentGrant& grant) {
   auto claims = common_claims(client, grant.scopes);
   claims["sub"] = grant.subject;
   claims["auth_time"] = seconds(grant.auth_time);
-  auto token = sign_jwt(claims, signer->key, signer->kid, "at+jwt");
-  if (!token) return std::unexpected(token.error());
-  return IssuedToken{std::move(*token), settings_.load()->access_lifetime, grant.scopes};
+  return sign_access(claims, grant.scopes);
 }
 
 Result<std::string> TokenService::issue_id_token(const store::ClientRecord& client,
@@ -165,11 +172,8 @@ Result<IssuedToken> TokenService::issue_for_client(const store::ClientRecord& cl
     }
     scopes = requested;
   }
-  auto signer = keys_.signer();
-  if (!signer) return std::unexpected(signer.error());
-  auto token = sign_jwt(common_claims(client, scopes), signer->key, signer->kid, "at+jwt");
-  if (!token) return std::unexpected(token.error());
-  return IssuedToken{std::move(*token), settings_.load()->access_lifetime, std::move(scopes)};
+  auto claims = common_claims(client, scopes);
+  return sign_access(claims, std::move(scopes));
 }
 
 Result<Principal> TokenService::verify(std::string_view token) {

@@ -32,6 +32,8 @@ struct IssuedToken {
   std::string access_token;
   std::chrono::seconds expires_in{};
   std::vector<std::string> scopes;
+  std::string jti;             // to revoke it without verifying it again
+  model::Timestamp expires{};  // its exp
 };
 
 // Who a verified token speaks for, and what it was granted.
@@ -122,6 +124,9 @@ class TokenService {
   bool revoked(const std::string& jti);
   boost::json::object common_claims(const store::ClientRecord& client,
                                     const std::vector<std::string>& scopes) const;
+  // Signs an access token of these claims (typ at+jwt) with the current key.
+  Result<IssuedToken> sign_access(const boost::json::object& claims,
+                                  std::vector<std::string> scopes);
 
   KeyRing& keys_;
   store::IdentityStore& store_;

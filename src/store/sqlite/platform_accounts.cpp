@@ -139,6 +139,12 @@ Result<std::optional<T>> PlatformDb::one(std::string_view sql,
   return std::optional<T>(row(*s));
 }
 
+Status PlatformDb::exec_one(std::string_view sql, const std::function<void(Statement&)>& bind,
+                            std::string_view what) {
+  auto changed = run(sql, bind, what);
+  return changed ? ok() : Status(std::unexpected(changed.error()));
+}
+
 // ---- accounts
 
 Status PlatformDb::add_account(const AccountRecord& account) {
@@ -247,7 +253,7 @@ Result<bool> PlatformDb::delete_account(std::string_view id) {
 
 Status PlatformDb::add_session(const SessionRecord& r) {
   std::lock_guard lock(mu_);
-  auto done = run(
+  return exec_one(
       "INSERT INTO sessions(id_hash, account_id, created, expires, auth_time, "
       "pending_second_factor, amr) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
       [&](Statement& s) {
@@ -260,7 +266,6 @@ Status PlatformDb::add_session(const SessionRecord& r) {
         s.bind(7, joined(r.amr));
       },
       "store session");
-  return done ? ok() : Status(std::unexpected(done.error()));
 }
 
 Result<std::optional<SessionRecord>> PlatformDb::session(std::string_view id_hash,
@@ -278,7 +283,7 @@ Result<std::optional<SessionRecord>> PlatformDb::session(std::string_view id_has
 
 Status PlatformDb::update_session(const SessionRecord& r) {
   std::lock_guard lock(mu_);
-  auto done = run(
+  return exec_one(
       "UPDATE sessions SET expires = ?2, auth_time = ?3, pending_second_factor = ?4, amr = ?5 "
       "WHERE id_hash = ?1",
       [&](Statement& s) {
@@ -289,7 +294,6 @@ Status PlatformDb::update_session(const SessionRecord& r) {
         s.bind(5, joined(r.amr));
       },
       "update session");
-  return done ? ok() : Status(std::unexpected(done.error()));
 }
 
 Status PlatformDb::end_session(std::string_view id_hash) {
@@ -308,7 +312,7 @@ Status PlatformDb::end_session(std::string_view id_hash) {
 
 Status PlatformDb::put_ticket(std::string_view kind, const Ticket& t) {
   std::lock_guard lock(mu_);
-  auto done = run(
+  return exec_one(
       "INSERT INTO tickets(kind, id_hash, doc, expires) VALUES(?1, ?2, ?3, ?4)",
       [&](Statement& s) {
         s.bind(1, kind);
@@ -317,7 +321,6 @@ Status PlatformDb::put_ticket(std::string_view kind, const Ticket& t) {
         s.bind(4, to_ms(t.expires));
       },
       "store ticket");
-  return done ? ok() : Status(std::unexpected(done.error()));
 }
 
 Result<std::optional<Ticket>> PlatformDb::ticket(std::string_view kind, std::string_view id_hash,
@@ -340,14 +343,13 @@ Result<std::optional<Ticket>> PlatformDb::ticket(std::string_view kind, std::str
 
 Status PlatformDb::drop_ticket(std::string_view kind, std::string_view id_hash) {
   std::lock_guard lock(mu_);
-  auto done = run(
+  return exec_one(
       "DELETE FROM tickets WHERE kind = ?1 AND id_hash = ?2",
       [&](Statement& s) {
         s.bind(1, kind);
         s.bind(2, id_hash);
       },
       "drop ticket");
-  return done ? ok() : Status(std::unexpected(done.error()));
 }
 
 Result<std::pair<Consumed, std::optional<Ticket>>> PlatformDb::consume_ticket(
@@ -388,7 +390,7 @@ Result<std::pair<Consumed, std::optional<Ticket>>> PlatformDb::consume_ticket(
 Status PlatformDb::update_ticket_doc(std::string_view kind, std::string_view id_hash,
                                      std::string_view doc) {
   std::lock_guard lock(mu_);
-  auto done = run(
+  return exec_one(
       "UPDATE tickets SET doc = ?3 WHERE kind = ?1 AND id_hash = ?2",
       [&](Statement& s) {
         s.bind(1, kind);
@@ -396,16 +398,14 @@ Status PlatformDb::update_ticket_doc(std::string_view kind, std::string_view id_
         s.bind(3, doc);
       },
       "update ticket");
-  return done ? ok() : Status(std::unexpected(done.error()));
 }
 
 // ---- refresh tokens
 
 Status PlatformDb::add_refresh_token(const RefreshTokenRecord& token) {
   std::lock_guard lock(mu_);
-  auto done = run(
+  return exec_one(
       kInsertRefresh, [&](Statement& s) { bind_refresh(s, token); }, "store refresh token");
-  return done ? ok() : Status(std::unexpected(done.error()));
 }
 
 Result<std::optional<RefreshTokenRecord>> PlatformDb::refresh_token(std::string_view hash) {
@@ -442,10 +442,9 @@ Result<bool> PlatformDb::rotate_refresh_token(std::string_view old_hash, model::
 
 Status PlatformDb::revoke_refresh_family(std::string_view family) {
   std::lock_guard lock(mu_);
-  auto done = run(
+  return exec_one(
       "UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1",
       [&](Statement& s) { s.bind(1, family); }, "revoke refresh tokens");
-  return done ? ok() : Status(std::unexpected(done.error()));
 }
 
 // ---- consents
@@ -468,7 +467,7 @@ Result<std::optional<ConsentRecord>> PlatformDb::consent(std::string_view accoun
 
 Status PlatformDb::put_consent(const ConsentRecord& c) {
   std::lock_guard lock(mu_);
-  auto done = run(
+  return exec_one(
       "INSERT INTO consents(account_id, client_id, scopes, granted) VALUES(?1, ?2, ?3, ?4) "
       "ON CONFLICT(account_id, client_id) DO UPDATE SET scopes = ?3, granted = ?4",
       [&](Statement& s) {
@@ -478,14 +477,13 @@ Status PlatformDb::put_consent(const ConsentRecord& c) {
         s.bind(4, to_ms(c.granted));
       },
       "store consent");
-  return done ? ok() : Status(std::unexpected(done.error()));
 }
 
 // ---- mailed one-time tokens
 
 Status PlatformDb::add_mail_token(const MailTokenRecord& t) {
   std::lock_guard lock(mu_);
-  auto done = run(
+  return exec_one(
       "INSERT INTO mail_tokens(token_hash, account_id, purpose, expires) VALUES(?1, ?2, ?3, ?4)",
       [&](Statement& s) {
         s.bind(1, t.token_hash);
@@ -494,7 +492,6 @@ Status PlatformDb::add_mail_token(const MailTokenRecord& t) {
         s.bind(4, to_ms(t.expires));
       },
       "store mail token");
-  return done ? ok() : Status(std::unexpected(done.error()));
 }
 
 Result<std::optional<MailTokenRecord>> PlatformDb::take_mail_token(std::string_view hash,

@@ -89,6 +89,9 @@ class PlatformDb final : public IdentityStore, public AccountStore, public Audit
   // rows it changed. Callers hold mu_.
   Result<int> run(std::string_view sql, const std::function<void(Statement&)>& bind,
                   std::string_view what);
+  // run() for a statement whose count of changed rows does not matter.
+  Status exec_one(std::string_view sql, const std::function<void(Statement&)>& bind,
+                  std::string_view what);
   // Runs a query of at most one row: nullopt when there is none, else `row` of it.
   template <typename T>
   Result<std::optional<T>> one(std::string_view sql, const std::function<void(Statement&)>& bind,
