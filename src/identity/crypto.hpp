@@ -1,8 +1,8 @@
 #pragma once
-// The cryptography of oneID, over OpenSSL 3: ES256 (ECDSA on P-256 with SHA-256, RFC 7518
-// section 3.4) key pairs, their JWK form, SHA-256, base64url without padding (RFC 7515
-// section 2), secure random values, and a comparison in constant time. Nothing here knows
-// tokens or clients.
+// The signature cryptography of oneID, over OpenSSL 3: ES256 (ECDSA on P-256 with SHA-256,
+// RFC 7518 section 3.4) key pairs and their JWK form, and RS256 verification. The primitives
+// (digests, base64url, randomness) are crypto/primitives.hpp's. Nothing here knows tokens or
+// clients.
 
 #include <boost/json/object.hpp>
 #include <memory>
@@ -10,37 +10,23 @@
 #include <string>
 #include <string_view>
 
+#include "crypto/primitives.hpp"
 #include "model/error.hpp"
 
 typedef struct evp_pkey_st EVP_PKEY;
 
 namespace tsunagu::identity {
 
-std::string base64url_encode(std::string_view bytes);
-// Standard base64 with padding (RFC 4648 section 4), as HTTP Basic credentials use it.
-std::string base64_standard(std::string_view bytes);
-// nullopt for anything but unpadded base64url.
-std::optional<std::string> base64url_decode(std::string_view text);
-
-// The 32-byte digest.
-std::string sha256(std::string_view data);
-
-// `n` bytes from the operating system's secure generator.
-std::string random_bytes(std::size_t n);
-// 256 random bits as base64url (43 characters): secrets, tokens, ids that must not be guessed.
-std::string random_token();
-
-// How a high-entropy secret (client secret, session id, code, refresh token) is stored: the
-// base64url SHA-256 of it. A slow hash is for passwords; these are 256 random bits.
-inline std::string secret_hash(std::string_view secret) {
-  return base64url_encode(sha256(secret));
-}
-
-// The 32-byte HMAC-SHA-256 of `data` under `key` (RFC 2104).
-std::string hmac_sha256(std::string_view key, std::string_view data);
-
-// Whether a and b are equal, in time that depends on their length only.
-bool constant_time_equal(std::string_view a, std::string_view b);
+// The primitives, under their oneID names.
+using crypto::base64_standard;
+using crypto::base64url_decode;
+using crypto::base64url_encode;
+using crypto::constant_time_equal;
+using crypto::hmac_sha256;
+using crypto::random_bytes;
+using crypto::random_token;
+using crypto::secret_hash;
+using crypto::sha256;
 
 // Whether `signature` is the RS256 signature (RSASSA-PKCS1-v1_5 with SHA-256, RFC 7518 3.3) of
 // `input` under the RSA public JWK {"kty": "RSA", "n", "e"}; a key under 2048 bits is refused.

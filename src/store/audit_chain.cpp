@@ -1,7 +1,6 @@
 #include "store/audit_chain.hpp"
 
-// SHA-256 and base64url live with oneID's cryptography; they know nothing of identity.
-#include "identity/crypto.hpp"
+#include "crypto/primitives.hpp"
 
 namespace tsunagu::store {
 namespace {
@@ -35,7 +34,7 @@ AuditCheck bad(std::int64_t checked, std::int64_t seq, std::string problem) {
 }  // namespace
 
 std::string audit_hash(const AuditRecord& r) {
-  return identity::base64url_encode(identity::sha256(encoding(r)));
+  return crypto::base64url_encode(crypto::sha256(encoding(r)));
 }
 
 AuditCheck verify_chain(const std::vector<AuditRecord>& records_in_seq_order,
