@@ -46,6 +46,7 @@ Status check_keys(const toml::table& root) {
       {"log", {"level"}},
   };
   for (const auto& [section, node] : root) {
+    if (section.str() == "personal_data" && node.is_table()) continue;  // keys are tenants
     auto known = kKnown.find(std::string(section.str()));
     if (known == kKnown.end() || !node.is_table()) {
       return bad_config("unknown section [" + std::string(section.str()) + "]");
@@ -139,6 +140,51 @@ Status read_history(const toml::table& t, Config& c) {
     auto tenant = history_rule(*node.as_table(), where, c.history);
     if (!tenant) return std::unexpected(tenant.error());
     c.history_tenants[std::string(name.str())] = *tenant;
+  }
+  return ok();
+}
+
+// One rule table of [[personal_data.<tenant>]] as the JSON object the admin API takes.
+Result<boost::json::object> rule_json(const toml::table& rule, const std::string& where) {
+  boost::json::object out;
+  for (const auto& [key, node] : rule) {
+    const std::string name(key.str());
+    if (auto text = node.value<std::string>()) {
+      out[name] = *text;
+      continue;
+    }
+    const auto* list = node.as_array();
+    if (!list) return bad_config(where + "." + name + " must be a string or an array of strings");
+    boost::json::array items;
+    for (const auto& item : *list) {
+      auto text = item.value<std::string>();
+      if (!text) return bad_config(where + "." + name + " must hold strings only");
+      items.emplace_back(*text);
+    }
+    out[name] = std::move(items);
+  }
+  return out;
+}
+
+Status read_personal_data(const toml::table& t, Config& c) {
+  const auto* tenants = t.get_as<toml::table>("personal_data");
+  if (!tenants) return ok();
+  for (const auto& [tenant, node] : *tenants) {
+    const std::string where = "personal_data." + std::string(tenant.str());
+    if (!model::valid_tenant_label(tenant.str())) {
+      return bad_config("[[" + where + "]]: '" + std::string(tenant.str()) +
+                        "' is not a tenant name");
+    }
+    const auto* rules = node.as_array();
+    if (!rules) return bad_config("[[" + where + "]] must be an array of tables, one per rule");
+    boost::json::array out;
+    for (const auto& rule : *rules) {
+      if (!rule.is_table()) return bad_config("[[" + where + "]] must hold tables");
+      auto json = rule_json(*rule.as_table(), where);
+      if (!json) return std::unexpected(json.error());
+      out.push_back(std::move(*json));
+    }
+    c.personal_data[std::string(tenant.str())] = std::move(out);
   }
   return ok();
 }
@@ -294,6 +340,7 @@ Status load_config_file(const std::filesystem::path& file, Config& config) {
   }
   read_sizes(t, config);
   if (auto st = read_mail(t, config); !st) return st;
+  if (auto st = read_personal_data(t, config); !st) return st;
   if (auto st = read_upstreams(t, config); !st) return st;
   return read_history(t, config);
 }

@@ -2,6 +2,7 @@
 // The configuration of `tsunagu serve`: defaults, then a TOML file (--config), then TSUNAGU_*
 // environment variables, then command-line flags; each later source overrides the earlier.
 
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "model/error.hpp"
+#include "model/tenant.hpp"
 
 namespace tsunagu::app {
 
@@ -54,6 +56,11 @@ struct Config {
   };
   HistoryRule history;
   std::map<std::string, HistoryRule> history_tenants;
+
+  // [[personal_data.<tenant>]]: which data of a tenant is personal, one table per rule
+  // (docs/consent.md); "_default" names the default tenant. Kept as the JSON the admin API
+  // takes, applied at start over what the admin API stored for those tenants.
+  std::map<std::string, boost::json::value> personal_data;
 
   // [mail]: what oneID sends residents. Every mail is spooled in <data_dir>/outbox
   // (notify/mail_outbox.hpp); with an SMTP URL a relay delivers it from there

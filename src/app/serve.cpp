@@ -10,6 +10,7 @@
 #include <fstream>
 #include <thread>
 
+#include "api/consent/consent_api.hpp"
 #include "api/ngsild/access.hpp"
 #include "api/ngsild/api.hpp"
 #include "api/ngsild/notification_deliverer.hpp"
@@ -25,6 +26,9 @@
 #include "broker/history_retention.hpp"
 #include "broker/subscription_service.hpp"
 #include "broker/temporal_service.hpp"
+#include "consent/access_policy.hpp"
+#include "consent/audit_trail.hpp"
+#include "consent/consent_service.hpp"
 #include "http/server.hpp"
 #include "jsonld/resolver.hpp"
 #include "model/time.hpp"
@@ -105,6 +109,18 @@ broker::HistoryPolicy history_policy_of(const Config& c) {
   return policy;
 }
 
+// [[personal_data.<tenant>]] over what the admin API stored for those tenants.
+Status apply_personal_data_config(const Config& config, consent::ConsentService& consents) {
+  for (const auto& [label, json] : config.personal_data) {
+    auto rules = consent::rules_from_terms(json);
+    if (!rules) {
+      return fail(ErrorKind::BadRequestData, "tenant '" + label + "': " + rules.error().message);
+    }
+    if (auto st = consents.set_rules(model::tenant_key(label), std::move(*rules)); !st) return st;
+  }
+  return ok();
+}
+
 }  // namespace
 
 int serve(const Config& config) {
@@ -140,8 +156,31 @@ int serve_until_stopped(const Config& config) {
     spdlog::critical("oneID: {}", identity.error().message);
     return 1;
   }
+  // Consent: the rules and grants in memory, the policy every read of personal data goes
+  // through, and the audit it writes.
+  consent::RuleBook rule_book;
+  consent::GrantIndex grant_index;
+  const consent::AccessPolicy policy(rule_book, grant_index, clock);
+  consent::AuditTrail audit(*identity->db, clock);
+  consent::ConsentService consents(
+      *identity->db, rule_book, grant_index, clock,
+      [&identity](std::string_view id) { return identity->clients->get(id).has_value(); },
+      [&identity](std::string_view subject) {
+        auto account = identity->db->account(subject);
+        return account && account->has_value();
+      });
+  if (auto st = consents.load(); !st) {
+    spdlog::critical("consent: {}", st.error().message);
+    return 1;
+  }
+  if (auto st = apply_personal_data_config(config, consents); !st) {
+    spdlog::critical("[personal_data]: {}", st.error().message);
+    return 1;
+  }
+
   jsonld::ContextResolver contexts(document_loader(config));
   broker::EntityService entities(**store, clock);
+  entities.check_personal_data(rule_book);
   // History first, so that everything written from here on, demo data included, is recorded.
   const auto history_policy = history_policy_of(config);
   broker::HistoryRecorder history(history_policy, clock);
@@ -159,9 +198,9 @@ int serve_until_stopped(const Config& config) {
       [&blocking_pool](std::function<void()> task) {
         boost::asio::post(blocking_pool, std::move(task));
       },
-      [&query_pool](std::function<void()> task) {
-        boost::asio::post(query_pool, std::move(task));
-      }};
+      [&query_pool](std::function<void()> task) { boost::asio::post(query_pool, std::move(task)); },
+      &policy,
+      &audit};
 
   if (config.demo_data) {
     if (auto st = load_demo_data(config.demo_dir, config.data_dir, entities, contexts); !st) {
@@ -181,6 +220,7 @@ int serve_until_stopped(const Config& config) {
   senders.push_back(std::make_unique<notify::MqttSender>());
   notify::Dispatcher dispatcher({}, std::move(senders));
   api::ngsild::NotificationDeliverer deliverer(dispatcher, contexts, clock, deps.run_blocking);
+  deliverer.guard_personal_data(policy, audit);
   broker::SubscriptionService subscriptions(**store, clock, deliverer);
   if (auto st = subscriptions.start(); !st) {
     spdlog::critical("subscriptions not loaded: {}", st.error().message);
@@ -201,6 +241,10 @@ int serve_until_stopped(const Config& config) {
   api::oidc::register_oauth_routes(router, oidc);
   api::oidc::register_admin_routes(router, oidc);
   api::oidc::register_browser_routes(router, oidc);
+  const api::consent_api::ConsentDeps consent_deps{consents, *identity->db, *identity->tokens,
+                                                   *identity->clients, config.require_tokens};
+  api::consent_api::register_consent_routes(router, consent_deps);
+  api::consent_api::register_personal_data_routes(router, consent_deps);
   http::Server server(server_options(config), std::move(router), api::ngsild::transport_problem);
   auto address = server.start();
   if (!address) {

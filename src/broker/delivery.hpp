@@ -35,6 +35,7 @@ enum class DeliveryOutcome {
   AttemptFailed,  // one attempt failed; it will be tried again
   GaveUp,         // final: will never be delivered (a permanent failure)
   Deferred,       // final for now: not attempted (queue full, @context unavailable, stopping)
+  Withheld,       // final: nothing in it the subscriber may receive (consent), so not sent
 };
 
 // Renders and sends notifications; reports each attempt and the final outcome.

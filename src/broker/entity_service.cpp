@@ -26,28 +26,50 @@ EntityService EntityService::restricted(TypeGrant grant) const {
   return view;
 }
 
+EntityService EntityService::restricted(std::optional<TypeGrant> grant,
+                                        consent::SharedReadGuard guard) const {
+  EntityService view = grant ? restricted(std::move(*grant)) : *this;
+  view.guard_ = std::move(guard);
+  return view;
+}
+
 Result<model::Entity> EntityService::get(const std::string& tenant, const std::string& id) {
   auto db = store_.tenant(tenant, tenant.empty());
   if (!db) return std::unexpected(db.error());
   auto found = (*db)->get(id);
   if (!found) return std::unexpected(found.error());
-  // An entity of no granted type does not exist for the caller.
+  // An entity of no granted type does not exist for the caller, nor does a resident's entity
+  // it has no consent for.
   if (!*found || (grant_ && !grant_->sees((*found)->types))) {
     return std::unexpected(not_found(id));
   }
-  return std::move(**found);
+  if (!guard_) return std::move(**found);
+  std::vector<model::Entity> one;
+  one.push_back(std::move(**found));
+  if (auto st = guard_->admit(tenant, one); !st) return std::unexpected(st.error());
+  if (one.empty()) return std::unexpected(not_found(id));
+  return std::move(one.front());
 }
 
 Result<store::QueryPage> EntityService::query(const std::string& tenant,
                                               const store::EntityQuery& q) {
   auto db = store_.tenant(tenant, tenant.empty());
   if (!db) return std::unexpected(db.error());
-  if (!grant_) return (*db)->query(q);
+  if (!grant_ && !(guard_ && guard_->applies(tenant))) return (*db)->query(q);
   auto narrowed = q;
-  auto selectors = grant_->narrow(q.entities);
-  if (!selectors) return std::unexpected(selectors.error());
-  narrowed.entities = std::move(*selectors);
-  return (*db)->query(narrowed);
+  if (grant_) {
+    auto selectors = grant_->narrow(q.entities);
+    if (!selectors) return std::unexpected(selectors.error());
+    narrowed.entities = std::move(*selectors);
+  }
+  if (!guard_ || !guard_->applies(tenant)) return (*db)->query(narrowed);
+  // The store finds only what the grants allow; the guard decides again, entity by entity, so
+  // a grant withdrawn meanwhile still hides, and records what is returned.
+  narrowed.restrictions = guard_->restrictions(tenant, consent::attributes_used(q));
+  auto page = (*db)->query(narrowed);
+  if (!page) return page;
+  if (auto st = guard_->admit(tenant, page->entities); !st) return std::unexpected(st.error());
+  return page;
 }
 
 Result<std::vector<store::TypeSummary>> EntityService::type_summaries(
@@ -79,9 +101,11 @@ void EntityService::submit(const std::string& tenant, bool create_tenant,
                            std::function<Status(store::WriteTxn&)> apply, Callback<void> done) {
   auto db = store_.tenant(tenant, create_tenant || tenant.empty());
   if (!db) return done(std::unexpected(db.error()));
-  if (grant_) {
-    apply = [inner = std::move(apply), grant = grant_](store::WriteTxn& txn) -> Status {
-      GuardedTxn guarded(txn, *grant);
+  auto rules = rule_book_ ? rule_book_->rules(tenant) : nullptr;
+  if (rules && rules->empty()) rules.reset();
+  if (grant_ || rules) {
+    apply = [inner = std::move(apply), grant = grant_, rules](store::WriteTxn& txn) -> Status {
+      GuardedTxn guarded(txn, grant.get(), rules.get());
       return inner(guarded);
     };
   }

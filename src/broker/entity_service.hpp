@@ -16,6 +16,8 @@
 #include "broker/entity_change.hpp"
 #include "broker/entity_merge.hpp"
 #include "broker/type_grant.hpp"
+#include "consent/read_guard.hpp"
+#include "consent/rule_book.hpp"
 #include "model/entity.hpp"
 #include "model/error.hpp"
 #include "model/time.hpp"
@@ -47,6 +49,14 @@ class EntityService {
   // granted type only, queries are narrowed to them (naming another type is Forbidden), writes
   // may touch only entities whose types are all granted. A cheap copy, made per request.
   EntityService restricted(TypeGrant grant) const;
+  // This service as one reader of personal data sees it (consent/access_policy.hpp): reads and
+  // queries show only what the guard admits, and record it in the audit before returning.
+  // Without a guard (null) the service reads as the system: everything, unaudited.
+  EntityService restricted(std::optional<TypeGrant> grant, consent::SharedReadGuard guard) const;
+
+  // Writes of personal entities must name their data subject (consent::check_subject). Set
+  // once before the first write; `rules` must outlive the service.
+  void check_personal_data(const consent::RuleBook& rules) { rule_book_ = &rules; }
 
   // Tells `observer` (the subscription service, the history recorder) of every change inside
   // its write job, in the order observers were added. Added before the first write; each must
@@ -104,7 +114,9 @@ class EntityService {
   store::Store& store_;
   const model::Clock& clock_;
   std::vector<ChangeObserver*> observers_;
-  SharedGrant grant_;  // null: every type
+  SharedGrant grant_;               // null: every type
+  consent::SharedReadGuard guard_;  // null: reads as the system
+  const consent::RuleBook* rule_book_ = nullptr;
 };
 
 }  // namespace tsunagu::broker

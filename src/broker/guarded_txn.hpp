@@ -1,17 +1,21 @@
 #pragma once
-// A WriteTxn that lets a job touch only what a TypeGrant allows: entities of no granted type are
-// invisible (get finds nothing, so updates and deletes of them fail as for a missing entity),
-// and what is inserted or updated must have granted types only. Wraps the store's transaction
-// for the jobs of a restricted EntityService.
+// A WriteTxn that holds a job to what the caller and the tenant's rules allow. With a
+// TypeGrant, entities of no granted type are invisible (get finds nothing, so updates and
+// deletes of them fail as for a missing entity), and what is inserted or updated must have
+// granted types only. With personal-data rules, what is inserted or updated must name its data
+// subject (consent::check_subject). Wraps the store's transaction for EntityService's jobs.
 
 #include "broker/type_grant.hpp"
+#include "consent/rule_book.hpp"
 #include "store/store.hpp"
 
 namespace tsunagu::broker {
 
 class GuardedTxn final : public store::WriteTxn {
  public:
-  GuardedTxn(store::WriteTxn& inner, const TypeGrant& grant) : inner_(inner), grant_(grant) {}
+  // `grant` may be null (every type); `rules` may be null or empty (no personal data).
+  GuardedTxn(store::WriteTxn& inner, const TypeGrant* grant, const consent::RuleSet* rules)
+      : inner_(inner), grant_(grant), rules_(rules) {}
 
   Result<std::optional<model::Entity>> get(std::string_view id) override;
   Status insert(const model::Entity& entity) override;
@@ -22,8 +26,11 @@ class GuardedTxn final : public store::WriteTxn {
   store::HistoryTxn& history() override { return inner_.history(); }
 
  private:
+  Status check(const model::Entity& entity) const;
+
   store::WriteTxn& inner_;
-  const TypeGrant& grant_;
+  const TypeGrant* grant_;
+  const consent::RuleSet* rules_;
 };
 
 }  // namespace tsunagu::broker

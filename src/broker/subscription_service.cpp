@@ -524,7 +524,8 @@ void SubscriptionService::report(const std::string& tenant, const std::string& i
     if (final) {
       for (auto seq : settles) t->in_flight.erase(seq);
     }
-    if (outcome == DeliveryOutcome::Delivered || outcome == DeliveryOutcome::GaveUp) {
+    if (outcome == DeliveryOutcome::Delivered || outcome == DeliveryOutcome::GaveUp ||
+        outcome == DeliveryOutcome::Withheld) {
       t->settled.insert(t->settled.end(), settles.begin(), settles.end());
     }
     auto live = t->live.find(id);

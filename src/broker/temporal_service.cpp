@@ -1,5 +1,7 @@
 #include "broker/temporal_service.hpp"
 
+#include <algorithm>
+#include <limits>
 #include <memory>
 
 namespace tsunagu::broker {
@@ -48,22 +50,89 @@ TemporalService TemporalService::restricted(TypeGrant grant) const {
   return view;
 }
 
-Result<store::HistoryQuery> TemporalService::narrowed(const store::HistoryQuery& query) const {
-  if (!grant_) return query;
-  auto selectors = grant_->narrow(query.entities);
-  if (!selectors) return std::unexpected(selectors.error());
+TemporalService TemporalService::restricted(std::optional<TypeGrant> grant,
+                                            consent::SharedReadGuard guard) const {
+  TemporalService view = grant ? restricted(std::move(*grant)) : *this;
+  view.guard_ = std::move(guard);
+  return view;
+}
+
+Result<store::HistoryQuery> TemporalService::narrowed(store::TenantStore& db,
+                                                      const std::string& tenant,
+                                                      const store::HistoryQuery& query) const {
   auto out = query;
-  out.entities = std::move(*selectors);
+  if (grant_) {
+    auto selectors = grant_->narrow(query.entities);
+    if (!selectors) return std::unexpected(selectors.error());
+    out.entities = std::move(*selectors);
+  }
+  if (!guard_ || !guard_->applies(tenant)) return out;
+  // A personal type's histories are those of the entities whose subjects granted: their ids
+  // come from the current state, through the same subject index a query uses.
+  for (auto& r : guard_->restrictions(tenant, consent::attributes_used(query))) {
+    store::EntityQuery current;
+    current.entities = {query::of_types({r.type})};
+    current.restrictions = {r};
+    current.limit = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+    store::IdRestriction allowed{r.type, {}};
+    if (!r.values.empty()) {
+      auto page = db.query(current);
+      if (!page) return std::unexpected(page.error());
+      for (const auto& e : page->entities) allowed.ids.push_back(e.id);
+      std::sort(allowed.ids.begin(), allowed.ids.end());
+    }
+    out.restrictions.push_back(std::move(allowed));
+  }
   return out;
+}
+
+template <typename HistoryEntities>
+Status TemporalService::admit(store::TenantStore& db, const std::string& tenant,
+                              HistoryEntities& entities) const {
+  if (!guard_ || !guard_->applies(tenant)) return ok();
+  std::vector<consent::ReadAccesses> reads;
+  Status failed = ok();
+  std::erase_if(entities, [&](auto& h) {
+    if (!failed) return true;
+    // Decided on the current entity (its subject) with the history's attribute names: an
+    // attribute the entity no longer has is still personal under its rule.
+    auto current = db.get(h.id);
+    if (!current) {
+      failed = std::unexpected(current.error());
+      return true;
+    }
+    model::Entity basis;
+    if (*current) {
+      basis = std::move(**current);
+    } else {
+      basis.id = h.id;
+      basis.types = h.types;
+    }
+    for (const auto& a : h.attributes) {
+      if (!model::find_entry(basis.attributes, a.name)) basis.attributes.push_back({a.name, {}});
+    }
+    auto d = guard_->decide(tenant, basis);
+    if (!d.visible) return true;
+    std::erase_if(h.attributes, [&](const auto& a) {
+      return std::find(d.hidden.begin(), d.hidden.end(), a.name) != d.hidden.end();
+    });
+    if (!d.accesses.empty()) reads.push_back({h.id, std::move(d.accesses)});
+    return false;
+  });
+  if (!failed) return failed;
+  return guard_->record(tenant, reads);
 }
 
 Result<store::HistoryPage> TemporalService::query(const std::string& tenant,
                                                   const store::HistoryQuery& query) {
   auto db = store_.tenant(tenant, tenant.empty());
   if (!db) return std::unexpected(db.error());
-  auto q = narrowed(query);
+  auto q = narrowed(**db, tenant, query);
   if (!q) return std::unexpected(q.error());
-  return (*db)->history(*q);
+  auto page = (*db)->history(*q);
+  if (!page) return page;
+  if (auto st = admit(**db, tenant, page->entities); !st) return std::unexpected(st.error());
+  return page;
 }
 
 Result<store::AggregatedPage> TemporalService::aggregate(const std::string& tenant,
@@ -71,9 +140,12 @@ Result<store::AggregatedPage> TemporalService::aggregate(const std::string& tena
                                                          const store::AggregationRequest& request) {
   auto db = store_.tenant(tenant, tenant.empty());
   if (!db) return std::unexpected(db.error());
-  auto q = narrowed(query);
+  auto q = narrowed(**db, tenant, query);
   if (!q) return std::unexpected(q.error());
-  return (*db)->aggregate(*q, request);
+  auto page = (*db)->aggregate(*q, request);
+  if (!page) return page;
+  if (auto st = admit(**db, tenant, page->entities); !st) return std::unexpected(st.error());
+  return page;
 }
 
 void TemporalService::submit(const std::string& tenant, bool create_tenant,

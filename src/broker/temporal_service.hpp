@@ -24,6 +24,9 @@ class TemporalService {
   // queries narrowed to them, histories of no granted type invisible, writes of other types
   // Forbidden. A cheap copy, made per request; jobs capture nothing of it.
   TemporalService restricted(TypeGrant grant) const;
+  // As one reader of personal data (EntityService::restricted): a resident's history is
+  // visible only while the resident's current entity is, and what is returned is audited.
+  TemporalService restricted(std::optional<TypeGrant> grant, consent::SharedReadGuard guard) const;
 
   Result<store::HistoryPage> query(const std::string& tenant, const store::HistoryQuery& query);
   Result<store::AggregatedPage> aggregate(const std::string& tenant,
@@ -51,11 +54,16 @@ class TemporalService {
  private:
   void submit(const std::string& tenant, bool create_tenant,
               std::function<Status(store::WriteTxn&)> apply, Callback<void> done);
-  Result<store::HistoryQuery> narrowed(const store::HistoryQuery& query) const;
+  Result<store::HistoryQuery> narrowed(store::TenantStore& db, const std::string& tenant,
+                                       const store::HistoryQuery& query) const;
+  // Drops the entities the guard hides, strips hidden attributes, audits the rest.
+  template <typename HistoryEntities>
+  Status admit(store::TenantStore& db, const std::string& tenant, HistoryEntities& entities) const;
 
   store::Store& store_;
   const model::Clock& clock_;
-  SharedGrant grant_;  // null: every type
+  SharedGrant grant_;               // null: every type
+  consent::SharedReadGuard guard_;  // null: reads as the system
 };
 
 }  // namespace tsunagu::broker

@@ -3,6 +3,7 @@
 #include "identity/crypto.hpp"
 #include "identity/scopes.hpp"
 #include "jsonld/core_context.hpp"
+#include "model/tenant.hpp"
 #include "model/uri.hpp"
 
 namespace tsunagu::identity {
@@ -11,15 +12,6 @@ namespace {
 
 std::unexpected<Error> bad(std::string message) {
   return fail(ErrorKind::BadRequestData, std::move(message));
-}
-
-bool tenant_name(std::string_view name) {
-  if (name == "_default") return true;
-  if (name.empty() || name.size() > 64 || name[0] == '_' || name[0] == '-') return false;
-  for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;
-  }
-  return true;
 }
 
 Status check_redirect(const std::string& uri) {
@@ -52,7 +44,7 @@ Result<CreatedClient> ClientRegistry::create(NewClient c) {
   }
   if (c.tenants) {
     for (const auto& t : *c.tenants) {
-      if (!tenant_name(t)) return bad("'" + t + "' cannot be a tenant name");
+      if (!model::valid_tenant_label(t)) return bad("'" + t + "' cannot be a tenant name");
     }
   }
   for (const auto& uri : c.redirect_uris) {

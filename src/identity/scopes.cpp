@@ -7,8 +7,9 @@ namespace tsunagu::identity {
 
 namespace {
 // offline_access is accepted in requests (clients send it); every code grant has a refresh token.
-constexpr std::array<std::string_view, 7> kKnown = {
-    "openid", "profile", "email", "offline_access", kScopeRead, kScopeWrite, kScopeAdmin};
+constexpr std::array<std::string_view, 8> kKnown = {"openid",         "profile",    "email",
+                                                    "offline_access", kScopeRead,   kScopeWrite,
+                                                    kScopeAdmin,      kScopeConsent};
 }  // namespace
 
 bool known_scope(std::string_view scope) {

@@ -12,6 +12,8 @@ namespace tsunagu::identity {
 inline constexpr std::string_view kScopeRead = "ngsi-ld:read";
 inline constexpr std::string_view kScopeWrite = "ngsi-ld:write";
 inline constexpr std::string_view kScopeAdmin = "admin";
+// A resident's own consents: list, grant and withdraw them, read who used their data.
+inline constexpr std::string_view kScopeConsent = "consent";
 
 bool known_scope(std::string_view scope);
 

@@ -32,6 +32,8 @@ std::string_view error_kind_name(ErrorKind kind) {
       return "Unauthorized";
     case ErrorKind::Forbidden:
       return "Forbidden";
+    case ErrorKind::TooManyRequests:
+      return "TooManyRequests";
     case ErrorKind::Busy:
       return "Busy";
     case ErrorKind::InternalError:

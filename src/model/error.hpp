@@ -26,6 +26,7 @@ enum class ErrorKind {
   MethodNotAllowed,       // the path exists, the method does not
   Unauthorized,           // no valid credentials came with the request (401)
   Forbidden,              // the credentials do not allow this request (403)
+  TooManyRequests,        // this caller asked too often: wait before asking again (429)
   Busy,                   // overloaded: retry later (503)
   InternalError,          // a defect or an I/O failure on our side
 };

@@ -139,6 +139,10 @@ struct Subscription {
   boost::json::value context;
   Timestamp created_at{};
   Timestamp modified_at{};
+  // Who created it: whose consents decide which personal data its notifications may carry
+  // (docs/design/consent.md). An empty client id: created without a token.
+  std::string owner_client_id;
+  bool owner_is_operator = false;  // the creator's token held the admin scope
 
   // Read-only status, counted by the notifier (5.2.14).
   std::uint64_t times_sent = 0;

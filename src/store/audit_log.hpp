@@ -46,6 +46,8 @@ class AuditLog {
   // last record as prev_hash (the genesis value for the first) and the record's own hash, and
   // returns the record as stored.
   virtual Result<AuditRecord> append(AuditRecord r) = 0;
+  // Appends the records in order, all or none, in one durable write: one request's accesses.
+  virtual Result<std::vector<AuditRecord>> append_all(std::vector<AuditRecord> records) = 0;
   // The subject's records with seq < before_seq, newest first, at most `limit`. The next page
   // starts before the seq of the last record returned; pass kAuditNewest for the first page.
   virtual Result<std::vector<AuditRecord>> for_subject(std::string_view subject, std::size_t limit,

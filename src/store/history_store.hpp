@@ -53,6 +53,13 @@ struct DatasetChoice {
 // A temporal query over one tenant's history. Names are expanded IRIs. An instance's time is the
 // chosen time property; instances without it fall outside every `range`, and without a range
 // they are placed at the time they were recorded.
+// Personal data narrowed for a reader (docs/design/consent.md): a history entity having `type`
+// is selected only when its id is one of `ids` (sorted).
+struct IdRestriction {
+  std::string type;
+  std::vector<std::string> ids;
+};
+
 struct HistoryQuery {
   std::vector<query::EntitySelector> entities{};  // any one of them; every entity if empty
   // The attributes returned (all when empty). A query (not a retrieval) selects only entities
@@ -63,6 +70,7 @@ struct HistoryQuery {
   std::shared_ptr<const query::Expr> q{};
   std::shared_ptr<const query::GeoQuery> geo{};
   std::shared_ptr<const query::TermExpr> scope{};
+  std::vector<IdRestriction> restrictions{};  // every one holds
   std::optional<model::TimeRange> range{};
   model::TimeProperty property = model::TimeProperty::ObservedAt;
   std::optional<DatasetChoice> datasets{};

@@ -35,6 +35,16 @@ namespace tsunagu::store {
 
 using query::EntitySelector;
 
+// Personal data narrowed to the subjects a reader may see (docs/design/consent.md): an entity
+// having `type` matches only when its attribute `attr` has one of `values`, as the value index
+// holds it (a Property's string, a Relationship's object). No values: no entity of the type
+// matches. Decided exactly by the index.
+struct SubjectRestriction {
+  std::string type;
+  std::string attr;
+  std::vector<std::string> values;
+};
+
 // A query over one tenant's entities. Fields combine with AND. Types and attribute names are
 // expanded IRIs. q, geo and scope are decided exactly by the evaluators of query/; a backend
 // uses its indexes to find candidates, never to decide alone.
@@ -44,6 +54,7 @@ struct EntityQuery {
   std::shared_ptr<const query::Expr> q{};          // the q filter, names expanded
   std::shared_ptr<const query::GeoQuery> geo{};    // the geoQ filter
   std::shared_ptr<const query::TermExpr> scope{};  // the scopeQ filter
+  std::vector<SubjectRestriction> restrictions{};  // every one holds
   std::size_t limit = 20;
   std::size_t offset = 0;
   bool count = false;  // also compute the total number of matches

@@ -304,6 +304,11 @@ Status decode_members(const json::object& doc, Subscription& s) {
   // Copied into the default storage: `doc` may live in a short-lived arena.
   s.context = json::value(doc.at("@context"), json::storage_ptr());
   s.created_at = from_millis(doc.at("createdAt").to_number<std::int64_t>());
+  if (const auto* owner = doc.if_contains("owner"); owner && owner->is_object()) {
+    s.owner_client_id = optional_string(owner->get_object(), "clientId").value_or("");
+    const auto* op = owner->get_object().if_contains("operator");
+    s.owner_is_operator = op && op->is_bool() && op->get_bool();
+  }
   s.modified_at = from_millis(doc.at("modifiedAt").to_number<std::int64_t>());
   decode_status(doc, s);
   return ok();
@@ -333,6 +338,9 @@ json::object encode_subscription(const Subscription& s) {
   if (s.jsonld_context) o["jsonldContext"] = *s.jsonld_context;
   o["@context"] = s.context;
   o["createdAt"] = millis(s.created_at);
+  if (!s.owner_client_id.empty()) {
+    o["owner"] = json::object{{"clientId", s.owner_client_id}, {"operator", s.owner_is_operator}};
+  }
   o["modifiedAt"] = millis(s.modified_at);
   encode_status(s, o);
   return o;

@@ -351,10 +351,10 @@ TEST_F(PlatformDbTest, ANewerSchemaIsRefused) {
   sqlite3_stmt* stmt = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(raw, "PRAGMA user_version", -1, &stmt, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-  // keys, clients, revocations; accounts; links; the audit log
-  EXPECT_EQ(sqlite3_column_int(stmt, 0), 4);
+  // keys, clients, revocations; accounts; links; the audit log; consent and usage
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), 5);
   sqlite3_finalize(stmt);
-  ASSERT_EQ(sqlite3_exec(raw, "PRAGMA user_version = 5", nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw, "PRAGMA user_version = 6", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(raw);
   const auto db = PlatformDb::open(dir_);
   ASSERT_FALSE(db);

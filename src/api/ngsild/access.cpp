@@ -49,6 +49,15 @@ Result<identity::Principal> authorize(const http::Request& req, identity::TokenS
   return principal;
 }
 
+Status authorize_admin(const http::Request& req, identity::TokenService& tokens) {
+  auto principal = tokens.verify_bearer(req.header("Authorization"));
+  if (!principal) return std::unexpected(principal.error());
+  if (!principal->has(identity::kScopeAdmin)) {
+    return forbidden("the admin API needs a token with the scope admin");
+  }
+  return ok();
+}
+
 http::Response access_problem(const Error& error) {
   auto res = problem_response(error);
   if (error.kind == ErrorKind::Unauthorized && error.message == identity::TokenService::kNoToken) {
@@ -68,6 +77,13 @@ http::Response access_problem(const Error& error) {
 const identity::Principal* principal_of(const http::Request& req) {
   const auto* p = std::any_cast<std::shared_ptr<const identity::Principal>>(&req.auth);
   return p ? p->get() : nullptr;
+}
+
+consent::Viewer viewer_of(const http::Request& req) {
+  const auto* p = principal_of(req);
+  if (!p) return consent::Viewer::anonymous();
+  if (p->has(identity::kScopeAdmin)) return consent::Viewer::operator_client(p->client_id);
+  return consent::Viewer::client(p->client_id);
 }
 
 std::optional<broker::TypeGrant> type_grant_of(const http::Request& req) {

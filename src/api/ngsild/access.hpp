@@ -6,6 +6,7 @@
 // 403 for a token that does not allow the request.
 
 #include "broker/type_grant.hpp"
+#include "consent/access_policy.hpp"
 #include "http/router.hpp"
 #include "identity/token_service.hpp"
 
@@ -23,8 +24,15 @@ void require_tokens(http::Router& router, identity::TokenService& tokens);
 Result<identity::Principal> authorize(const http::Request& req, identity::TokenService& tokens,
                                       bool write);
 
+// The check of the platform's admin APIs: a valid token with the scope admin.
+Status authorize_admin(const http::Request& req, identity::TokenService& tokens);
+
 // The principal the token check found for this request; null when tokens are not required.
 const identity::Principal* principal_of(const http::Request& req);
+
+// Who reads personal data in this request (consent/access_policy.hpp): the token's client, as
+// an operator when it holds the scope admin; anonymous when tokens are not required.
+consent::Viewer viewer_of(const http::Request& req);
 
 // The entity types the request may touch; none when it may touch every type.
 std::optional<broker::TypeGrant> type_grant_of(const http::Request& req);

@@ -5,9 +5,16 @@
 
 namespace tsunagu::api::ngsild {
 
+consent::SharedReadGuard read_guard_for(const ApiDeps& deps, const http::Request& req) {
+  if (!deps.policy || !deps.audit || !deps.policy->active()) return nullptr;
+  return std::make_shared<const consent::ReadGuard>(*deps.policy, *deps.audit, viewer_of(req));
+}
+
 broker::EntityService entities_for(const ApiDeps& deps, const http::Request& req) {
   auto grant = type_grant_of(req);
-  return grant ? deps.entities.restricted(std::move(*grant)) : deps.entities;
+  auto guard = read_guard_for(deps, req);
+  if (!grant && !guard) return deps.entities;
+  return deps.entities.restricted(std::move(grant), std::move(guard));
 }
 
 namespace {

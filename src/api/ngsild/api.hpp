@@ -8,6 +8,8 @@
 #include "broker/entity_service.hpp"
 #include "broker/subscription_service.hpp"
 #include "broker/temporal_service.hpp"
+#include "consent/audit_trail.hpp"
+#include "consent/read_guard.hpp"
 #include "http/router.hpp"
 #include "jsonld/resolver.hpp"
 
@@ -31,7 +33,14 @@ struct ApiDeps {
   // Runs entity queries, which may read many rows, away from the HTTP threads, so a slow query
   // never delays the requests that share its connection thread. Empty: queries run in place.
   BlockingRunner run_query = {};
+  // The consent policy and audit every read of personal data goes through; null in tests of
+  // the NGSI-LD API alone (then reads are the system's: everything, unaudited).
+  const consent::AccessPolicy* policy = nullptr;
+  consent::AuditTrail* audit = nullptr;
 };
+
+// The consent guard of the request's reader; null when no tenant declares personal data.
+consent::SharedReadGuard read_guard_for(const ApiDeps& deps, const http::Request& req);
 
 // Wraps a handler so that a request whose @context may have to be fetched (a Link URL not in
 // the cache, or an application/ld+json body) runs through deps.run_blocking: a slow or dead

@@ -81,8 +81,32 @@ void NotificationDeliverer::defer_subscription(const std::string& endpoint,
   for (auto& report : deferred) report(broker::DeliveryOutcome::Deferred, clock_.now());
 }
 
+bool NotificationDeliverer::admit(broker::Delivery& delivery) const {
+  if (!policy_ || !audit_ || !policy_->active()) return true;
+  const auto& sub = *delivery.subscription;
+  const auto viewer = sub.owner_client_id.empty() ? consent::Viewer::anonymous()
+                      : sub.owner_is_operator
+                          ? consent::Viewer::operator_client(sub.owner_client_id)
+                          : consent::Viewer::client(sub.owner_client_id);
+  const consent::ReadGuard guard(*policy_, *audit_, viewer);
+  auto st = guard.admit_each(
+      delivery.tenant, delivery.items,
+      [](const store::OwedNotification& item) -> const model::Entity& { return item.entity; },
+      [](store::OwedNotification& item, const std::vector<std::string>& hidden) {
+        consent::strip(item.entity, hidden);
+        if (item.previous) consent::strip(*item.previous, hidden);
+      });
+  if (!st) {
+    spdlog::warn("notification for subscription '{}' deferred: the audit cannot be written: {}",
+                 sub.id, st.error().message);
+  }
+  return st.has_value();
+}
+
 void NotificationDeliverer::render_and_submit(broker::Delivery delivery,
                                               const jsonld::Context& context, Report report) {
+  if (!admit(delivery)) return report(broker::DeliveryOutcome::Deferred, clock_.now());
+  if (delivery.items.empty()) return report(broker::DeliveryOutcome::Withheld, clock_.now());
   auto notification = render_notification(*delivery.subscription, delivery.items, delivery.trigger,
                                           context, delivery.tenant, clock_.now());
   auto done = [this, report](const notify::DeliveryResult& r) {

@@ -32,6 +32,14 @@ class NotificationDeliverer final : public broker::Deliverer {
 
   void deliver(broker::Delivery delivery, Report report) override;
 
+  // Notifications carry personal data only as the subscription's owner may read it now: each is
+  // decided when handed to the dispatcher (withdrawal stops the next one) and audited. Set once
+  // before the first delivery; both must outlive this.
+  void guard_personal_data(const consent::AccessPolicy& policy, consent::AuditTrail& audit) {
+    policy_ = &policy;
+    audit_ = &audit;
+  }
+
  private:
   struct Waiting {
     broker::Delivery delivery;
@@ -48,11 +56,16 @@ class NotificationDeliverer final : public broker::Deliverer {
   void defer_subscription(const std::string& endpoint, const std::string& subscription_id,
                           const Error& why);
   void render_and_submit(broker::Delivery delivery, const jsonld::Context& context, Report report);
+  // Removes from the delivery what its owner may not receive and audits the rest; false when
+  // the audit could not be written (then nothing may be sent).
+  bool admit(broker::Delivery& delivery) const;
 
   notify::Dispatcher& dispatcher_;
   jsonld::ContextResolver& contexts_;
   const model::Clock& clock_;
   BlockingRunner run_blocking_;
+  const consent::AccessPolicy* policy_ = nullptr;  // set before the first delivery
+  consent::AuditTrail* audit_ = nullptr;
 
   std::mutex mu_;
   std::unordered_map<std::string, Line> waiting_;  // by endpoint URI; guarded by mu_

@@ -48,6 +48,8 @@ KindInfo info(ErrorKind kind) {
       return {401, "", "Unauthorized"};
     case ErrorKind::Forbidden:
       return {403, "", "Forbidden"};
+    case ErrorKind::TooManyRequests:
+      return {429, "", "Too many requests"};
     case ErrorKind::Busy:
       return {503, "InternalError", "Service unavailable"};
     case ErrorKind::InternalError:

@@ -9,6 +9,7 @@
 #include "api/ngsild/request_scope.hpp"
 #include "api/ngsild/subscription_parser.hpp"
 #include "api/ngsild/subscription_renderer.hpp"
+#include "identity/scopes.hpp"
 #include "jsonld/core_context.hpp"
 #include "model/uri.hpp"
 #include "model/uuid.hpp"
@@ -41,6 +42,10 @@ class SubscriptionRoutes {
       if (replied_error(grant->check_subscription(*sub), respond)) return;
     }
     if (sub->id.empty()) sub->id = "urn:ngsi-ld:Subscription:" + model::random_uuid();
+    if (const auto* principal = principal_of(req)) {
+      sub->owner_client_id = principal->client_id;
+      sub->owner_is_operator = principal->has(identity::kScopeAdmin);
+    }
     const std::string location = std::string(kSubscriptions) + "/" + sub->id;
     subscriptions_.create(in->scope.tenant, std::move(*sub), [respond, location](Status st) {
       if (replied_error(st, respond)) return;

@@ -158,10 +158,13 @@ class TemporalRoutes {
   }
 
  private:
-  // The temporal service as the request's caller may use it (its token's entity types).
+  // The temporal service as the request's caller may use it (its token's entity types, its
+  // consents).
   broker::TemporalService temporal_for(const http::Request& req) const {
     auto grant = type_grant_of(req);
-    return grant ? temporal_.restricted(std::move(*grant)) : temporal_;
+    auto guard = read_guard_for(deps_, req);
+    if (!grant && !guard) return temporal_;
+    return temporal_.restricted(std::move(grant), std::move(guard));
   }
 
   struct AttributeTarget {

@@ -4,6 +4,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "api/json_reply.hpp"
 #include "api/ngsild/access.hpp"
 #include "api/ngsild/problem.hpp"
 #include "api/oidc/oidc.hpp"
@@ -94,15 +95,6 @@ Result<identity::NewClient> new_client(const http::Request& req) {
   return c;
 }
 
-http::Response json_reply(int status, const json::value& body) {
-  http::Response res;
-  res.status = status;
-  res.header("Content-Type", "application/json");
-  res.header("Cache-Control", "no-store");
-  res.body = model::to_json_text(body);
-  return res;
-}
-
 class AdminRoutes {
  public:
   explicit AdminRoutes(const OidcDeps& deps) : deps_(deps) {}
@@ -153,11 +145,8 @@ void register_admin_routes(http::Router& router, const OidcDeps& deps) {
   auto bind = [routes, &deps](void (AdminRoutes::*fn)(http::Request&&, http::Responder)) {
     return [routes, fn, &deps](http::Request&& req, http::Responder respond) {
       if (deps.require_tokens) {
-        auto principal = deps.tokens.verify_bearer(req.header("Authorization"));
-        if (!principal) return respond(ngsild::access_problem(principal.error()));
-        if (!principal->has(identity::kScopeAdmin)) {
-          return respond(ngsild::access_problem(
-              {ErrorKind::Forbidden, "the admin API needs a token with the scope admin", {}}));
+        if (auto st = ngsild::authorize_admin(req, deps.tokens); !st) {
+          return respond(ngsild::access_problem(st.error()));
         }
       }
       ((*routes).*fn)(std::move(req), std::move(respond));

@@ -22,6 +22,7 @@ std::optional<Text> scope_description(std::string_view scope) {
   if (scope == "ngsi-ld:read") return Text::ScopeNgsiLdRead;
   if (scope == "ngsi-ld:write") return Text::ScopeNgsiLdWrite;
   if (scope == "admin") return Text::ScopeAdmin;
+  if (scope == "consent") return Text::ScopeConsent;
   return std::nullopt;
 }
 

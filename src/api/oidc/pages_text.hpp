@@ -68,6 +68,7 @@ enum class Text {
   ScopeNgsiLdRead,
   ScopeNgsiLdWrite,
   ScopeAdmin,
+  ScopeConsent,
   // Password reset
   ForgotTitle,
   ForgotIntro,

@@ -110,6 +110,8 @@ std::string_view english_text(Text text) {
       return "Change data of the platform on your behalf";
     case Text::ScopeAdmin:
       return "Manage the platform";
+    case Text::ScopeConsent:
+      return "See and change which services may use your personal data, and who used it";
     case Text::ForgotTitle:
       return "Reset your password";
     case Text::ForgotIntro:

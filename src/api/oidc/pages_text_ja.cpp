@@ -116,6 +116,8 @@ std::string_view japanese_text(Text text) {
       return "あなたに代わって、プラットフォームのデータを変更すること";
     case Text::ScopeAdmin:
       return "プラットフォームの管理";
+    case Text::ScopeConsent:
+      return "あなたの個人データをどのサービスが利用できるかの確認と変更、利用履歴の確認";
     case Text::ForgotTitle:
       return "パスワードの再設定";
     case Text::ForgotIntro:

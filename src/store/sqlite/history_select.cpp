@@ -120,10 +120,7 @@ class Selector {
     bool narrowed = !query_.entities.empty();
     for (const auto& selector : query_.entities) {
       if (!selector.ids.empty()) {
-        for (const auto& id : selector.ids) {
-          if (auto st = add_rows("SELECT hid FROM history_entities WHERE id = ?1", id, hids); !st)
-            return std::unexpected(st.error());
-        }
+        if (auto st = add_ids(selector.ids, hids); !st) return std::unexpected(st.error());
         continue;
       }
       auto types = selector.type ? query::as_any_of(*selector.type) : std::nullopt;
@@ -132,12 +129,15 @@ class Selector {
         break;
       }
       for (const auto& type : *types) {
-        if (auto st = add_rows("SELECT h.hid FROM history_types h JOIN terms t ON t.id = h.term "
-                               "WHERE t.iri = ?1",
-                               type, hids);
-            !st) {
-          return std::unexpected(st.error());
-        }
+        // A restricted type's candidates are the ids allowed: a reader granted a few residents
+        // among a million histories reads a few.
+        const auto* restricted = restriction_of(type);
+        auto st = restricted ? add_ids(restricted->ids, hids)
+                             : add_rows(
+                                   "SELECT h.hid FROM history_types h JOIN terms t ON "
+                                   "t.id = h.term WHERE t.iri = ?1",
+                                   type, hids);
+        if (!st) return std::unexpected(st.error());
       }
     }
     if (!narrowed) {
@@ -149,6 +149,30 @@ class Selector {
       if (rc != SQLITE_DONE) return db_.error("list history entities");
     }
     return std::vector<std::int64_t>(hids.begin(), hids.end());
+  }
+
+  const IdRestriction* restriction_of(std::string_view type) const {
+    for (const auto& r : query_.restrictions) {
+      if (r.type == type) return &r;
+    }
+    return nullptr;
+  }
+
+  Status add_ids(const std::vector<std::string>& ids, std::set<std::int64_t>& hids) {
+    for (const auto& id : ids) {
+      if (auto st = add_rows("SELECT hid FROM history_entities WHERE id = ?1", id, hids); !st) {
+        return st;
+      }
+    }
+    return ok();
+  }
+
+  // Every restriction holds for an entity of these types and id.
+  bool allowed(const model::Entity& stub) const {
+    return std::all_of(query_.restrictions.begin(), query_.restrictions.end(), [&](const auto& r) {
+      return !model::has_type(stub, r.type) ||
+             std::binary_search(r.ids.begin(), r.ids.end(), stub.id);
+    });
   }
 
   Status add_rows(const char* sql, std::string_view key, std::set<std::int64_t>& hids) {
@@ -172,6 +196,7 @@ class Selector {
                      [&](const auto& selector) { return query::matches(selector, stub); })) {
       return std::optional<SelectedEntity>();
     }
+    if (!allowed(stub)) return std::optional<SelectedEntity>();
     if (!query_.retrieval) {
       auto any = any_in_range(**entity);
       if (!any) return std::unexpected(any.error());

@@ -124,21 +124,6 @@ Result<int> PlatformDb::run(std::string_view sql, const std::function<void(State
   return sqlite3_changes(db_->handle());
 }
 
-template <typename T>
-Result<std::optional<T>> PlatformDb::one(std::string_view sql,
-                                         const std::function<void(Statement&)>& bind,
-                                         const std::function<T(Statement&)>& row,
-                                         std::string_view what) {
-  auto stmt = db_->cached(sql);
-  if (!stmt) return std::unexpected(stmt.error());
-  StatementUse s(**stmt);
-  bind(*s);
-  const int rc = s->step();
-  if (rc == SQLITE_DONE) return std::optional<T>();
-  if (rc != SQLITE_ROW) return db_->error(what);
-  return std::optional<T>(row(*s));
-}
-
 Status PlatformDb::exec_one(std::string_view sql, const std::function<void(Statement&)>& bind,
                             std::string_view what) {
   auto changed = run(sql, bind, what);

@@ -49,22 +49,35 @@ std::int64_t sql_limit(std::size_t limit) {
 }  // namespace
 
 Result<AuditRecord> PlatformDb::append(AuditRecord r) {
+  std::vector<AuditRecord> one_record;
+  one_record.push_back(std::move(r));
+  auto stored = append_all(std::move(one_record));
+  if (!stored) return std::unexpected(stored.error());
+  return std::move(stored->front());
+}
+
+Result<std::vector<AuditRecord>> PlatformDb::append_all(std::vector<AuditRecord> records) {
   std::lock_guard lock(mu_);
   auto st = in_transaction([&]() -> Status {
     auto end = chain_end();
     if (!end) return std::unexpected(end.error());
-    r.seq = end->seq + 1;
-    r.prev_hash = end->hash;
-    r.hash = audit_hash(r);
-    auto inserted = run(
-        "INSERT INTO audit_log(" + std::string(kAuditColumns) +
-            ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        [&](Statement& s) { bind_audit(s, r); }, "append to the audit log");
-    if (!inserted) return std::unexpected(inserted.error());
+    std::int64_t seq = end->seq;
+    std::string prev = end->hash;
+    for (auto& r : records) {
+      r.seq = ++seq;
+      r.prev_hash = prev;
+      r.hash = audit_hash(r);
+      prev = r.hash;
+      auto inserted = run(
+          "INSERT INTO audit_log(" + std::string(kAuditColumns) +
+              ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+          [&](Statement& s) { bind_audit(s, r); }, "append to the audit log");
+      if (!inserted) return std::unexpected(inserted.error());
+    }
     return ok();
   });
   if (!st) return std::unexpected(st.error());
-  return r;
+  return records;
 }
 
 Result<std::vector<AuditRecord>> PlatformDb::for_subject(std::string_view subject,
@@ -103,15 +116,7 @@ Result<PlatformDb::ChainEnd> PlatformDb::chain_end() {
 
 Result<std::vector<AuditRecord>> PlatformDb::audit_rows(
     std::string_view sql, const std::function<void(Statement&)>& bind) {
-  auto stmt = db_->cached(sql);
-  if (!stmt) return std::unexpected(stmt.error());
-  StatementUse s(**stmt);
-  bind(*s);
-  std::vector<AuditRecord> out;
-  int rc;
-  while ((rc = s->step()) == SQLITE_ROW) out.push_back(audit_row(*s));
-  if (rc != SQLITE_DONE) return db_->error("read the audit log");
-  return out;
+  return many<AuditRecord>(sql, bind, audit_row, "read the audit log");
 }
 
 }  // namespace tsunagu::store::sqlite

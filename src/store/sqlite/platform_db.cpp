@@ -14,7 +14,7 @@ namespace json = boost::json;
 namespace {
 
 // Released migrations are never edited; a new one is appended.
-constexpr std::array<std::string_view, 4> kMigrations{{
+constexpr std::array<std::string_view, 5> kMigrations{{
     R"sql(
 CREATE TABLE signing_keys(
   kid         TEXT PRIMARY KEY,
@@ -112,6 +112,47 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql",
+    // Consent (store/consent_store.hpp, platform_consent.cpp) and the metering of what
+    // clients read (store/usage_store.hpp).
+    R"sql(
+CREATE TABLE personal_data_rules(
+  tenant TEXT PRIMARY KEY,
+  rules  TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE consent_grants(
+  id        TEXT PRIMARY KEY,
+  subject   TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  tenant    TEXT NOT NULL,
+  category  TEXT NOT NULL,
+  purpose   TEXT NOT NULL,
+  granted   INTEGER NOT NULL,
+  expires   INTEGER NOT NULL,
+  withdrawn INTEGER) WITHOUT ROWID;
+CREATE INDEX consent_grants_by_subject ON consent_grants(subject, granted);
+CREATE INDEX consent_grants_active ON consent_grants(expires) WHERE withdrawn IS NULL;
+CREATE TABLE consent_requests(
+  id        TEXT PRIMARY KEY,
+  subject   TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  tenant    TEXT NOT NULL,
+  category  TEXT NOT NULL,
+  purpose   TEXT NOT NULL,
+  requested INTEGER NOT NULL,
+  until     INTEGER NOT NULL,
+  state     TEXT NOT NULL,
+  decided   INTEGER,
+  grant_id  TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX consent_requests_by_subject ON consent_requests(subject, requested);
+CREATE TABLE client_usage(
+  hour      INTEGER NOT NULL,
+  client_id TEXT NOT NULL,
+  tenant    TEXT NOT NULL,
+  type      TEXT NOT NULL,
+  requests  INTEGER NOT NULL,
+  entities  INTEGER NOT NULL,
+  bytes     INTEGER NOT NULL,
+  PRIMARY KEY(hour, client_id, tenant, type)) WITHOUT ROWID;
 )sql",
 }};
 

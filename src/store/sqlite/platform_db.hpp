@@ -17,12 +17,16 @@
 
 #include "store/account_store.hpp"
 #include "store/audit_log.hpp"
+#include "store/consent_store.hpp"
 #include "store/identity_store.hpp"
 #include "store/sqlite/connection.hpp"
 
 namespace tsunagu::store::sqlite {
 
-class PlatformDb final : public IdentityStore, public AccountStore, public AuditLog {
+class PlatformDb final : public IdentityStore,
+                         public AccountStore,
+                         public AuditLog,
+                         public ConsentStore {
  public:
   // Creates the file and its schema when missing.
   static Result<std::unique_ptr<PlatformDb>> open(const std::filesystem::path& data_dir);
@@ -78,9 +82,28 @@ class PlatformDb final : public IdentityStore, public AccountStore, public Audit
 
   // AuditLog (platform_audit.cpp)
   Result<AuditRecord> append(AuditRecord r) override;
+  Result<std::vector<AuditRecord>> append_all(std::vector<AuditRecord> records) override;
   Result<std::vector<AuditRecord>> for_subject(std::string_view subject, std::size_t limit,
                                                std::int64_t before_seq) override;
   Result<std::vector<AuditRecord>> range(std::int64_t from_seq, std::size_t limit) override;
+
+  // ConsentStore (platform_consent.cpp)
+  Result<std::vector<std::pair<std::string, std::string>>> all_rules() override;
+  Status put_rules(std::string_view tenant, std::string_view rules_json) override;
+  Status add_grant(const GrantRecord& grant) override;
+  Result<std::optional<GrantRecord>> grant(std::string_view id) override;
+  Result<bool> withdraw_grant(std::string_view id, std::string_view subject,
+                              model::Timestamp at) override;
+  Result<std::vector<GrantRecord>> grants_of(std::string_view subject) override;
+  Result<std::vector<GrantRecord>> active_grants(model::Timestamp now) override;
+  Result<int> withdraw_all(std::string_view subject, model::Timestamp at) override;
+  Status add_request(const ConsentRequestRecord& request) override;
+  Result<std::optional<ConsentRequestRecord>> request(std::string_view id) override;
+  Result<std::vector<ConsentRequestRecord>> requests_of(std::string_view subject,
+                                                        bool pending_only) override;
+  Result<bool> decide_request(std::string_view id, std::string_view subject, RequestState state,
+                              model::Timestamp at,
+                              const std::optional<GrantRecord>& grant) override;
 
  private:
   explicit PlatformDb(std::unique_ptr<Connection> db) : db_(std::move(db)) {}
@@ -97,6 +120,11 @@ class PlatformDb final : public IdentityStore, public AccountStore, public Audit
   Result<std::optional<T>> one(std::string_view sql, const std::function<void(Statement&)>& bind,
                                const std::function<T(Statement&)>& row, std::string_view what);
 
+  // Runs a query, turning each row into a T with `row`.
+  template <typename T>
+  Result<std::vector<T>> many(std::string_view sql, const std::function<void(Statement&)>& bind,
+                              const std::function<T(Statement&)>& row, std::string_view what);
+
   // The last audit record's seq and hash; 0 and the genesis hash when the log is empty. Callers
   // hold mu_.
   struct ChainEnd {
@@ -112,5 +140,37 @@ class PlatformDb final : public IdentityStore, public AccountStore, public Audit
   std::mutex mu_;
   std::unique_ptr<Connection> db_;  // guarded by mu_
 };
+
+// The row helpers are templates for every platform_*.cpp; callers hold mu_.
+template <typename T>
+Result<std::optional<T>> PlatformDb::one(std::string_view sql,
+                                         const std::function<void(Statement&)>& bind,
+                                         const std::function<T(Statement&)>& row,
+                                         std::string_view what) {
+  auto stmt = db_->cached(sql);
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  bind(*s);
+  const int rc = s->step();
+  if (rc == SQLITE_DONE) return std::optional<T>();
+  if (rc != SQLITE_ROW) return db_->error(what);
+  return std::optional<T>(row(*s));
+}
+
+template <typename T>
+Result<std::vector<T>> PlatformDb::many(std::string_view sql,
+                                        const std::function<void(Statement&)>& bind,
+                                        const std::function<T(Statement&)>& row,
+                                        std::string_view what) {
+  auto stmt = db_->cached(sql);
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  bind(*s);
+  std::vector<T> out;
+  int rc;
+  while ((rc = s->step()) == SQLITE_ROW) out.push_back(row(*s));
+  if (rc != SQLITE_DONE) return db_->error(what);
+  return out;
+}
 
 }  // namespace tsunagu::store::sqlite

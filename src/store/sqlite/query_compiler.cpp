@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/json.hpp>
 #include <charconv>
 #include <map>
 #include <optional>
@@ -25,6 +26,7 @@ SqlFragment& SqlFragment::operator+=(std::string_view text) {
 namespace {
 
 using query::TermExpr;
+namespace json = boost::json;
 
 SqlFragment text(std::string sql) {
   return {std::move(sql), {}};
@@ -307,6 +309,38 @@ void add_selectors(const std::vector<query::EntitySelector>& selectors,
   if (!any.empty()) out.push_back({std::nullopt, "(" + joined(any, " OR ") + ")", {}});
 }
 
+// ---- personal data ----
+
+// The restriction's subjects as one JSON array parameter: a reader may be granted thousands,
+// more than SQLite allows parameters.
+SqlFragment values_in(const std::vector<std::string>& values) {
+  json::array list;
+  for (const auto& v : values) list.emplace_back(v);
+  return "txt IN (SELECT value FROM json_each(" + param(json::serialize(list)) + "))";
+}
+
+// "Has the type only with a granted subject". When the query is about that one type alone, the
+// subjects are an index condition that may drive (a few granted residents among a million
+// applications); otherwise a filter: entities without the type pass.
+Condition restriction_condition(const SubjectRestriction& r, bool only_this_type) {
+  if (only_this_type) {
+    if (r.values.empty()) return {std::nullopt, text("0"), {}};
+    return {values_where(r.attr, values_in(r.values)), {}, {}};
+  }
+  const SqlFragment typed = types_condition({r.type}).check();
+  if (r.values.empty()) return {std::nullopt, "NOT " + typed, {}};
+  return {std::nullopt,
+          "(NOT " + typed + " OR " + values_where(r.attr, values_in(r.values)).check() + ")",
+          {}};
+}
+
+// Whether every entity the query can match has `type`: one selector naming only it.
+bool only_type(const EntityQuery& q, const std::string& type) {
+  if (q.entities.size() != 1 || !q.entities.front().type) return false;
+  const auto& t = *q.entities.front().type;
+  return t.kind == TermExpr::Kind::Atom && t.atom == type;
+}
+
 std::vector<Condition> conditions_of(const EntityQuery& q) {
   std::vector<Condition> out;
   add_selectors(q.entities, out);
@@ -314,6 +348,8 @@ std::vector<Condition> conditions_of(const EntityQuery& q) {
   if (q.q) add_q(*q.q, out);
   if (q.geo) out.push_back(geo_condition(*q.geo));
   if (q.scope) add_expression(*q.scope, scopes_condition, false, out);
+  for (const auto& r : q.restrictions)
+    out.push_back(restriction_condition(r, only_type(q, r.type)));
   return out;
 }
 

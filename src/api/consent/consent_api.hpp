@@ -1,0 +1,29 @@
+#pragma once
+// The consent API (docs/consent.md): residents list, give and withdraw grants, answer services'
+// requests and read who used their data (/consent/v1/...); services ask for grants; operators
+// declare which data of a tenant is personal (/admin/v1/personal-data/{tenant}). JSON in and
+// out; errors are ProblemDetails.
+
+#include "consent/consent_service.hpp"
+#include "http/router.hpp"
+#include "identity/client_registry.hpp"
+#include "identity/token_service.hpp"
+#include "store/audit_log.hpp"
+
+namespace tsunagu::api::consent_api {
+
+struct ConsentDeps {
+  consent::ConsentService& consent;
+  store::AuditLog& audit;
+  identity::TokenService& tokens;
+  identity::ClientRegistry& clients;
+  // false only with --insecure-no-auth: the admin routes then need no token. The residents'
+  // routes always need one: without a token there is no resident.
+  bool require_tokens = true;
+};
+
+// `deps` must outlive the router.
+void register_consent_routes(http::Router& router, const ConsentDeps& deps);
+void register_personal_data_routes(http::Router& router, const ConsentDeps& deps);
+
+}  // namespace tsunagu::api::consent_api
