@@ -21,9 +21,11 @@
 #include "app/health.hpp"
 #include "app/identity_setup.hpp"
 #include "app/periodic.hpp"
+#include "app/resident_erasure.hpp"
 #include "broker/entity_service.hpp"
 #include "broker/history_recorder.hpp"
 #include "broker/history_retention.hpp"
+#include "broker/subject_data.hpp"
 #include "broker/subscription_service.hpp"
 #include "broker/temporal_service.hpp"
 #include "consent/access_policy.hpp"
@@ -181,6 +183,10 @@ int serve_until_stopped(const Config& config) {
   jsonld::ContextResolver contexts(document_loader(config));
   broker::EntityService entities(**store, clock);
   entities.check_personal_data(rule_book);
+  broker::SubjectData subject_data(**store, rule_book);
+  identity->accounts->before_delete([&](std::string_view subject) {
+    return erase_resident(subject, consents, subject_data, *identity->db, clock);
+  });
   // History first, so that everything written from here on, demo data included, is recorded.
   const auto history_policy = history_policy_of(config);
   broker::HistoryRecorder history(history_policy, clock);
@@ -234,15 +240,22 @@ int serve_until_stopped(const Config& config) {
   api::ngsild::register_subscription_routes(router, deps, subscriptions, clock);
   api::ngsild::register_temporal_routes(router, deps, temporal);
   if (config.require_tokens) api::ngsild::require_tokens(router, *identity->tokens);
-  const api::oidc::OidcDeps oidc{*identity->tokens,        *identity->keys,
-                                 *identity->clients,       *identity->accounts,
-                                 *identity->authorization, identity->upstreams,
-                                 config.require_tokens,    config.issuer.starts_with("https://")};
+  const api::oidc::OidcDeps oidc{*identity->tokens,
+                                 *identity->keys,
+                                 *identity->clients,
+                                 *identity->accounts,
+                                 *identity->authorization,
+                                 identity->upstreams,
+                                 config.require_tokens,
+                                 config.issuer.starts_with("https://"),
+                                 &consents,
+                                 identity->db.get()};
   api::oidc::register_oauth_routes(router, oidc);
   api::oidc::register_admin_routes(router, oidc);
   api::oidc::register_browser_routes(router, oidc);
-  const api::consent_api::ConsentDeps consent_deps{consents, *identity->db, *identity->tokens,
-                                                   *identity->clients, config.require_tokens};
+  const api::consent_api::ConsentDeps consent_deps{consents,          *identity->db,
+                                                   *identity->tokens, *identity->clients,
+                                                   subject_data,      config.require_tokens};
   api::consent_api::register_consent_routes(router, consent_deps);
   api::consent_api::register_personal_data_routes(router, consent_deps);
   http::Server server(server_options(config), std::move(router), api::ngsild::transport_problem);

@@ -17,6 +17,13 @@ void RuleBook::set(std::string_view tenant, RuleSet rules) {
   rules_.insert_or_assign(std::string(tenant), std::make_shared<const RuleSet>(std::move(rules)));
 }
 
+std::vector<std::string> RuleBook::tenants() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [tenant, _] : rules_) out.push_back(tenant);
+  return out;
+}
+
 bool RuleBook::any() const {
   std::lock_guard lock(mu_);
   return !rules_.empty();

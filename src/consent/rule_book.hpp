@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "consent/rules.hpp"
 
@@ -24,6 +25,8 @@ class RuleBook {
   void set(std::string_view tenant, RuleSet rules);
   // Whether some tenant has rules: when none has, reads skip the policy altogether.
   bool any() const;
+  // The tenants that have rules, sorted.
+  std::vector<std::string> tenants() const;
 
  private:
   mutable std::mutex mu_;

@@ -353,6 +353,9 @@ SignInResult<void> AccountService::delete_account(const store::AccountRecord& ac
                                                   std::string_view password,
                                                   std::string_view address) {
   if (auto checked = check_password_of(account, password, address); !checked) return checked;
+  if (before_delete_) {
+    if (auto st = before_delete_(account.id); !st) return internal(st.error());
+  }
   auto deleted = store_.delete_account(account.id);
   if (!deleted) return internal(deleted.error());
   return {};

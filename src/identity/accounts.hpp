@@ -116,6 +116,12 @@ class AccountService {
   // Turns the second factor off, after the password is confirmed.
   SignInResult<void> disable_totp(const store::AccountRecord& account, std::string_view password,
                                   std::string_view address);
+  // Run by delete_account before the account goes: the resident's consents and personal data
+  // elsewhere on the platform are withdrawn and erased (docs/design/consent.md). When it fails,
+  // the account stays, so that the deletion can be tried again. Set once before serving.
+  using BeforeDelete = std::function<Status(std::string_view account_id)>;
+  void before_delete(BeforeDelete hook) { before_delete_ = std::move(hook); }
+
   // Deletes the account and everything that hangs off it, after the password is confirmed.
   SignInResult<void> delete_account(const store::AccountRecord& account, std::string_view password,
                                     std::string_view address);
@@ -133,6 +139,7 @@ class AccountService {
   store::AccountStore& store_;
   LoginThrottle& throttle_;
   Mailer mailer_;
+  BeforeDelete before_delete_;
   const model::Clock& clock_;
   const AccountSettings settings_;
 };

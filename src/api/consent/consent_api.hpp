@@ -4,6 +4,7 @@
 // declare which data of a tenant is personal (/admin/v1/personal-data/{tenant}). JSON in and
 // out; errors are ProblemDetails.
 
+#include "broker/subject_data.hpp"
 #include "consent/consent_service.hpp"
 #include "http/router.hpp"
 #include "identity/client_registry.hpp"
@@ -17,6 +18,7 @@ struct ConsentDeps {
   store::AuditLog& audit;
   identity::TokenService& tokens;
   identity::ClientRegistry& clients;
+  broker::SubjectData& subject_data;  // for the resident's download
   // false only with --insecure-no-auth: the admin routes then need no token. The residents'
   // routes always need one: without a token there is no resident.
   bool require_tokens = true;

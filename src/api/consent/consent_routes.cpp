@@ -8,8 +8,11 @@
 #include "api/consent/consent_api.hpp"
 #include "api/json_reply.hpp"
 #include "api/ngsild/access.hpp"
+#include "api/ngsild/entity_renderer.hpp"
 #include "api/ngsild/problem.hpp"
+#include "api/ngsild/temporal_renderer.hpp"
 #include "identity/scopes.hpp"
+#include "jsonld/core_context.hpp"
 #include "model/tenant.hpp"
 
 namespace tsunagu::api::consent_api {
@@ -21,6 +24,9 @@ namespace {
 constexpr std::string_view kGrants = "/consent/v1/grants";
 constexpr std::string_view kRequests = "/consent/v1/requests";
 constexpr std::string_view kAudit = "/consent/v1/audit";
+constexpr std::string_view kExport = "/consent/v1/export";
+// The whole audit of one resident in a download, newest first, at most this many records.
+constexpr std::size_t kExportAuditRecords = 100000;
 constexpr std::size_t kAuditPage = 100;
 constexpr std::size_t kAuditMostPerPage = 1000;
 
@@ -77,6 +83,24 @@ json::object render_audit(const store::AuditRecord& r) {
                       {"data", ec ? json::value(r.data) : data},
                       {"purpose", r.purpose},
                       {"grant_id", r.grant_id}};
+}
+
+// One tenant's part of a resident's download: entities and histories in the normalized form,
+// compacted with the core context.
+json::object render_tenant_data(const broker::TenantSubjectData& data) {
+  const auto core = jsonld::core_context();
+  ngsild::RenderOptions options;
+  options.sys_attrs = true;
+  json::array entities;
+  for (const auto& e : data.entities) entities.push_back(ngsild::render_entity(e, *core, options));
+  json::array histories;
+  for (const auto& h : data.histories) {
+    histories.push_back(ngsild::render_temporal_entity(
+        h, *core, options, ngsild::TemporalFormat::Normalized, model::TimeProperty::ObservedAt));
+  }
+  return json::object{{"tenant", model::tenant_label(data.tenant)},
+                      {"entities", std::move(entities)},
+                      {"history", std::move(histories)}};
 }
 
 Result<json::object> body_object(const http::Request& req) {
@@ -253,6 +277,31 @@ class ConsentRoutes {
     respond(std::move(res));
   }
 
+  // ---- everything about me (portability)
+
+  void download(http::Request&& req, http::Responder respond) {
+    auto who = resident(req);
+    if (!who) return respond(ngsild::access_problem(who.error()));
+    auto data = deps_.subject_data.find(who->subject);
+    if (!data) return respond(ngsild::problem_response(data.error()));
+    auto grants = deps_.consent.grants_of(who->subject);
+    if (!grants) return respond(ngsild::problem_response(grants.error()));
+    auto records = deps_.audit.for_subject(who->subject, kExportAuditRecords, store::kAuditNewest);
+    if (!records) return respond(ngsild::problem_response(records.error()));
+    json::array tenants;
+    for (const auto& d : *data) tenants.push_back(render_tenant_data(d));
+    json::array grant_list;
+    for (const auto& g : *grants) grant_list.push_back(render_grant(g, deps_.consent.state(g)));
+    json::array audit;
+    for (const auto& r : *records) audit.push_back(render_audit(r));
+    auto res = json_reply(200, json::object{{"subject", who->subject},
+                                            {"tenants", std::move(tenants)},
+                                            {"grants", std::move(grant_list)},
+                                            {"audit", std::move(audit)}});
+    res.header("Content-Disposition", "attachment; filename=\"tsunagu-personal-data.json\"");
+    respond(std::move(res));
+  }
+
   // ---- who used my data
 
   void audit(http::Request&& req, http::Responder respond) {
@@ -333,6 +382,7 @@ void register_consent_routes(http::Router& router, const ConsentDeps& deps) {
   router.add("POST", requests + "/{requestId}/approve", bind(&ConsentRoutes::approve_request));
   router.add("POST", requests + "/{requestId}/decline", bind(&ConsentRoutes::decline_request));
   router.add("GET", std::string(kAudit), bind(&ConsentRoutes::audit));
+  router.add("GET", std::string(kExport), bind(&ConsentRoutes::download));
 }
 
 }  // namespace tsunagu::api::consent_api
