@@ -238,12 +238,12 @@ TEST_F(ClientRegistryTest, CreateRefusesAnUnknownScope) {
   expect_bad(c,
              "unknown scope 'ngsi-ld:delete'; known: openid, profile, email, offline_access, "
              "ngsi-ld:read, "
-             "ngsi-ld:write, admin");
+             "ngsi-ld:write, admin, consent");
   c.scopes = {"NGSI-LD:READ"};
   expect_bad(
       c,
       "unknown scope 'NGSI-LD:READ'; known: openid, profile, email, offline_access, ngsi-ld:read, "
-      "ngsi-ld:write, admin");
+      "ngsi-ld:write, admin, consent");
   c.scopes = {"openid", "profile", "email", "ngsi-ld:read", "ngsi-ld:write", "admin"};
   EXPECT_EQ(create(c).record.scopes.size(), 6U);
 }

@@ -230,7 +230,7 @@ Result<bool> PlatformDb::decide_request(std::string_view id, std::string_view su
           s.bind(2, subject);
           s.bind(3, state_name(state));
           s.bind(4, to_ms(at));
-          s.bind(5, grant ? std::string_view(grant->id) : std::string_view());
+          s.bind(5, grant ? std::string_view(grant->id) : std::string_view(""));
         },
         "decide consent request");
     if (!changed) return std::unexpected(changed.error());
