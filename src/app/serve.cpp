@@ -15,6 +15,7 @@
 #include "api/ngsild/api.hpp"
 #include "api/ngsild/notification_deliverer.hpp"
 #include "api/ngsild/problem.hpp"
+#include "api/ngsild/usage.hpp"
 #include "api/oidc/oidc.hpp"
 #include "app/context_loader.hpp"
 #include "app/demo_data.hpp"
@@ -239,6 +240,9 @@ int serve_until_stopped(const Config& config) {
   api::ngsild::register_routes(router, deps);
   api::ngsild::register_subscription_routes(router, deps, subscriptions, clock);
   api::ngsild::register_temporal_routes(router, deps, temporal);
+  // Metering inside the token check, which must have named the client first.
+  metering::UsageMeter meter(*identity->db, clock);
+  api::ngsild::meter_usage(router, meter);
   if (config.require_tokens) api::ngsild::require_tokens(router, *identity->tokens);
   const api::oidc::OidcDeps oidc{*identity->tokens,
                                  *identity->keys,
@@ -258,6 +262,9 @@ int serve_until_stopped(const Config& config) {
                                                    subject_data,      config.require_tokens};
   api::consent_api::register_consent_routes(router, consent_deps);
   api::consent_api::register_personal_data_routes(router, consent_deps);
+  const api::consent_api::UsageDeps usage_deps{meter, *identity->db, *identity->tokens, clock,
+                                               config.require_tokens};
+  api::consent_api::register_usage_routes(router, usage_deps);
   http::Server server(server_options(config), std::move(router), api::ngsild::transport_problem);
   auto address = server.start();
   if (!address) {
@@ -293,9 +300,20 @@ int serve_until_stopped(const Config& config) {
       spdlog::warn("oneID: forgetting expired records failed: {}", st.error().message);
     }
   });
+  Periodic usage_writer(std::chrono::minutes(1), [&meter] {
+    if (auto st = meter.flush(); !st) {
+      spdlog::warn("metering: writing usage failed (kept for the next try): {}",
+                   st.error().message);
+    }
+  });
   retention.start();
   identity_housekeeping.start();
+  usage_writer.start();
   server.run();
+  usage_writer.stop();
+  if (auto st = meter.flush(); !st) {
+    spdlog::warn("metering: the last minute of usage was not written: {}", st.error().message);
+  }
   identity_housekeeping.stop();
   retention.stop();
   query_pool.join();

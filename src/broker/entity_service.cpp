@@ -27,10 +27,19 @@ EntityService EntityService::restricted(TypeGrant grant) const {
 }
 
 EntityService EntityService::restricted(std::optional<TypeGrant> grant,
-                                        consent::SharedReadGuard guard) const {
+                                        consent::SharedReadGuard guard,
+                                        std::shared_ptr<metering::RequestUsage> usage) const {
   EntityService view = grant ? restricted(std::move(*grant)) : *this;
   view.guard_ = std::move(guard);
+  view.usage_ = std::move(usage);
   return view;
+}
+
+Result<store::QueryPage> EntityService::counted(Result<store::QueryPage> page) const {
+  if (page && usage_) {
+    for (const auto& e : page->entities) usage_->add(e);
+  }
+  return page;
 }
 
 Result<model::Entity> EntityService::get(const std::string& tenant, const std::string& id) {
@@ -43,11 +52,15 @@ Result<model::Entity> EntityService::get(const std::string& tenant, const std::s
   if (!*found || (grant_ && !grant_->sees((*found)->types))) {
     return std::unexpected(not_found(id));
   }
-  if (!guard_) return std::move(**found);
+  if (!guard_) {
+    if (usage_) usage_->add(**found);
+    return std::move(**found);
+  }
   std::vector<model::Entity> one;
   one.push_back(std::move(**found));
   if (auto st = guard_->admit(tenant, one); !st) return std::unexpected(st.error());
   if (one.empty()) return std::unexpected(not_found(id));
+  if (usage_) usage_->add(one.front());
   return std::move(one.front());
 }
 
@@ -55,21 +68,21 @@ Result<store::QueryPage> EntityService::query(const std::string& tenant,
                                               const store::EntityQuery& q) {
   auto db = store_.tenant(tenant, tenant.empty());
   if (!db) return std::unexpected(db.error());
-  if (!grant_ && !(guard_ && guard_->applies(tenant))) return (*db)->query(q);
+  if (!grant_ && !(guard_ && guard_->applies(tenant))) return counted((*db)->query(q));
   auto narrowed = q;
   if (grant_) {
     auto selectors = grant_->narrow(q.entities);
     if (!selectors) return std::unexpected(selectors.error());
     narrowed.entities = std::move(*selectors);
   }
-  if (!guard_ || !guard_->applies(tenant)) return (*db)->query(narrowed);
+  if (!guard_ || !guard_->applies(tenant)) return counted((*db)->query(narrowed));
   // The store finds only what the grants allow; the guard decides again, entity by entity, so
   // a grant withdrawn meanwhile still hides, and records what is returned.
   narrowed.restrictions = guard_->restrictions(tenant, consent::attributes_used(q));
   auto page = (*db)->query(narrowed);
   if (!page) return page;
   if (auto st = guard_->admit(tenant, page->entities); !st) return std::unexpected(st.error());
-  return page;
+  return counted(std::move(page));
 }
 
 Result<std::vector<store::TypeSummary>> EntityService::type_summaries(

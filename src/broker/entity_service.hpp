@@ -18,6 +18,7 @@
 #include "broker/type_grant.hpp"
 #include "consent/read_guard.hpp"
 #include "consent/rule_book.hpp"
+#include "metering/usage_meter.hpp"
 #include "model/entity.hpp"
 #include "model/error.hpp"
 #include "model/time.hpp"
@@ -52,7 +53,9 @@ class EntityService {
   // This service as one reader of personal data sees it (consent/access_policy.hpp): reads and
   // queries show only what the guard admits, and record it in the audit before returning.
   // Without a guard (null) the service reads as the system: everything, unaudited.
-  EntityService restricted(std::optional<TypeGrant> grant, consent::SharedReadGuard guard) const;
+  // With `usage`, what reads return is also counted there (metering per client).
+  EntityService restricted(std::optional<TypeGrant> grant, consent::SharedReadGuard guard,
+                           std::shared_ptr<metering::RequestUsage> usage = nullptr) const;
 
   // Writes of personal entities must name their data subject (consent::check_subject). Set
   // once before the first write; `rules` must outlive the service.
@@ -99,6 +102,8 @@ class EntityService {
                     Callback<BatchOutcome> done);
 
  private:
+  // Counts the page's entities in usage_, when there is one.
+  Result<store::QueryPage> counted(Result<store::QueryPage> page) const;
   // Runs `change` on the stored entity `id` inside one write job and stores the result.
   template <typename T>
   void modify(const std::string& tenant, const std::string& id,
@@ -114,8 +119,9 @@ class EntityService {
   store::Store& store_;
   const model::Clock& clock_;
   std::vector<ChangeObserver*> observers_;
-  SharedGrant grant_;               // null: every type
-  consent::SharedReadGuard guard_;  // null: reads as the system
+  SharedGrant grant_;                              // null: every type
+  consent::SharedReadGuard guard_;                 // null: reads as the system
+  std::shared_ptr<metering::RequestUsage> usage_;  // null: reads are not counted
   const consent::RuleBook* rule_book_ = nullptr;
 };
 

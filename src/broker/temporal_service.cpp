@@ -51,9 +51,11 @@ TemporalService TemporalService::restricted(TypeGrant grant) const {
 }
 
 TemporalService TemporalService::restricted(std::optional<TypeGrant> grant,
-                                            consent::SharedReadGuard guard) const {
+                                            consent::SharedReadGuard guard,
+                                            std::shared_ptr<metering::RequestUsage> usage) const {
   TemporalService view = grant ? restricted(std::move(*grant)) : *this;
   view.guard_ = std::move(guard);
+  view.usage_ = std::move(usage);
   return view;
 }
 
@@ -89,18 +91,24 @@ Result<store::HistoryQuery> TemporalService::narrowed(store::TenantStore& db,
 template <typename HistoryEntities>
 Status TemporalService::admit(store::TenantStore& db, const std::string& tenant,
                               HistoryEntities& entities) const {
+  auto st = decide(db, tenant, entities);
+  if (st && usage_) {
+    for (const auto& h : entities) usage_->add_type(h.types.empty() ? "" : h.types[0]);
+  }
+  return st;
+}
+
+template <typename HistoryEntities>
+Status TemporalService::decide(store::TenantStore& db, const std::string& tenant,
+                               HistoryEntities& entities) const {
   if (!guard_ || !guard_->applies(tenant)) return ok();
   std::vector<consent::ReadAccesses> reads;
-  Status failed = ok();
-  std::erase_if(entities, [&](auto& h) {
-    if (!failed) return true;
+  std::size_t kept = 0;
+  for (auto& h : entities) {
     // Decided on the current entity (its subject) with the history's attribute names: an
     // attribute the entity no longer has is still personal under its rule.
     auto current = db.get(h.id);
-    if (!current) {
-      failed = std::unexpected(current.error());
-      return true;
-    }
+    if (!current) return std::unexpected(current.error());
     model::Entity basis;
     if (*current) {
       basis = std::move(**current);
@@ -112,14 +120,15 @@ Status TemporalService::admit(store::TenantStore& db, const std::string& tenant,
       if (!model::find_entry(basis.attributes, a.name)) basis.attributes.push_back({a.name, {}});
     }
     auto d = guard_->decide(tenant, basis);
-    if (!d.visible) return true;
+    if (!d.visible) continue;
     std::erase_if(h.attributes, [&](const auto& a) {
       return std::find(d.hidden.begin(), d.hidden.end(), a.name) != d.hidden.end();
     });
     if (!d.accesses.empty()) reads.push_back({h.id, std::move(d.accesses)});
-    return false;
-  });
-  if (!failed) return failed;
+    if (&entities[kept] != &h) entities[kept] = std::move(h);
+    ++kept;
+  }
+  entities.resize(kept);
   return guard_->record(tenant, reads);
 }
 

@@ -26,7 +26,8 @@ class TemporalService {
   TemporalService restricted(TypeGrant grant) const;
   // As one reader of personal data (EntityService::restricted): a resident's history is
   // visible only while the resident's current entity is, and what is returned is audited.
-  TemporalService restricted(std::optional<TypeGrant> grant, consent::SharedReadGuard guard) const;
+  TemporalService restricted(std::optional<TypeGrant> grant, consent::SharedReadGuard guard,
+                             std::shared_ptr<metering::RequestUsage> usage = nullptr) const;
 
   Result<store::HistoryPage> query(const std::string& tenant, const store::HistoryQuery& query);
   Result<store::AggregatedPage> aggregate(const std::string& tenant,
@@ -56,14 +57,18 @@ class TemporalService {
               std::function<Status(store::WriteTxn&)> apply, Callback<void> done);
   Result<store::HistoryQuery> narrowed(store::TenantStore& db, const std::string& tenant,
                                        const store::HistoryQuery& query) const;
-  // Drops the entities the guard hides, strips hidden attributes, audits the rest.
+  // Drops the entities the guard hides, strips hidden attributes, audits the rest (decide),
+  // and counts what is returned for metering.
   template <typename HistoryEntities>
   Status admit(store::TenantStore& db, const std::string& tenant, HistoryEntities& entities) const;
+  template <typename HistoryEntities>
+  Status decide(store::TenantStore& db, const std::string& tenant, HistoryEntities& entities) const;
 
   store::Store& store_;
   const model::Clock& clock_;
-  SharedGrant grant_;               // null: every type
-  consent::SharedReadGuard guard_;  // null: reads as the system
+  SharedGrant grant_;                              // null: every type
+  consent::SharedReadGuard guard_;                 // null: reads as the system
+  std::shared_ptr<metering::RequestUsage> usage_;  // null: reads are not counted
 };
 
 }  // namespace tsunagu::broker

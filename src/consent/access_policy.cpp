@@ -73,9 +73,13 @@ Decision AccessPolicy::decide(const Viewer& viewer, std::string_view tenant,
   for (const auto* rule : applying) {
     const auto subject = subject_of(entity, *rule);
     const auto attrs = rule->whole_entity() ? std::vector<std::string>{} : present(*rule, entity);
-    if (viewer.kind == Viewer::Kind::Operator && subject) {
-      d.accesses.push_back({*subject, rule->category, rule->type, std::string(kOperatorGrant),
-                            "operation of the platform", attrs});
+    if (viewer.kind == Viewer::Kind::Operator) {
+      // An entity written before its type was declared personal may name no subject: the
+      // operator still sees it, and there is no resident to record the access for.
+      if (subject) {
+        d.accesses.push_back({*subject, rule->category, rule->type, std::string(kOperatorGrant),
+                              "operation of the platform", attrs});
+      }
       d.reason = "operator";
       continue;
     }

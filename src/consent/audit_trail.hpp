@@ -29,7 +29,7 @@ class AuditTrail {
   Status record(const Viewer& viewer, std::string_view tenant,
                 const std::vector<ReadAccesses>& reads);
 
-  // The JSON text of a record's `data`: {"tenant", "type", "id", "attributes"?}.
+  // The JSON text of a record's `data`: {"tenant", "type", "id", "category", "attributes"?}.
   static std::string data_text(std::string_view tenant, std::string_view entity_id,
                                const Access& access);
 

@@ -59,7 +59,8 @@ class ConsentService {
   // Withdraws the subject's grant; withdrawing it again changes nothing. ResourceNotFound for
   // another's or none.
   Result<store::GrantRecord> withdraw(std::string_view subject, std::string_view id);
-  // Every grant of the subject, when the account is deleted: how many were in force.
+  // Every grant of the subject, when the account is deleted: how many were not withdrawn yet
+  // (expired ones included).
   Result<int> withdraw_all(std::string_view subject);
 
   Result<store::ConsentRequestRecord> request(std::string_view subject, GrantTerms terms);
@@ -67,7 +68,8 @@ class ConsentService {
   // The request as the resident or the client that made it sees it; ResourceNotFound otherwise.
   Result<store::ConsentRequestRecord> request_for(std::string_view id, std::string_view subject,
                                                   std::string_view client_id);
-  // Approving grants what was asked; both are Conflict when the request was decided already.
+  // Approving grants what was asked; both are AlreadyExists (409) when the request was decided
+  // already.
   Result<store::GrantRecord> approve(std::string_view subject, std::string_view id);
   Status decline(std::string_view subject, std::string_view id);
 

@@ -49,14 +49,17 @@ class ReadGuard {
                     StripItem strip_item) const {
     if (!applies(tenant)) return ok();
     std::vector<ReadAccesses> reads;
-    std::erase_if(items, [&](Item& item) {
+    std::size_t kept = 0;
+    for (auto& item : items) {
       const model::Entity& entity = entity_of(item);
       auto d = decide(tenant, entity);
-      if (!d.visible) return true;
+      if (!d.visible) continue;
       if (!d.accesses.empty()) reads.push_back({entity.id, std::move(d.accesses)});
       strip_item(item, d.hidden);
-      return false;
-    });
+      if (&items[kept] != &item) items[kept] = std::move(item);
+      ++kept;
+    }
+    items.resize(kept);
     return record(tenant, reads);
   }
 

@@ -39,7 +39,14 @@ std::optional<std::string> subject_of(const model::Entity& entity, const Persona
     }
     return std::string(text.substr(kPersonPrefix.size()));
   }
-  if (attr.kind == model::AttributeKind::Property && !text.empty()) return std::string(text);
+  if (attr.kind == model::AttributeKind::Property && !text.empty()) {
+    // Written as the Relationship's URN: the same resident (the index holds both forms).
+    if (text.starts_with(kPersonPrefix)) {
+      if (text.size() == kPersonPrefix.size()) return std::nullopt;
+      return std::string(text.substr(kPersonPrefix.size()));
+    }
+    return std::string(text);
+  }
   return std::nullopt;
 }
 

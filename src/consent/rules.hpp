@@ -41,7 +41,7 @@ struct RuleSet {
 
 // The data subject the entity names under `rule`: the subject attribute's single instance, a
 // Relationship to urn:ngsi-ld:Person:<subject> or a Property whose value is the subject's
-// string. nullopt when it has none, several instances, or another shape.
+// string (or that same URN). nullopt when it has none, several instances, or another shape.
 std::optional<std::string> subject_of(const model::Entity& entity, const PersonalDataRule& rule);
 
 // The values a store's attribute index holds for an entity whose subject is `subject`: the

@@ -26,6 +26,8 @@ struct Request {
   // Who sent the request, set by an application's authentication wrapper (Router::wrap) for the
   // handlers behind it; http never reads it.
   std::any auth;
+  // What an application's metering wrapper counts this request's answer in; http never reads it.
+  std::any metering;
 
   std::optional<std::string_view> header(std::string_view name) const;
   // The value of a query parameter given once; nullopt when absent.

@@ -50,9 +50,6 @@ struct DatasetChoice {
   bool admits(const std::optional<std::string>& dataset_id) const;
 };
 
-// A temporal query over one tenant's history. Names are expanded IRIs. An instance's time is the
-// chosen time property; instances without it fall outside every `range`, and without a range
-// they are placed at the time they were recorded.
 // Personal data narrowed for a reader (docs/design/consent.md): a history entity having `type`
 // is selected only when its id is one of `ids` (sorted).
 struct IdRestriction {
@@ -60,6 +57,9 @@ struct IdRestriction {
   std::vector<std::string> ids;
 };
 
+// A temporal query over one tenant's history. Names are expanded IRIs. An instance's time is the
+// chosen time property; instances without it fall outside every `range`, and without a range
+// they are placed at the time they were recorded.
 struct HistoryQuery {
   std::vector<query::EntitySelector> entities{};  // any one of them; every entity if empty
   // The attributes returned (all when empty). A query (not a retrieval) selects only entities

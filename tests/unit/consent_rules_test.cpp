@@ -71,11 +71,12 @@ TEST(ConsentRules, SubjectOfARelationshipToAPerson) {
   EXPECT_EQ(subject(AttributeKind::Relationship, "urn:ngsi-ld:Person:a:b"), "a:b");
 }
 
-TEST(ConsentRules, SubjectOfAPropertyIsItsWholeString) {
+TEST(ConsentRules, SubjectOfAPropertyIsItsStringOrThePersonUrnsSubject) {
   EXPECT_EQ(subject(AttributeKind::Property, "alice"), "alice");
-  // A Property is taken as it is: the Person prefix is not removed from it.
-  EXPECT_EQ(subject(AttributeKind::Property, "urn:ngsi-ld:Person:alice"),
-            "urn:ngsi-ld:Person:alice");
+  // Written as the Relationship's URN, it names the same resident: the store's index holds
+  // both forms, so the policy must read both alike.
+  EXPECT_EQ(subject(AttributeKind::Property, "urn:ngsi-ld:Person:alice"), "alice");
+  EXPECT_EQ(subject(AttributeKind::Property, "urn:ngsi-ld:Person:"), std::nullopt);
 }
 
 TEST(ConsentRules, RelationshipsToAnythingButAPersonNameNoSubject) {

@@ -9,6 +9,7 @@
 #include "http/router.hpp"
 #include "identity/client_registry.hpp"
 #include "identity/token_service.hpp"
+#include "metering/usage_meter.hpp"
 #include "store/audit_log.hpp"
 
 namespace tsunagu::api::consent_api {
@@ -24,7 +25,17 @@ struct ConsentDeps {
   bool require_tokens = true;
 };
 
+// Metering for operators: GET /admin/v1/usage.
+struct UsageDeps {
+  metering::UsageMeter& meter;
+  store::UsageStore& store;
+  identity::TokenService& tokens;
+  const model::Clock& clock;
+  bool require_tokens = true;
+};
+
 // `deps` must outlive the router.
+void register_usage_routes(http::Router& router, const UsageDeps& deps);
 void register_consent_routes(http::Router& router, const ConsentDeps& deps);
 void register_personal_data_routes(http::Router& router, const ConsentDeps& deps);
 

@@ -1,6 +1,7 @@
 #include "api/ngsild/api.hpp"
 
 #include "api/ngsild/access.hpp"
+#include "api/ngsild/usage.hpp"
 #include "jsonld/link_header.hpp"
 
 namespace tsunagu::api::ngsild {
@@ -13,8 +14,9 @@ consent::SharedReadGuard read_guard_for(const ApiDeps& deps, const http::Request
 broker::EntityService entities_for(const ApiDeps& deps, const http::Request& req) {
   auto grant = type_grant_of(req);
   auto guard = read_guard_for(deps, req);
-  if (!grant && !guard) return deps.entities;
-  return deps.entities.restricted(std::move(grant), std::move(guard));
+  auto usage = usage_of(req);
+  if (!grant && !guard && !usage) return deps.entities;
+  return deps.entities.restricted(std::move(grant), std::move(guard), std::move(usage));
 }
 
 namespace {

@@ -12,6 +12,7 @@
 #include "api/ngsild/request_scope.hpp"
 #include "api/ngsild/temporal_params.hpp"
 #include "api/ngsild/temporal_renderer.hpp"
+#include "api/ngsild/usage.hpp"
 #include "broker/temporal_service.hpp"
 #include "model/uri.hpp"
 
@@ -163,8 +164,9 @@ class TemporalRoutes {
   broker::TemporalService temporal_for(const http::Request& req) const {
     auto grant = type_grant_of(req);
     auto guard = read_guard_for(deps_, req);
-    if (!grant && !guard) return temporal_;
-    return temporal_.restricted(std::move(grant), std::move(guard));
+    auto usage = usage_of(req);
+    if (!grant && !guard && !usage) return temporal_;
+    return temporal_.restricted(std::move(grant), std::move(guard), std::move(usage));
   }
 
   struct AttributeTarget {

@@ -35,8 +35,11 @@ class Statement {
   // Binding is 1-based, as in SQLite.
   void bind(int index, std::int64_t v) { sqlite3_bind_int64(stmt_, index, v); }
   void bind(int index, double v) { sqlite3_bind_double(stmt_, index, v); }
+  // Text, always: an empty view without storage (std::string_view()) would otherwise reach
+  // SQLite as a null pointer, which it stores as NULL. bind_null says NULL.
   void bind(int index, std::string_view v) {
-    sqlite3_bind_text(stmt_, index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt_, index, v.data() ? v.data() : "", static_cast<int>(v.size()),
+                      SQLITE_TRANSIENT);
   }
   void bind_null(int index) { sqlite3_bind_null(stmt_, index); }
 

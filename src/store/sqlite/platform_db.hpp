@@ -20,13 +20,15 @@
 #include "store/consent_store.hpp"
 #include "store/identity_store.hpp"
 #include "store/sqlite/connection.hpp"
+#include "store/usage_store.hpp"
 
 namespace tsunagu::store::sqlite {
 
 class PlatformDb final : public IdentityStore,
                          public AccountStore,
                          public AuditLog,
-                         public ConsentStore {
+                         public ConsentStore,
+                         public UsageStore {
  public:
   // Creates the file and its schema when missing.
   static Result<std::unique_ptr<PlatformDb>> open(const std::filesystem::path& data_dir);
@@ -86,6 +88,11 @@ class PlatformDb final : public IdentityStore,
   Result<std::vector<AuditRecord>> for_subject(std::string_view subject, std::size_t limit,
                                                std::int64_t before_seq) override;
   Result<std::vector<AuditRecord>> range(std::int64_t from_seq, std::size_t limit) override;
+
+  // UsageStore (platform_usage.cpp)
+  Status add_usage(const std::vector<UsageRow>& rows) override;
+  Result<std::vector<UsageRow>> usage(model::Timestamp from, model::Timestamp to,
+                                      std::string_view client_id) override;
 
   // ConsentStore (platform_consent.cpp)
   Result<std::vector<std::pair<std::string, std::string>>> all_rules() override;
