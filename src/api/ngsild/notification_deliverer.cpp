@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "api/ngsild/notification_renderer.hpp"
 
 namespace tsunagu::api::ngsild {
@@ -89,6 +91,21 @@ bool NotificationDeliverer::admit(broker::Delivery& delivery) const {
                           ? consent::Viewer::operator_client(sub.owner_client_id)
                           : consent::Viewer::client(sub.owner_client_id);
   const consent::ReadGuard guard(*policy_, *audit_, viewer);
+  // A change that matched through a personal attribute the owner may not see (in q, geoQ or
+  // watchedAttributes) is not notified: stripping the attribute would still tell the residents
+  // apart by it, which queries prevent with AccessPolicy::restrictions.
+  store::EntityQuery filters;
+  filters.attrs = sub.watched_attributes;
+  if (sub.q) filters.q = sub.q->expr;
+  if (sub.geo) filters.geo = sub.geo->query;
+  if (const auto used = consent::attributes_used(filters);
+      !used.empty() && guard.applies(delivery.tenant)) {
+    std::erase_if(delivery.items, [&](const store::OwedNotification& item) {
+      const auto hidden = guard.decide(delivery.tenant, item.entity).hidden;
+      return std::any_of(hidden.begin(), hidden.end(),
+                         [&](const std::string& a) { return used.contains(a); });
+    });
+  }
   auto st = guard.admit_each(
       delivery.tenant, delivery.items,
       [](const store::OwedNotification& item) -> const model::Entity& { return item.entity; },
