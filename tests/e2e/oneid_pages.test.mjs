@@ -3,8 +3,11 @@
 // switches the sign-in page to English and back, mistypes the password, then signs in through
 // the authorization code flow with PKCE of a public client, consents and lands on the client's
 // callback (a small HTTP server of this test) with the code and the state; then the account
-// page. Every page the resident sees is checked with axe-core against WCAG 2 A and AA: no
-// violation of impact "serious" or "critical" is allowed.
+// page, and from it the pages about the resident's personal data: a service's request for
+// consent is agreed to with its button, the service reads the data, the activity page lists
+// that read, and the consent is withdrawn with its button. Every page the resident sees is
+// checked with axe-core against WCAG 2 A and AA: no violation of impact "serious" or "critical"
+// is allowed.
 //
 // Run: TSUNAGU_BINARY=path/to/tsunagu node --test tests/e2e/
 // (CTest runs it as OidcBrowserPages; scripts/install-deps.sh installs chromium and runs
@@ -30,6 +33,7 @@ const EMAIL = 'sakura@example.jp'
 const PASSWORD = 'haru no umi hinemosu notari'
 const NAME = '佐藤 さくら'
 const CLIENT_NAME = 'Town app'
+const NURSERY_NAME = '保育課'
 const STEP_TIMEOUT_MS = 30_000
 const ACTION_TIMEOUT_MS = 15_000
 
@@ -50,6 +54,39 @@ async function addPublicClient(dataDir, redirectUri) {
   const id = /^client_id=(.+)$/m.exec(stdout)
   assert.ok(id, `tsunagu clients add printed no client_id:\n${stdout}`)
   return id[1].trim()
+}
+
+// A confidential client with `scopes` (client credentials): { id, secret }.
+async function addServiceClient(dataDir, name, scopes) {
+  const { stdout } = await promisify(execFile)(binary, [
+    'clients', 'add', '--data-dir', dataDir, '--name', name,
+    ...scopes.flatMap((scope) => ['--scope', scope]),
+  ], { timeout: STEP_TIMEOUT_MS })
+  const id = /^client_id=(.+)$/m.exec(stdout)
+  const secret = /^client_secret=(.+)$/m.exec(stdout)
+  assert.ok(id && secret, `tsunagu clients add printed no client_id and secret:\n${stdout}`)
+  return { id: id[1].trim(), secret: secret[1].trim() }
+}
+
+// An access token of the client credentials grant.
+async function serviceToken(client) {
+  const basic = Buffer.from(`${encodeURIComponent(client.id)}:${encodeURIComponent(client.secret)}`).toString('base64')
+  const res = await fetch(new URL('/oauth2/token', state.issuer), {
+    method: 'POST',
+    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  })
+  assert.equal(res.status, 200, await res.clone().text())
+  return (await res.json()).access_token
+}
+
+// A JSON request to the server with a bearer token: the response.
+async function api(method, target, token, body) {
+  const headers = { authorization: `Bearer ${token}` }
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  return fetch(new URL(target, state.issuer), {
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+  })
 }
 
 async function startServer(dataDir, readyFile) {
@@ -161,7 +198,7 @@ function s256(verifier) {
   return createHash('sha256').update(verifier).digest('base64url')
 }
 
-describe('oneID pages in chromium: register, verify, sign in, consent, account', { timeout: 240_000 }, () => {
+describe('oneID pages in chromium: register, verify, sign in, consent, account, personal data', { timeout: 240_000 }, () => {
   const flow = {}
 
   before(async () => {
@@ -170,6 +207,8 @@ describe('oneID pages in chromium: register, verify, sign in, consent, account',
     const dataDir = path.join(state.dir, 'data')
     state.callbackUrl = await startCallback()
     flow.clientId = await addPublicClient(dataDir, state.callbackUrl)
+    flow.nursery = await addServiceClient(dataDir, NURSERY_NAME, ['ngsi-ld:read'])
+    flow.operator = await addServiceClient(dataDir, 'City operator', ['admin', 'ngsi-ld:write'])
     state.issuer = `http://${await startServer(dataDir, path.join(state.dir, 'ready'))}`
     state.browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -293,6 +332,20 @@ describe('oneID pages in chromium: register, verify, sign in, consent, account',
     assert.match(landed.searchParams.get('code') ?? '', /^\S{16,}$/, `no code in ${landed}`)
     assert.equal(landed.searchParams.get('error'), null)
     assert.equal(landed.searchParams.get('iss'), state.issuer)
+
+    // The client exchanges the code (PKCE): the resident's subject is the ID token's sub.
+    const res = await fetch(new URL('/oauth2/token', state.issuer), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code', code: landed.searchParams.get('code'),
+        redirect_uri: state.callbackUrl, client_id: flow.clientId, code_verifier: verifier,
+      }).toString(),
+    })
+    assert.equal(res.status, 200, await res.clone().text())
+    const idToken = (await res.json()).id_token
+    flow.subject = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString('utf8')).sub
+    assert.match(flow.subject ?? '', /\S/)
   })
 
   it('shows the account page of the signed-in resident', { timeout: STEP_TIMEOUT_MS }, async () => {
@@ -305,5 +358,62 @@ describe('oneID pages in chromium: register, verify, sign in, consent, account',
     await page.getByText(NAME).first().waitFor()
     await page.getByRole('button', { name: 'ログアウトする', exact: true }).waitFor()
     await checkAccessibility(page, 'the account page')
+  })
+
+  it('agrees to a service\'s request, sees its read, and withdraws the consent', { timeout: 2 * STEP_TIMEOUT_MS }, async () => {
+    const page = state.page
+    const operator = await serviceToken(flow.operator)
+    const nursery = await serviceToken(flow.nursery)
+    let res = await api('PUT', '/admin/v1/personal-data/_default', operator,
+      [{ type: 'ChildcareApplication', category: 'childcare-application', subject: 'applicant' }])
+    assert.equal(res.status, 200, await res.text())
+    const expires = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString()
+    res = await api('POST', '/consent/v1/requests', nursery, {
+      subject: flow.subject, category: 'childcare-application', purpose: '保育所の入所審査', expires_at: expires,
+    })
+    assert.equal(res.status, 201, await res.text())
+    const entity = 'urn:ngsi-ld:ChildcareApplication:e2e-1'
+    res = await api('POST', '/ngsi-ld/v1/entities', operator, {
+      id: entity, type: 'ChildcareApplication',
+      applicant: { type: 'Relationship', object: `urn:ngsi-ld:Person:${flow.subject}` },
+      children: { type: 'Property', value: 2 },
+    })
+    assert.equal(res.status, 201, await res.text())
+    const read = () => api('GET', `/ngsi-ld/v1/entities/${encodeURIComponent(entity)}`, nursery)
+
+    await page.getByRole('link', { name: 'データ利用の同意の確認・撤回', exact: true }).click()
+    await heading(page, 'データ利用の同意')
+    assert.equal(await lang(page), 'ja')
+    await page.getByRole('heading', { level: 3, name: NURSERY_NAME }).waitFor()
+    await page.getByText('保育所の入所審査').waitFor()
+    await page.getByText('個人データの利用に同意したサービスはありません。').waitFor()
+    await checkAccessibility(page, 'the consents page with a request')
+
+    assert.equal((await read()).status, 404, 'no grant yet')
+    await page.getByRole('button', { name: '同意する', exact: true }).click()
+    await page.getByRole('status').getByText('同意しました。', { exact: false }).waitFor()
+    await page.getByText('回答を待っている依頼はありません。').waitFor()
+    await page.getByRole('button', { name: '同意を撤回する', exact: true }).waitFor()
+    await checkAccessibility(page, 'the consents page with a grant')
+    assert.equal((await read()).status, 200, 'the grant allows the read')
+
+    await page.getByRole('link', { name: 'データの利用履歴', exact: true }).click()
+    await heading(page, 'データの利用履歴')
+    await page.getByText(entity).waitFor()
+    await page.getByText(NURSERY_NAME).first().waitFor()
+    await checkAccessibility(page, 'the activity page')
+
+    await page.getByRole('navigation', { name: '言語の切り替え' }).getByRole('link', { name: 'English' }).click()
+    await heading(page, 'Who used your data')
+    assert.equal(await lang(page), 'en')
+    await checkAccessibility(page, 'the activity page (English)')
+
+    await page.getByRole('link', { name: 'Consents to use your data', exact: true }).click()
+    await heading(page, 'Consents to use your data')
+    await page.getByRole('button', { name: 'Withdraw consent', exact: true }).click()
+    await page.getByRole('status').getByText('Your consent has been withdrawn.', { exact: false }).waitFor()
+    assert.equal(await page.getByRole('button', { name: 'Withdraw consent', exact: true }).count(), 0)
+    await checkAccessibility(page, 'the consents page after a withdrawal')
+    assert.equal((await read()).status, 404, 'the withdrawal takes effect at once')
   })
 })

@@ -1,10 +1,12 @@
 // The resident's side of oneID (docs/design/identity.md, "Residents"): the authorization
 // endpoint of the code flow (OpenID Connect Core 3.1.2), sign-in with the optional second
 // factor, consent, registration with e-mail verification, password reset, the account page and
-// sign-out. Every answer is a page or a redirect; every POST needs the CSRF token.
+// sign-out (the pages about the resident's personal data are in personal_data_pages.cpp). Every
+// answer is a page or a redirect; every POST needs the CSRF token.
 
 #include "api/oidc/browser.hpp"
 #include "api/oidc/oidc.hpp"
+#include "api/oidc/personal_data_pages.hpp"
 #include "identity/totp.hpp"
 
 namespace tsunagu::api::oidc {
@@ -55,6 +57,8 @@ Problem form_problem(const Error& e) {
 class BrowserRoutes {
  public:
   explicit BrowserRoutes(const OidcDeps& deps) : deps_(deps), browser_(deps.secure_cookies) {}
+
+  const Browser& browser() const { return browser_; }
 
   // GET or POST /oauth2/authorize.
   void authorize(http::Request&& req, http::Responder respond) {
@@ -606,6 +610,9 @@ void register_browser_routes(http::Router& router, const OidcDeps& deps) {
        {"/account/totp", "/account/totp/disable", "/account/delete", "/account/logout"}) {
     router.add("POST", path, bind(&BrowserRoutes::account_action));
   }
+  // One Browser, so that one CSRF key signs the forms of every page; it lives as long as routes.
+  register_personal_data_pages(router, deps,
+                               std::shared_ptr<const Browser>(routes, &routes->browser()));
 }
 
 }  // namespace tsunagu::api::oidc

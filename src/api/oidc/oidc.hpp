@@ -11,6 +11,13 @@
 #include "identity/token_service.hpp"
 #include "identity/upstream.hpp"
 
+namespace tsunagu::consent {
+class ConsentService;
+}
+namespace tsunagu::store {
+class AuditLog;
+}
+
 namespace tsunagu::api::oidc {
 
 struct OidcDeps {
@@ -25,13 +32,18 @@ struct OidcDeps {
   // Whether cookies carry the Secure attribute; off only for a plain-http issuer on loopback
   // (browsers refuse Secure cookies from http origins other than localhost).
   bool secure_cookies = true;
+  // The resident's pages about their personal data (/account/consents, /account/activity): the
+  // consents and the audit log of who used the data. Null: those pages answer 404.
+  consent::ConsentService* consent = nullptr;
+  store::AuditLog* audit = nullptr;
 };
 
 // `deps` must outlive the router.
 void register_oauth_routes(http::Router& router, const OidcDeps& deps);
 void register_admin_routes(http::Router& router, const OidcDeps& deps);
 // The resident's side: /oauth2/authorize, consent, sign-in, registration, password reset, the
-// account page, userinfo and RP-initiated logout.
+// account page with the pages about the resident's personal data, userinfo and RP-initiated
+// logout.
 void register_browser_routes(http::Router& router, const OidcDeps& deps);
 
 }  // namespace tsunagu::api::oidc

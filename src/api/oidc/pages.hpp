@@ -11,10 +11,13 @@
 // so that the answer to a post keeps the language chosen with the switch: a route passes it to
 // negotiate_locale in place of `ui_locales`.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "model/time.hpp"
 
 namespace tsunagu::api::oidc {
 
@@ -38,6 +41,11 @@ inline constexpr std::string_view kFieldCode = "code";          // a TOTP code
 inline constexpr std::string_view kFieldToken = "token";        // from a mail (reset)
 inline constexpr std::string_view kFieldDecision = "decision";  // consent: "allow" | "deny"
 inline constexpr std::string_view kFieldLocale = "locale";      // "ja" | "en": the language switch
+inline constexpr std::string_view kFieldGrant = "grant";        // a consent grant's id
+// A service's request for consent ("request" is the pending authorization request).
+inline constexpr std::string_view kFieldConsentRequest = "consent_request";
+inline constexpr std::string_view kFieldBefore = "before";  // activity: records older than this seq
+inline constexpr std::string_view kFieldDone = "done";      // consents: what the last post did
 
 // The paths of the pages: where their forms post to, and where the language switch links to
 // (with `ui_locales`, and `request` when there is one).
@@ -52,6 +60,11 @@ inline constexpr std::string_view kTotpEnablePath = "/account/totp";
 inline constexpr std::string_view kTotpDisablePath = "/account/totp/disable";
 inline constexpr std::string_view kDeleteAccountPath = "/account/delete";
 inline constexpr std::string_view kAccountLogoutPath = "/account/logout";
+inline constexpr std::string_view kConsentsPath = "/account/consents";
+inline constexpr std::string_view kWithdrawGrantPath = "/account/consents/withdraw";
+inline constexpr std::string_view kApproveRequestPath = "/account/consents/requests/approve";
+inline constexpr std::string_view kDeclineRequestPath = "/account/consents/requests/decline";
+inline constexpr std::string_view kActivityPath = "/account/activity";
 inline constexpr std::string_view kLogoutPath = "/oauth2/logout";
 
 // What went wrong with the last submission, shown above the form (role="alert") and tied to the
@@ -130,6 +143,67 @@ struct AccountView : PageBase {
   // marked. Unset: every field on the page that the problem can concern.
   std::optional<AccountForm> problem_form = {};
 };
+// The resident's personal data (docs/design/consent.md): which services may use it, and who
+// used it. Times are shown in UTC, as ISO 8601 dates and times.
+enum class GrantState { Active, Expired, Withdrawn };
+struct GrantItem {
+  std::string id = {};
+  std::string service = {};  // the client's name; its id when it has none (removed)
+  std::string tenant = {};   // "" for the default tenant
+  std::string category = {};
+  std::string purpose = {};
+  model::Timestamp granted{};
+  model::Timestamp expires{};
+  std::optional<model::Timestamp> withdrawn = {};
+  GrantState state = GrantState::Active;
+};
+// A service's pending request for a grant.
+struct ConsentRequestItem {
+  std::string id = {};
+  std::string service = {};
+  std::string tenant = {};
+  std::string category = {};
+  std::string purpose = {};
+  model::Timestamp requested{};
+  model::Timestamp until{};  // how long the grant would last
+};
+// What the last post on the consents page did (the page it redirected to says so), or why it
+// could not.
+enum class ConsentNotice {
+  None,
+  Withdrawn,
+  Approved,
+  Declined,
+  NotFound,         // no such grant or request of the resident (404)
+  AlreadyAnswered,  // the request was approved or declined before (409)
+  CannotApprove,    // the request's period passed, or its service or data changed (409)
+};
+// GET /account/consents: the services' pending requests, each with POST
+// /account/consents/requests/approve and .../decline (`consent_request`), then the grants, each
+// active one with POST /account/consents/withdraw (`grant`).
+struct ConsentsView : PageBase {
+  std::vector<ConsentRequestItem> requests = {};
+  std::vector<GrantItem> grants = {};  // newest first
+  ConsentNotice notice = ConsentNotice::None;
+};
+// One use of the resident's data, from the audit log.
+struct ActivityItem {
+  model::Timestamp at{};
+  std::string service = {};
+  std::string tenant = {};
+  std::string type = {};  // the entity type (an IRI: the page shows its last segment)
+  std::string entity_id = {};
+  std::vector<std::string> attributes = {};  // IRIs; empty: the whole entity
+  std::string purpose = {};
+};
+// GET /account/activity[?before=<seq>]: the newest records first, a page at a time.
+struct ActivityView : PageBase {
+  std::vector<ActivityItem> records = {};
+  // This page's `before` (nullopt: the newest records), and the next page's, when there is one.
+  std::optional<std::int64_t> before = {};
+  std::optional<std::int64_t> older = {};
+};
+
 // POST /oauth2/logout: "sign out of oneID?" with a button (RP-initiated logout without a valid
 // id_token_hint asks first). Hidden fields carry the logout request: `request` holds its id.
 struct LogoutView : PageBase {
@@ -165,6 +239,8 @@ std::string render_forgot_password(const ForgotPasswordView& view);
 std::string render_reset_password(const ResetPasswordView& view);
 std::string render_account(const AccountView& view);
 std::string render_logout(const LogoutView& view);
+std::string render_consents(const ConsentsView& view);
+std::string render_activity(const ActivityView& view);
 std::string render_message(const MessageView& view);
 
 // The subject and plain-text body of the mails oneID sends, in the resident's language; `link`

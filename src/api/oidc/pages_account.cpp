@@ -1,6 +1,7 @@
 // The account page: what oneID holds about the resident, the second factor (turning it on with a
-// new secret, or off with the password), signing out, and deleting the account, which is marked
-// as final and needs the password.
+// new secret, or off with the password), links to the consents to use the resident's personal
+// data and to who used it, signing out, and deleting the account, which is marked as final and
+// needs the password.
 
 #include "api/oidc/pages.hpp"
 #include "api/oidc/pages_form.hpp"
@@ -110,6 +111,17 @@ void write_totp(Html& html, const AccountView& view, const Marks& marked) {
   html.markup("</section>\n");
 }
 
+// Links to the pages about the resident's personal data, in the page's language.
+void write_personal_data(Html& html, const AccountView& view) {
+  const Texts t{view.locale};
+  const std::string_view tag = language_tag(view.locale);
+  html.markup("<section>\n").element("h2", {}, t(Text::YourDataHeading)).markup("\n");
+  html.element("p", {}, t(Text::YourDataIntro)).markup("\n");
+  link_list(html, {{link(kConsentsPath, {{"ui_locales", tag}}), t(Text::ConsentsLink)},
+                   {link(kActivityPath, {{"ui_locales", tag}}), t(Text::ActivityLink)}});
+  html.markup("</section>\n");
+}
+
 void write_sign_out(Html& html, const AccountView& view) {
   const Texts t{view.locale};
   html.markup("<section>\n").element("h2", {}, t(Text::SignOutHeading)).markup("\n");
@@ -146,6 +158,7 @@ std::string render_account(const AccountView& view) {
   page_start(html, view, t(Text::AccountTitle), marked.first());
   write_details(html, view);
   write_totp(html, view, marked);
+  write_personal_data(html, view);
   write_sign_out(html, view);
   write_delete(html, view, marked);
   return document({view.locale, t(Text::AccountTitle), view.problem != Problem::None,

@@ -174,6 +174,103 @@ std::string_view english_text(Text text) {
              "services with oneID.";
     case Text::DeleteSubmit:
       return "Delete my account";
+    case Text::YourDataHeading:
+      return "Your personal data";
+    case Text::YourDataIntro:
+      return "See which services may use your personal data, withdraw your consent, and see who "
+             "used the data and when.";
+    case Text::ConsentsLink:
+      return "Consents to use your data";
+    case Text::ActivityLink:
+      return "Who used your data and when";
+    case Text::ConsentsTitle:
+      return "Consents to use your data";
+    case Text::ConsentsIntro:
+      return "Here you see which services may use your personal data, and for what. You can "
+             "withdraw a consent at any time: from that moment on, the service can no longer use "
+             "the data.";
+    case Text::RequestsHeading:
+      return "Requests from services";
+    case Text::RequestsEmpty:
+      return "No service is waiting for your answer.";
+    case Text::ApproveSubmit:
+      return "Agree";
+    case Text::DeclineSubmit:
+      return "Do not agree";
+    case Text::GrantsHeading:
+      return "Services you have consented to";
+    case Text::GrantsEmpty:
+      return "You have not consented to any service using your personal data.";
+    case Text::CategoryTerm:
+      return "Data";
+    case Text::PurposeTerm:
+      return "Purpose";
+    case Text::PurposeUnstated:
+      return "Not stated";
+    case Text::TenantTerm:
+      return "Data space";
+    case Text::DefaultTenant:
+      return "Standard";
+    case Text::GrantedTerm:
+      return "Consented on";
+    case Text::ExpiresTerm:
+      return "Valid until";
+    case Text::WithdrawnTerm:
+      return "Withdrawn on";
+    case Text::StateTerm:
+      return "Status";
+    case Text::StateActive:
+      return "In force";
+    case Text::StateExpired:
+      return "Expired";
+    case Text::StateWithdrawn:
+      return "Withdrawn";
+    case Text::RequestedTerm:
+      return "Asked on";
+    case Text::RequestUntilTerm:
+      return "Consent would last until";
+    case Text::WithdrawSubmit:
+      return "Withdraw consent";
+    case Text::NoticeWithdrawn:
+      return "Your consent has been withdrawn. The service can no longer use this data.";
+    case Text::NoticeApproved:
+      return "You have agreed. The service may use this data until the date shown.";
+    case Text::NoticeDeclined:
+      return "You have not agreed. The service may not use this data.";
+    case Text::NoticeNotFound:
+      return "This consent or request was not found.";
+    case Text::NoticeAlreadyAnswered:
+      return "This request has already been answered.";
+    case Text::NoticeCannotApprove:
+      return "You can no longer agree to this request: its period has passed, or the service or "
+             "the data it concerns has changed.";
+    case Text::ActivityTitle:
+      return "Who used your data";
+    case Text::ActivityIntro:
+      return "When, by which service and for what your personal data was used, newest first. "
+             "Times are in UTC.";
+    case Text::ActivityEmpty:
+      return "No service has used your personal data.";
+    case Text::ActivityNoOlder:
+      return "There are no older records.";
+    case Text::WhenTerm:
+      return "When";
+    case Text::ServiceTerm:
+      return "Service";
+    case Text::TypeTerm:
+      return "Type of data";
+    case Text::EntityTerm:
+      return "Record";
+    case Text::AttributesTerm:
+      return "Items";
+    case Text::WholeEntity:
+      return "All items";
+    case Text::OlderLink:
+      return "Older records";
+    case Text::NewestLink:
+      return "Newest records";
+    case Text::TimeUtc:
+      return "{} UTC";
     case Text::LogoutTitle:
       return "Sign out";
     case Text::LogoutQuestion:

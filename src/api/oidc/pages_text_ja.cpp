@@ -179,6 +179,102 @@ std::string_view japanese_text(Text text) {
              "oneID でログインしていたサービスにもログインできなくなります。";
     case Text::DeleteSubmit:
       return "アカウントを削除する";
+    case Text::YourDataHeading:
+      return "個人データの利用";
+    case Text::YourDataIntro:
+      return "あなたの個人データを利用できるサービスの確認と同意の撤回、"
+             "データがいつどのサービスに利用されたかの確認ができます。";
+    case Text::ConsentsLink:
+      return "データ利用の同意の確認・撤回";
+    case Text::ActivityLink:
+      return "データの利用履歴";
+    case Text::ConsentsTitle:
+      return "データ利用の同意";
+    case Text::ConsentsIntro:
+      return "あなたの個人データを利用できるサービスと、その利用目的を確認できます。同意はいつでも"
+             "撤回できます。撤回した時点から、そのサービスはデータを利用できなくなります。";
+    case Text::RequestsHeading:
+      return "サービスからの同意の依頼";
+    case Text::RequestsEmpty:
+      return "回答を待っている依頼はありません。";
+    case Text::ApproveSubmit:
+      return "同意する";
+    case Text::DeclineSubmit:
+      return "同意しない";
+    case Text::GrantsHeading:
+      return "同意したサービス";
+    case Text::GrantsEmpty:
+      return "個人データの利用に同意したサービスはありません。";
+    case Text::CategoryTerm:
+      return "データの種類";
+    case Text::PurposeTerm:
+      return "利用目的";
+    case Text::PurposeUnstated:
+      return "記載なし";
+    case Text::TenantTerm:
+      return "データの管理区分";
+    case Text::DefaultTenant:
+      return "標準";
+    case Text::GrantedTerm:
+      return "同意した日時";
+    case Text::ExpiresTerm:
+      return "有効期限";
+    case Text::WithdrawnTerm:
+      return "撤回した日時";
+    case Text::StateTerm:
+      return "状態";
+    case Text::StateActive:
+      return "有効";
+    case Text::StateExpired:
+      return "期限切れ";
+    case Text::StateWithdrawn:
+      return "撤回済み";
+    case Text::RequestedTerm:
+      return "依頼日時";
+    case Text::RequestUntilTerm:
+      return "同意の有効期限";
+    case Text::WithdrawSubmit:
+      return "同意を撤回する";
+    case Text::NoticeWithdrawn:
+      return "同意を撤回しました。このサービスは、今後このデータを利用できません。";
+    case Text::NoticeApproved:
+      return "同意しました。表示の有効期限まで、このサービスはデータを利用できます。";
+    case Text::NoticeDeclined:
+      return "同意しないと回答しました。このサービスはデータを利用できません。";
+    case Text::NoticeNotFound:
+      return "該当する同意または依頼が見つかりません。";
+    case Text::NoticeAlreadyAnswered:
+      return "この依頼には、すでに回答済みです。";
+    case Text::NoticeCannotApprove:
+      return "この依頼には同意できなくなりました。期間が過ぎたか、"
+             "サービスや対象のデータの登録内容が変わった可能性があります。";
+    case Text::ActivityTitle:
+      return "データの利用履歴";
+    case Text::ActivityIntro:
+      return "あなたの個人データを、いつ、どのサービスが、何のために利用したかを新しい順に表示して"
+             "います。日時は協定世界時（UTC）です。";
+    case Text::ActivityEmpty:
+      return "あなたの個人データの利用履歴はありません。";
+    case Text::ActivityNoOlder:
+      return "これより前の利用履歴はありません。";
+    case Text::WhenTerm:
+      return "日時";
+    case Text::ServiceTerm:
+      return "サービス";
+    case Text::TypeTerm:
+      return "データの種別";
+    case Text::EntityTerm:
+      return "データの ID";
+    case Text::AttributesTerm:
+      return "項目";
+    case Text::WholeEntity:
+      return "すべての項目";
+    case Text::OlderLink:
+      return "以前の利用履歴";
+    case Text::NewestLink:
+      return "最新の利用履歴";
+    case Text::TimeUtc:
+      return "{}（UTC）";
     case Text::LogoutTitle:
       return "ログアウト";
     case Text::LogoutQuestion:
