@@ -20,6 +20,7 @@ restart_with_tokens() {
   AUTH_CLIENT_ID=$(echo "$out" | awk -F= '$1 == "client_id" { print $2 }')
   AUTH_CLIENT_SECRET=$(echo "$out" | awk -F= '$1 == "client_secret" { print $2 }')
   [[ -n $AUTH_CLIENT_ID && -n $AUTH_CLIENT_SECRET ]] || die "tsunagu clients add failed: $out"
+  if wants query-personal; then write_personal_grants; fi
   # shellcheck disable=SC2086
   REQUIRE_TOKENS=1 start_tsunagu main ${BENCH_SERVER_ARGS:-}
 }

@@ -7,6 +7,7 @@
 #   BENCH=name[,name]    scenarios to run (default: all): get-by-id query-type patch-attr create
 #                        batch-upsert memory startup query-eq query-range query-near query-within
 #                        query-nested notify temporal history-write token-issue get-by-id-auth
+#                        query-personal
 #   BENCH_SCALE=1        multiplies the data sets (100,000 entities for reads and patches,
 #                        1,000,000 for memory, start-up and the query-* scenarios, which share
 #                        one server), and the 10,000 subscriptions of notify; 0.1 for a quick
@@ -48,7 +49,7 @@ export BENCH_DIR=$ROOT/bench
 QUERY_KINDS="eq range near within nested"
 ALL_SCENARIOS="get-by-id query-type patch-attr create batch-upsert memory startup"
 ALL_SCENARIOS+=" query-eq query-range query-near query-within query-nested notify temporal"
-ALL_SCENARIOS+=" history-write token-issue get-by-id-auth"
+ALL_SCENARIOS+=" history-write token-issue get-by-id-auth query-personal"
 SCENARIOS=${BENCH:-all}
 [[ $SCENARIOS == all ]] && SCENARIOS=$ALL_SCENARIOS
 SCENARIOS=${SCENARIOS//,/ }
@@ -85,6 +86,8 @@ source "$BENCH_DIR/notify.sh"
 source "$BENCH_DIR/temporal.sh"
 # shellcheck source=bench/auth.sh
 source "$BENCH_DIR/auth.sh"
+# shellcheck source=bench/consent.sh
+source "$BENCH_DIR/consent.sh"
 
 check_setup() {
   for s in $SCENARIOS; do
@@ -659,6 +662,7 @@ write_json() {
     printf '"notify": {%s}, ' "$(kv_json "$NOTIFY_DETAIL")"
     printf '"temporal": {%s}, ' "$(kv_json "$TEMPORAL_DETAIL")"
     printf '"auth": {%s}, ' "$(kv_json "$AUTH_DETAIL")"
+    printf '"consent": {%s}, ' "$(kv_json "${PERSONAL_DETAIL:-}")"
     printf '"baselines": {%s}}\n}\n' "$(kv_json "$BASELINE_DETAIL")"
   } >"$RESULTS/latest.json"
 }
@@ -700,18 +704,20 @@ main() {
   note "scenarios: $SCENARIOS; scale $SCALE; ${DURATION}s per load; work dir $WORK"
 
   if wants get-by-id || wants query-type || wants patch-attr || wants create ||
-    wants batch-upsert || wants token-issue || wants get-by-id-auth; then
+    wants batch-upsert || wants token-issue || wants get-by-id-auth || wants query-personal; then
     prepare_request_server
+    if wants query-personal; then prepare_personal_data; fi
     if wants get-by-id; then scenario_get_by_id; fi
     if wants query-type; then scenario_query_type; fi
     if wants patch-attr; then scenario_patch_attr; fi
     if wants create; then scenario_create; fi
     if wants batch-upsert; then scenario_batch_upsert; fi
-    if wants token-issue || wants get-by-id-auth; then
+    if wants token-issue || wants get-by-id-auth || wants query-personal; then
       if wants get-by-id-auth; then measure_get_by_id_without_tokens; fi
       restart_with_tokens
       if wants token-issue; then scenario_token_issue; fi
       if wants get-by-id-auth; then scenario_get_by_id_auth; fi
+      if wants query-personal; then scenario_query_personal; fi
     fi
     for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
   fi

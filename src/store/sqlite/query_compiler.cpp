@@ -360,8 +360,10 @@ struct Plan {
   std::optional<std::size_t> by_type;  // else: the one-type condition whose index is walked
 };
 
+// `wanted`: the rows a page needs (offset + limit) when the walk may stop there, 0 when every
+// candidate must be read (the evaluators decide, or the page is counted in full).
 Plan choose(const std::vector<Condition>& conditions, const RowEstimator& estimate,
-            std::size_t selective_rows) {
+            std::size_t selective_rows, std::size_t wanted) {
   Plan plan;
   for (std::size_t i = 0; i < conditions.size(); ++i) {
     if (conditions[i].one_type && !plan.by_type) plan.by_type = i;
@@ -371,13 +373,25 @@ Plan choose(const std::vector<Condition>& conditions, const RowEstimator& estima
   // A lone type is walked in order: nothing could be more selective.
   if (indexed == 1 && plan.by_type) return plan;
   std::size_t best = selective_rows;
+  std::size_t type_rows = 0;
   for (std::size_t i = 0; i < conditions.size(); ++i) {
     if (!conditions[i].index) continue;
     const std::size_t rows = estimate(conditions[i].index->rids(), selective_rows);
+    if (i == plan.by_type) type_rows = rows;
     if (rows < best) {
       best = rows;
       plan.driver = i;
     }
+  }
+  // A driver lists all its rows before the first is returned; walking the type in order stops
+  // after `wanted` matches, which takes about wanted x type_rows / best entities when the
+  // driver's rows are spread over the type. When most of a type matches (a client granted by
+  // most residents), the walk is the cheaper.
+  // The type's estimate must be exact (under the bound) for the walk's length to be known.
+  if (plan.driver && plan.by_type && *plan.driver != *plan.by_type && wanted > 0 && best > 0 &&
+      type_rows < selective_rows && wanted * type_rows / best < best / 2) {
+    plan.driver.reset();
+    return plan;
   }
   if (plan.driver) plan.by_type.reset();
   return plan;
@@ -388,7 +402,9 @@ Plan choose(const std::vector<Condition>& conditions, const RowEstimator& estima
 CompiledQuery compile(const EntityQuery& q, const RowEstimator& estimate,
                       std::size_t selective_rows) {
   const auto conditions = conditions_of(q);
-  const Plan plan = choose(conditions, estimate, selective_rows);
+  const bool evaluated = q.q || q.geo || q.scope;
+  const Plan plan = choose(conditions, estimate, selective_rows,
+                           evaluated ? 0 : q.offset + q.limit);
   CompiledQuery out;
   SqlFragment from = text(" FROM entities e");
   std::vector<SqlFragment> where;
