@@ -77,6 +77,42 @@ TEST(QueryPlanner, TheSmallestOfSeveralSelectiveConditionsDrives) {
   EXPECT_EQ(c.driver, "index:1");
 }
 
+// A client granted by most residents: the subjects' rows (900) are nearly the whole type
+// (1000), so walking the type stops after about 22 entities, where the driver would list 900.
+TEST(QueryPlanner, ARestrictionCoveringMostOfTheTypeWalksTheType) {
+  FakeEstimates est{{{"json_each", 900}, {"entity_types", 1000}}};
+  const EntityQuery query{
+      .entities = {{.type = types("Application")}},
+      .restrictions = {
+          {expand("Application"), expand("applicant"), {"r1", "urn:ngsi-ld:Person:r1"}}}};
+  auto c = compile(query, est.estimator());
+  EXPECT_EQ(c.driver, "type");
+  EXPECT_NE(c.page.sql.find("LIMIT 20 OFFSET 0"), std::string::npos);
+  EXPECT_NE(c.page.sql.find("json_each"), std::string::npos);  // checked per entity
+}
+
+// A few granted among many: the subjects drive.
+TEST(QueryPlanner, ARestrictionOfFewSubjectsDrives) {
+  FakeEstimates est{{{"json_each", 6}, {"entity_types", 1000}}};
+  const EntityQuery query{
+      .entities = {{.type = types("Application")}},
+      .restrictions = {
+          {expand("Application"), expand("applicant"), {"r1", "urn:ngsi-ld:Person:r1"}}}};
+  auto c = compile(query, est.estimator());
+  EXPECT_EQ(c.driver, "index:1");
+}
+
+// A type larger than the estimator's bound: its walk's length is unknown, so the driver stays.
+TEST(QueryPlanner, ARestrictionOnAHugeTypeKeepsItsDriver) {
+  FakeEstimates est{{{"json_each", 900}}};  // the type reaches the bound
+  const EntityQuery query{
+      .entities = {{.type = types("Application")}},
+      .restrictions = {
+          {expand("Application"), expand("applicant"), {"r1", "urn:ngsi-ld:Person:r1"}}}};
+  auto c = compile(query, est.estimator());
+  EXPECT_EQ(c.driver, "index:1");
+}
+
 TEST(QueryPlanner, NothingSelectiveWalksTheTypeInOrder) {
   FakeEstimates est;  // every estimate reaches the bound
   auto c = compile({.entities = {{.type = types("Shelter")}}, .q = q("status==\"open\"")},

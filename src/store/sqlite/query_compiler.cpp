@@ -403,8 +403,8 @@ CompiledQuery compile(const EntityQuery& q, const RowEstimator& estimate,
                       std::size_t selective_rows) {
   const auto conditions = conditions_of(q);
   const bool evaluated = q.q || q.geo || q.scope;
-  const Plan plan = choose(conditions, estimate, selective_rows,
-                           evaluated ? 0 : q.offset + q.limit);
+  const Plan plan =
+      choose(conditions, estimate, selective_rows, evaluated ? 0 : q.offset + q.limit);
   CompiledQuery out;
   SqlFragment from = text(" FROM entities e");
   std::vector<SqlFragment> where;
