@@ -38,9 +38,38 @@ Status AuditTrail::record(const Viewer& viewer, std::string_view tenant,
     }
   }
   if (records.empty()) return ok();
-  auto stored = log_.append_all(std::move(records));
-  if (!stored) return std::unexpected(stored.error());
-  return ok();
+  return commit(std::move(records));
+}
+
+Status AuditTrail::commit(std::vector<store::AuditRecord> records) {
+  auto batch = std::make_shared<Batch>();
+  batch->records = std::move(records);
+  std::unique_lock lock(mu_);
+  queue_.push_back(batch);
+  for (;;) {
+    if (batch->written) return batch->outcome;
+    if (writing_) {
+      write_ended_.wait(lock);
+      continue;
+    }
+    writing_ = true;
+    std::deque<std::shared_ptr<Batch>> taken;
+    taken.swap(queue_);
+    lock.unlock();
+    std::vector<store::AuditRecord> all;
+    for (const auto& b : taken) {
+      for (auto& r : b->records) all.push_back(std::move(r));
+    }
+    auto stored = log_.append_all(std::move(all));
+    const Status outcome = stored ? ok() : Status(std::unexpected(stored.error()));
+    lock.lock();
+    for (const auto& b : taken) {
+      b->written = true;
+      b->outcome = outcome;
+    }
+    writing_ = false;
+    write_ended_.notify_all();
+  }
 }
 
 }  // namespace tsunagu::consent
