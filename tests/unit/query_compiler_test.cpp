@@ -77,40 +77,51 @@ TEST(QueryPlanner, TheSmallestOfSeveralSelectiveConditionsDrives) {
   EXPECT_EQ(c.driver, "index:1");
 }
 
-// A client granted by most residents: the subjects' rows (900) are nearly the whole type
-// (1000), so walking the type stops after about 22 entities, where the driver would list 900.
+// The restriction of `subjects` granted residents, each in both indexed forms.
+SubjectRestriction granted(std::size_t subjects) {
+  SubjectRestriction r{expand("Application"), expand("applicant"), {}};
+  for (std::size_t i = 0; i < subjects; ++i) {
+    r.values.push_back("r" + std::to_string(i));
+    r.values.push_back("urn:ngsi-ld:Person:r" + std::to_string(i));
+  }
+  return r;
+}
+
+// A client granted by most residents: the subjects (900, one entity each) are nearly the whole
+// type (1000), so walking the type stops after about 22 entities, where the driver would list
+// 900. The restriction's rows come from its subjects, not from the index.
 TEST(QueryPlanner, ARestrictionCoveringMostOfTheTypeWalksTheType) {
-  FakeEstimates est{{{"json_each", 900}, {"entity_types", 1000}}};
-  const EntityQuery query{
-      .entities = {{.type = types("Application")}},
-      .restrictions = {
-          {expand("Application"), expand("applicant"), {"r1", "urn:ngsi-ld:Person:r1"}}}};
-  auto c = compile(query, est.estimator());
+  FakeEstimates est{{{"entity_types", 1000}}};
+  auto c = compile({.entities = {{.type = types("Application")}}, .restrictions = {granted(900)}},
+                   est.estimator());
   EXPECT_EQ(c.driver, "type");
+  EXPECT_EQ(est.calls, 1u);  // the type's only
   EXPECT_NE(c.page.sql.find("LIMIT 20 OFFSET 0"), std::string::npos);
   EXPECT_NE(c.page.sql.find("json_each"), std::string::npos);  // checked per entity
 }
 
 // A few granted among many: the subjects drive.
 TEST(QueryPlanner, ARestrictionOfFewSubjectsDrives) {
-  FakeEstimates est{{{"json_each", 6}, {"entity_types", 1000}}};
-  const EntityQuery query{
-      .entities = {{.type = types("Application")}},
-      .restrictions = {
-          {expand("Application"), expand("applicant"), {"r1", "urn:ngsi-ld:Person:r1"}}}};
-  auto c = compile(query, est.estimator());
+  FakeEstimates est{{{"entity_types", 1000}}};
+  auto c = compile({.entities = {{.type = types("Application")}}, .restrictions = {granted(6)}},
+                   est.estimator());
   EXPECT_EQ(c.driver, "index:1");
 }
 
 // A type larger than the estimator's bound: its walk's length is unknown, so the driver stays.
 TEST(QueryPlanner, ARestrictionOnAHugeTypeKeepsItsDriver) {
-  FakeEstimates est{{{"json_each", 900}}};  // the type reaches the bound
-  const EntityQuery query{
-      .entities = {{.type = types("Application")}},
-      .restrictions = {
-          {expand("Application"), expand("applicant"), {"r1", "urn:ngsi-ld:Person:r1"}}}};
-  auto c = compile(query, est.estimator());
+  FakeEstimates est;  // the type reaches the bound
+  auto c = compile({.entities = {{.type = types("Application")}}, .restrictions = {granted(900)}},
+                   est.estimator());
   EXPECT_EQ(c.driver, "index:1");
+}
+
+// Granted by more residents than a driver may list: the type is walked.
+TEST(QueryPlanner, ARestrictionOfManySubjectsIsNotSelective) {
+  FakeEstimates est;
+  auto c = compile({.entities = {{.type = types("Application")}}, .restrictions = {granted(5000)}},
+                   est.estimator());
+  EXPECT_EQ(c.driver, "type");
 }
 
 TEST(QueryPlanner, NothingSelectiveWalksTheTypeInOrder) {

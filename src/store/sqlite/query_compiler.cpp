@@ -120,6 +120,8 @@ struct Condition {
   std::optional<IndexCondition> index;
   SqlFragment filter;                   // when there is no index form
   std::optional<std::string> one_type;  // set when the condition is "has this one type"
+  // Its rows, when known without asking the index (the planner then skips the estimate).
+  std::optional<std::size_t> rows_hint{};
 
   SqlFragment check() const { return index ? index->check() : filter; }
 };
@@ -324,13 +326,16 @@ SqlFragment values_in(const std::vector<std::string>& values) {
 // applications); otherwise a filter: entities without the type pass.
 Condition restriction_condition(const SubjectRestriction& r, bool only_this_type) {
   if (only_this_type) {
-    if (r.values.empty()) return {std::nullopt, text("0"), {}};
-    return {values_where(r.attr, values_in(r.values)), {}, {}};
+    if (r.values.empty()) return {std::nullopt, text("0"), {}, {}};
+    // One entity per granted subject, each subject given in its two indexed forms: counting
+    // the index rows instead would cost a seek per value on every query.
+    return {values_where(r.attr, values_in(r.values)), {}, {}, (r.values.size() + 1) / 2};
   }
   const SqlFragment typed = types_condition({r.type}).check();
-  if (r.values.empty()) return {std::nullopt, "NOT " + typed, {}};
+  if (r.values.empty()) return {std::nullopt, "NOT " + typed, {}, {}};
   return {std::nullopt,
           "(NOT " + typed + " OR " + values_where(r.attr, values_in(r.values)).check() + ")",
+          {},
           {}};
 }
 
@@ -376,7 +381,9 @@ Plan choose(const std::vector<Condition>& conditions, const RowEstimator& estima
   std::size_t type_rows = 0;
   for (std::size_t i = 0; i < conditions.size(); ++i) {
     if (!conditions[i].index) continue;
-    const std::size_t rows = estimate(conditions[i].index->rids(), selective_rows);
+    const auto& hint = conditions[i].rows_hint;
+    const std::size_t rows = hint ? std::min(*hint, selective_rows)
+                                  : estimate(conditions[i].index->rids(), selective_rows);
     if (i == plan.by_type) type_rows = rows;
     if (rows < best) {
       best = rows;
