@@ -8,12 +8,14 @@
 
 #include "audit_test_support.hpp"
 #include "consent/read_guard.hpp"
+#include "consent_test_support.hpp"
 #include "store/audit_chain.hpp"
 
 namespace tsunagu::consent {
 namespace {
 
 namespace json = boost::json;
+using namespace test_data;  // consent_test_support.hpp
 using model::AttributeKind;
 using model::Timestamp;
 using std::chrono::milliseconds;
@@ -21,62 +23,9 @@ using std::chrono::minutes;
 using store::AuditRecord;
 using Strings = std::vector<std::string>;
 
-const Timestamp kStart{milliseconds(1'767'225'600'000LL)};  // 2026-01-01T00:00:00Z
-
-Timestamp at(int minute) {
-  return kStart + minutes(minute);
-}
-
-const std::string kEx = "https://example.org/";
-const std::string kApplication = kEx + "ChildcareApplication";
-const std::string kCheckup = kEx + "HealthCheckup";
-const std::string kShelter = kEx + "Shelter";
-const std::string kApplicant = kEx + "applicant";
-const std::string kStatus = kEx + "status";
-const std::string kPerson = kEx + "person";
-const std::string kPlace = kEx + "place";
-const std::string kHeight = kEx + "height";
-const std::string kWeight = kEx + "weight";
-
 RuleSet rules() {
   return RuleSet{{{kApplication, "childcare-application", kApplicant, {}},
                   {kCheckup, "health-checkup", kPerson, {kHeight, kWeight}}}};
-}
-
-void put(model::Entity& e, const std::string& name, AttributeKind kind, json::value value) {
-  model::Attribute a;
-  a.kind = kind;
-  a.value = std::move(value);
-  model::put_instance(e.attributes, name, std::move(a));
-}
-
-model::Entity application(const std::string& subject) {
-  model::Entity e;
-  e.id = "urn:ngsi-ld:ChildcareApplication:" + subject;
-  e.types = {kApplication};
-  put(e, kStatus, AttributeKind::Property, "submitted");
-  put(e, kApplicant, AttributeKind::Relationship, json::string("urn:ngsi-ld:Person:" + subject));
-  return e;
-}
-
-model::Entity checkup(const std::string& subject) {
-  model::Entity e;
-  e.id = "urn:ngsi-ld:HealthCheckup:" + subject;
-  e.types = {kCheckup};
-  put(e, kPerson, AttributeKind::Property, json::string(subject));
-  put(e, kPlace, AttributeKind::Property, "hall");
-  put(e, kHeight, AttributeKind::Property, 120);
-  put(e, kWeight, AttributeKind::Property, 25);
-  return e;
-}
-
-model::Entity shelter() {
-  model::Entity e;
-  e.id = "urn:ngsi-ld:Shelter:1";
-  e.types = {kShelter};
-  put(e, kEx + "name", AttributeKind::Property, "Kita hall");
-  put(e, kPerson, AttributeKind::Property, "alice");
-  return e;
 }
 
 Strings ids(const std::vector<model::Entity>& entities) {
