@@ -25,8 +25,6 @@ const std::string kRedirect = "http://127.0.0.1:9/cb";
 const std::string kRegisterPath = "/account/register";
 const std::string kVerifyPath = "/account/verify";
 const std::string kLoginPath = "/account/login";
-const std::string kAuthorizePath = "/oauth2/authorize";
-const std::string kConsentPagePath = "/oauth2/consent";
 const std::string kAccountPath = "/account";
 const std::string kDeletePath = "/account/delete";
 const std::string kExportPath = "/consent/v1/export";
@@ -41,11 +39,6 @@ constexpr std::string_view kLaterObserved = "2026-02-01T00:00:00.000Z";
 
 bool contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
-}
-
-std::string value_of(const std::map<std::string, std::string>& params, const std::string& name) {
-  const auto it = params.find(name);
-  return it == params.end() ? std::string() : it->second;
 }
 
 // An ISO 8601 UTC time 30 days from now (grants may last at most about five years).
@@ -157,41 +150,9 @@ class ConsentErasure : public BrokerTest {
     }
     EXPECT_STATUS(b.get(target_of(links.front())), 200);
 
-    const auto verifier = pkce_verifier();
-    const Fields params = {{"client_id", clients_->app.id},
-                           {"redirect_uri", kRedirect},
-                           {"response_type", "code"},
-                           {"scope", "openid consent"},
-                           {"state", "s" + std::to_string(n)},
-                           {"nonce", "n" + std::to_string(n)},
-                           {"code_challenge", pkce_s256(verifier)},
-                           {"code_challenge_method", "S256"}};
-    const auto login = b.get(kAuthorizePath + "?" + form(params));
-    EXPECT_STATUS(login, 200);
-    const auto request = input_value(login.body, "request").value_or("");
-    auto answer =
-        b.submit(kLoginPath, {{"email", r.email}, {"password", r.password}, {"request", request}});
-    if (answer.status == 200 && contains(answer.body, "Allow access")) {
-      const auto pending = input_value(answer.body, "request").value_or("");
-      answer = b.submit(kConsentPagePath, {{"decision", "allow"}, {"request", pending}});
-    }
-    if (answer.status != 303) {
-      ADD_FAILURE() << "the code flow of " << r.email << " ended with " << answer.status << ": "
-                    << answer.body.substr(0, 2000);
-      return r;
-    }
-    const auto code = value_of(query_of(answer.header("Location")), "code");
-    EXPECT_FALSE(code.empty()) << answer.header("Location");
-    const auto res = http().post(kTokenPath,
-                                 form({{"grant_type", "authorization_code"},
-                                       {"code", code},
-                                       {"redirect_uri", kRedirect},
-                                       {"code_verifier", verifier},
-                                       {"client_id", clients_->app.id}}),
-                                 kFormType);
-    EXPECT_STATUS(res, 200);
-    if (res.status != 200) return r;
-    r.token = str(res.json(), "access_token");
+    r.token =
+        code_flow_token(b, clients_->app.id, kRedirect, r.email, r.password, "openid consent", n);
+    if (r.token.empty()) return r;
     const auto claims = jwt_claims(r.token);
     r.sub = str(claims, "sub");
     EXPECT_FALSE(r.sub.empty()) << "no sub in the access token";

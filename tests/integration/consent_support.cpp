@@ -12,19 +12,7 @@ namespace json = boost::json;
 namespace {
 
 const std::string kRegisterPath = "/account/register";
-const std::string kLoginPath = "/account/login";
 const std::string kVerifyPath = "/account/verify";
-const std::string kConsentPagePath = "/oauth2/consent";
-const std::string kAuthorizePath = "/oauth2/authorize";
-
-bool contains(std::string_view text, std::string_view part) {
-  return text.find(part) != std::string_view::npos;
-}
-
-std::string value_of(const std::map<std::string, std::string>& params, const std::string& name) {
-  const auto it = params.find(name);
-  return it == params.end() ? std::string() : it->second;
-}
 
 }  // namespace
 
@@ -147,41 +135,9 @@ Resident ConsentTest::new_resident(const std::string& scope) {
   EXPECT_STATUS(b.get(target_of(links.front())), 200);
 
   // The code flow with PKCE: sign-in page, consent page, code, token.
-  const auto verifier = pkce_verifier();
-  const Fields params = {{"client_id", app().id},
-                         {"redirect_uri", std::string(kResidentRedirect)},
-                         {"response_type", "code"},
-                         {"scope", scope},
-                         {"state", "s" + std::to_string(n)},
-                         {"nonce", "n" + std::to_string(n)},
-                         {"code_challenge", pkce_s256(verifier)},
-                         {"code_challenge_method", "S256"}};
-  const auto login = b.get(kAuthorizePath + "?" + form(params));
-  EXPECT_STATUS(login, 200);
-  const auto request = input_value(login.body, "request").value_or("");
-  auto answer =
-      b.submit(kLoginPath, {{"email", r.email}, {"password", password}, {"request", request}});
-  if (answer.status == 200 && contains(answer.body, "Allow access")) {
-    const auto pending = input_value(answer.body, "request").value_or("");
-    answer = b.submit(kConsentPagePath, {{"decision", "allow"}, {"request", pending}});
-  }
-  if (answer.status != 303) {
-    ADD_FAILURE() << "the code flow of " << r.email << " ended with " << answer.status << ": "
-                  << answer.body.substr(0, 2000);
-    return r;
-  }
-  const auto code = value_of(query_of(answer.header("Location")), "code");
-  EXPECT_FALSE(code.empty()) << answer.header("Location");
-  const auto res = http().post(kTokenPath,
-                               form({{"grant_type", "authorization_code"},
-                                     {"code", code},
-                                     {"redirect_uri", std::string(kResidentRedirect)},
-                                     {"code_verifier", verifier},
-                                     {"client_id", app().id}}),
-                               kFormType);
-  EXPECT_STATUS(res, 200);
-  if (res.status != 200) return r;
-  r.token = str(res.json(), "access_token");
+  r.token =
+      code_flow_token(b, app().id, std::string(kResidentRedirect), r.email, password, scope, n);
+  if (r.token.empty()) return r;
   r.sub = str(jwt_claims(r.token), "sub");
   EXPECT_FALSE(r.sub.empty()) << "no sub in the access token";
   EXPECT_NE(r.sub, app().id);

@@ -499,4 +499,44 @@ ClientCredentials register_client(const std::filesystem::path& data_dir, const s
   return out;
 }
 
+std::string code_flow_token(Browser& b, const std::string& client_id,
+                            const std::string& redirect_uri, const std::string& email,
+                            const std::string& password, const std::string& scope, int n) {
+  const auto verifier = pkce_verifier();
+  const Fields params = {{"client_id", client_id},
+                         {"redirect_uri", redirect_uri},
+                         {"response_type", "code"},
+                         {"scope", scope},
+                         {"state", "s" + std::to_string(n)},
+                         {"nonce", "n" + std::to_string(n)},
+                         {"code_challenge", pkce_s256(verifier)},
+                         {"code_challenge_method", "S256"}};
+  const auto login = b.get("/oauth2/authorize?" + form(params));
+  EXPECT_STATUS(login, 200);
+  const auto request = input_value(login.body, "request").value_or("");
+  auto answer =
+      b.submit("/account/login", {{"email", email}, {"password", password}, {"request", request}});
+  if (answer.status == 200 && answer.body.find("Allow access") != std::string::npos) {
+    const auto pending = input_value(answer.body, "request").value_or("");
+    answer = b.submit("/oauth2/consent", {{"decision", "allow"}, {"request", pending}});
+  }
+  if (answer.status != 303) {
+    ADD_FAILURE() << "the code flow of " << email << " ended with " << answer.status << ": "
+                  << answer.body.substr(0, 2000);
+    return "";
+  }
+  const auto query = query_of(answer.header("Location"));
+  const auto code = query.contains("code") ? query.at("code") : std::string();
+  EXPECT_FALSE(code.empty()) << answer.header("Location");
+  const auto res = b.http().post("/oauth2/token",
+                                 form({{"grant_type", "authorization_code"},
+                                       {"code", code},
+                                       {"redirect_uri", redirect_uri},
+                                       {"code_verifier", verifier},
+                                       {"client_id", client_id}}),
+                                 kFormType);
+  EXPECT_STATUS(res, 200);
+  return res.status == 200 ? str(res.json(), "access_token") : std::string();
+}
+
 }  // namespace tsunagu::it

@@ -114,4 +114,12 @@ class Browser {
   std::string csrf_;
 };
 
+// The authorization code flow with PKCE of a registered, verified resident in `b`: the
+// authorize request (`n` makes state and nonce distinct), sign-in, the consent page when it is
+// shown, and the code exchanged at the token endpoint by the public client `client_id`. The
+// access token; "" with a test failure when a step fails.
+std::string code_flow_token(Browser& b, const std::string& client_id,
+                            const std::string& redirect_uri, const std::string& email,
+                            const std::string& password, const std::string& scope, int n);
+
 }  // namespace tsunagu::it
