@@ -22,6 +22,8 @@ packages=(
   python3-aiosmtpd
   # oneID's pages: a real browser for the tests (driven by playwright-core from tests/e2e)
   chromium
+  # PostgreSQL backend: the server and PostGIS for the tests, libpq to build
+  postgresql-15 postgresql-15-postgis-3 libpq-dev
 )
 
 # `--fuzz` adds clang 16 and its sanitizer runtimes for `make fuzz`.

@@ -34,7 +34,7 @@ Status check_keys(const toml::table& root) {
       {"server",
        {"listen", "threads", "max_body_bytes", "max_header_bytes", "read_timeout_seconds",
         "max_connections"}},
-      {"storage", {"data_dir"}},
+      {"storage", {"data_dir", "store"}},
       {"ngsild", {"batch_max", "default_page_size", "max_page_size"}},
       {"contexts", {"allow_remote", "fetch_timeout_ms", "map"}},
       {"history", {"enabled", "retention_days", "tenants"}},
@@ -305,6 +305,19 @@ Status set_issuer(Config& config, std::string_view issuer) {
   return ok();
 }
 
+Status set_store(Config& config, std::string_view store) {
+  if (store == "sqlite") {
+    config.store.clear();
+    return ok();
+  }
+  if (!store.starts_with("postgresql://") && !store.starts_with("postgres://")) {
+    return bad_config("store '" + std::string(store.substr(0, 40)) +
+                      "' must be 'sqlite' or a postgresql:// URL");
+  }
+  config.store = std::string(store);
+  return ok();
+}
+
 Status add_context_mapping(Config& config, std::string_view mapping) {
   auto eq = mapping.find('=');
   if (eq == std::string_view::npos || eq == 0 || eq + 1 == mapping.size()) {
@@ -326,6 +339,9 @@ Status load_config_file(const std::filesystem::path& file, Config& config) {
     if (auto st = set_listen(config, *v); !st) return st;
   }
   if (auto v = t.at_path("storage.data_dir").value<std::string>()) config.data_dir = *v;
+  if (auto v = t.at_path("storage.store").value<std::string>()) {
+    if (auto st = set_store(config, *v); !st) return st;
+  }
   if (auto v = t.at_path("contexts.allow_remote").value<bool>()) config.allow_remote_contexts = *v;
   if (auto v = t.at_path("demo.load").value<bool>()) config.demo_data = *v;
   if (auto v = t.at_path("demo.dir").value<std::string>()) config.demo_dir = *v;
@@ -350,6 +366,9 @@ Status apply_environment(Config& config) {
     if (auto st = set_listen(config, v); !st) return st;
   }
   if (const char* v = std::getenv("TSUNAGU_DATA_DIR")) config.data_dir = v;
+  if (const char* v = std::getenv("TSUNAGU_STORE")) {
+    if (auto st = set_store(config, v); !st) return st;
+  }
   if (const char* v = std::getenv("TSUNAGU_THREADS")) {
     auto n = parse_number<unsigned>(v, "TSUNAGU_THREADS");
     if (!n) return std::unexpected(n.error());

@@ -28,6 +28,9 @@ struct Config {
 
   // [storage]
   std::filesystem::path data_dir = "var";
+  // Where tenants' data lives: empty for the embedded SQLite files under data_dir, or a
+  // postgresql:// URL (docs/postgresql.md). oneID and consent stay under data_dir for now.
+  std::string store;
 
   // [ngsild]
   std::size_t batch_max = 1000;
@@ -95,6 +98,8 @@ Status set_listen(Config& config, std::string_view listen);
 // The public URL of oneID: an absolute http(s) URL without query or fragment; a trailing slash
 // is dropped.
 Status set_issuer(Config& config, std::string_view issuer);
+// "sqlite" (the default) or a postgresql:// (postgres://) URL.
+Status set_store(Config& config, std::string_view store);
 Status add_context_mapping(Config& config, std::string_view mapping);
 
 }  // namespace tsunagu::app

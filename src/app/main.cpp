@@ -15,7 +15,7 @@ namespace {
 using tsunagu::app::Config;
 
 struct ServeFlags {
-  std::string config_file, listen, data_dir, ready_file, log_level, issuer;
+  std::string config_file, listen, data_dir, store, ready_file, log_level, issuer;
   std::vector<std::string> context_maps;
   unsigned threads = 0;
   std::size_t max_body = 0, batch_max = 0;
@@ -27,6 +27,8 @@ void add_serve_flags(CLI::App& serve, ServeFlags& f) {
   serve.add_option("--config", f.config_file, "TOML configuration file");
   serve.add_option("--listen", f.listen, "HOST:PORT to listen on (default 127.0.0.1:1026)");
   serve.add_option("--data-dir", f.data_dir, "directory of the databases (default ./var)");
+  serve.add_option("--store", f.store,
+                   "tenants' data: 'sqlite' (default, under --data-dir) or a postgresql:// URL");
   serve.add_option("--threads", f.threads, "HTTP worker threads (default: one per core)");
   serve.add_option("--ready-file", f.ready_file, "file to write HOST:PORT to once listening");
   serve.add_option("--max-body-bytes", f.max_body, "largest request body (default 1 MiB)");
@@ -50,6 +52,9 @@ tsunagu::Status apply_flags(const ServeFlags& f, Config& c) {
     if (auto st = tsunagu::app::set_listen(c, f.listen); !st) return st;
   }
   if (!f.data_dir.empty()) c.data_dir = f.data_dir;
+  if (!f.store.empty()) {
+    if (auto st = tsunagu::app::set_store(c, f.store); !st) return st;
+  }
   if (!f.issuer.empty()) {
     if (auto st = tsunagu::app::set_issuer(c, f.issuer); !st) return st;
   }

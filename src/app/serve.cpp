@@ -38,6 +38,8 @@
 #include "notify/dispatcher.hpp"
 #include "notify/http_sender.hpp"
 #include "notify/mqtt_sender.hpp"
+#include "store/postgres/connection.hpp"
+#include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace tsunagu::app {
@@ -135,10 +137,22 @@ int serve(const Config& config) {
 
 namespace {
 
+// Tenants' data: the SQLite files under the data directory, or PostgreSQL.
+Result<std::unique_ptr<store::Store>> open_store(const Config& config) {
+  if (config.store.empty()) {
+    auto s = store::sqlite::SqliteStore::open(config.data_dir);
+    if (!s) return std::unexpected(s.error());
+    return std::unique_ptr<store::Store>(std::move(*s));
+  }
+  auto s = store::postgres::PgStore::open(config.store);
+  if (!s) return std::unexpected(s.error());
+  return std::unique_ptr<store::Store>(std::move(*s));
+}
+
 int serve_until_stopped(const Config& config) {
   const auto started = std::chrono::steady_clock::now();
 
-  auto store = store::sqlite::SqliteStore::open(config.data_dir);
+  auto store = open_store(config);
   if (!store) {
     spdlog::critical("{}", store.error().message);
     return 1;
@@ -278,9 +292,11 @@ int serve_until_stopped(const Config& config) {
     server.stop();
   });
   if (config.issuer.empty()) identity->tokens->set_issuer("http://" + *address);
-  spdlog::info("tsunagu {} serving NGSI-LD on http://{} (data in {}); oneID issuer {}",
-               TSUNAGU_VERSION, *address, config.data_dir.string(),
-               identity->tokens->settings()->issuer);
+  spdlog::info(
+      "tsunagu {} serving NGSI-LD on http://{} (data in {}{}); oneID issuer {}", TSUNAGU_VERSION,
+      *address, config.data_dir.string(),
+      config.store.empty() ? "" : ", tenants in " + store::postgres::redacted(config.store),
+      identity->tokens->settings()->issuer);
   if (!config.require_tokens) {
     spdlog::warn(
         "tokens are NOT required (--insecure-no-auth): anyone who can reach {} may "

@@ -24,6 +24,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "pg/test_database.hpp"
+
 #ifndef TSUNAGU_BINARY
 #error "TSUNAGU_BINARY must name the server binary (set by CMakeLists.txt)"
 #endif
@@ -333,6 +335,13 @@ void ServerProcess::start(std::chrono::milliseconds timeout) {
                                    "--ready-file",   ready.string()};
   // Tests of the NGSI-LD API run without tokens (loopback only); those of oneID ask for them.
   if (!require_tokens_) args.emplace_back("--insecure-no-auth");
+  if (store_url_.empty() && tsunagu::testing::integration_store_is_postgres()) {
+    store_url_ = tsunagu::testing::new_test_database("it");
+  }
+  if (!store_url_.empty()) {
+    args.emplace_back("--store");
+    args.emplace_back(store_url_);
+  }
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   {
     std::ofstream log(log_path, std::ios::app);

@@ -120,6 +120,12 @@ class ServerProcess {
   void set_extra_args(std::vector<std::string> args) { extra_args_ = std::move(args); }
   // Without it the server runs with --insecure-no-auth; set before start().
   void set_require_tokens(bool require) { require_tokens_ = require; }
+  // Tenants' data in this PostgreSQL database instead of the run's default (several nodes on one
+  // database); set before start().
+  void set_store_url(std::string url) { store_url_ = std::move(url); }
+  // The PostgreSQL database of this server ("" on SQLite). With TSUNAGU_TEST_STORE=postgresql
+  // every server gets a new database of its own, kept across restarts.
+  const std::string& store_url() const { return store_url_; }
   // Listen on this loopback port instead of one the system picks (for a URL that must be known
   // before start, e.g. a redirect URI registered elsewhere); set before start().
   void set_listen_port(unsigned short port) { listen_port_ = port; }
@@ -157,6 +163,7 @@ class ServerProcess {
   std::vector<std::string> extra_args_;
   bool require_tokens_ = false;
   unsigned short listen_port_ = 0;
+  std::string store_url_;
   int pid_ = -1;
   int starts_ = 0;
   std::string host_;

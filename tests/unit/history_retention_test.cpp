@@ -1,39 +1,35 @@
-// HistoryRetention (broker/history_retention.hpp) against a real SQLite store: what a tenant's
-// retention erases, and what it leaves.
+// HistoryRetention (broker/history_retention.hpp) against every backend, on real databases: what
+// a tenant's retention erases, and what it leaves.
 
 #include "broker/history_retention.hpp"
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <future>
-#include <random>
 
-#include "store/sqlite/sqlite_store.hpp"
+#include "store_backends.hpp"
 
 namespace tsunagu::broker {
 namespace {
 
-namespace fs = std::filesystem;
 using model::Timestamp;
+using testing::Backend;
 
 Timestamp day(int d) {
   return Timestamp(std::chrono::days(20454 + d));
 }  // 2026-01-01 + d
 
-class HistoryRetentionTest : public ::testing::Test {
+class HistoryRetentionTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    static std::mt19937_64 rng{std::random_device{}()};
-    dir_ = fs::temp_directory_path() / ("tsunagu-retention-" + std::to_string(rng()));
-    fs::create_directories(dir_);
-    auto s = store::sqlite::SqliteStore::open(dir_);
+    location_ = testing::fresh_location(GetParam());
+    auto s = testing::open_store(location_);
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
   }
   void TearDown() override {
     store_.reset();
-    fs::remove_all(dir_);
+    testing::remove_location(location_);
   }
 
   // `n` instances of entity `id` in `tenant`, recorded on day `recorded`.
@@ -68,11 +64,14 @@ class HistoryRetentionTest : public ::testing::Test {
     return n;
   }
 
-  fs::path dir_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
+  testing::StoreLocation location_;
+  std::unique_ptr<store::Store> store_;
 };
 
-TEST_F(HistoryRetentionTest, ErasesWhatEachTenantKeepsNoLongerInBatches) {
+INSTANTIATE_TEST_SUITE_P(Backends, HistoryRetentionTest, testing::all_backends(),
+                         testing::backend_name);
+
+TEST_P(HistoryRetentionTest, ErasesWhatEachTenantKeepsNoLongerInBatches) {
   record("", "urn:a:old", 25000, 0);  // more than one batch
   record("", "urn:a:new", 5, 20);
   record("kita", "urn:k:old", 3, 0);

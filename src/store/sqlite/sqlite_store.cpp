@@ -3,30 +3,15 @@
 #include <algorithm>
 #include <system_error>
 
+#include "model/tenant.hpp"
+
 namespace tsunagu::store::sqlite {
 namespace {
 
 constexpr std::string_view kDefaultFile = "_default";
 constexpr std::string_view kSuffix = ".sqlite";
-constexpr std::size_t kMaxTenantName = 64;
-
-bool tenant_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '-';
-}
 
 }  // namespace
-
-Status validate_tenant_name(std::string_view name) {
-  if (name.size() > kMaxTenantName || !std::all_of(name.begin(), name.end(), tenant_char) ||
-      name.front() == '_' || name.front() == '-') {
-    return fail(ErrorKind::BadRequestData,
-                "tenant name '" + std::string(name.substr(0, kMaxTenantName)) +
-                    "' is invalid: use 1 to 64 letters, digits, '_' or '-', starting with a "
-                    "letter or digit");
-  }
-  return ok();
-}
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& data_dir,
                                                        TenantDbOptions options) {
@@ -51,7 +36,7 @@ std::filesystem::path SqliteStore::file_of(std::string_view tenant) const {
 
 Result<std::shared_ptr<TenantStore>> SqliteStore::tenant(std::string_view name, bool create) {
   if (!name.empty()) {
-    if (auto st = validate_tenant_name(name); !st) return std::unexpected(st.error());
+    if (auto st = model::validate_tenant_name(name); !st) return std::unexpected(st.error());
   }
   std::shared_ptr<Slot> slot;
   {

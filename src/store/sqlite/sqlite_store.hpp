@@ -43,8 +43,4 @@ class SqliteStore final : public Store {
   bool closed_ = false;                                              // guarded by mu_
 };
 
-// Tenant names become file names: 1 to 64 characters of [A-Za-z0-9_-], not starting with '_'
-// or '-'. BadRequestData naming the rule otherwise.
-Status validate_tenant_name(std::string_view name);
-
 }  // namespace tsunagu::store::sqlite

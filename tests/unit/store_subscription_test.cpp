@@ -1,4 +1,4 @@
-// Subscriptions and owed notifications in the SQLite store: what a write job records survives a
+// Subscriptions and owed notifications in every store: what a write job records survives a
 // restart, commits and rolls back with the job, and reads back in order.
 
 #include <gtest/gtest.h>
@@ -7,12 +7,10 @@
 #include <future>
 #include <random>
 
-#include "store/sqlite/sqlite_store.hpp"
+#include "store_backends.hpp"
 
 namespace tsunagu::store {
 namespace {
-
-namespace fs = std::filesystem;
 
 model::Subscription subscription(const std::string& id) {
   model::Subscription s;
@@ -40,22 +38,22 @@ OwedNotification owed(const std::string& subscription_id, const std::string& ent
   return n;
 }
 
-class SqliteSubscriptionStoreTest : public ::testing::Test {
+class SubscriptionStoreTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("tsunagu-subs-" + std::to_string(std::random_device{}()));
+    location_ = testing::fresh_location(GetParam());
     open();
   }
   void TearDown() override {
     db_.reset();
     store_.reset();
-    fs::remove_all(dir_);
+    testing::remove_location(location_);
   }
   void open() {
     db_.reset();
     store_.reset();
-    auto s = sqlite::SqliteStore::open(dir_);
-    ASSERT_TRUE(s);
+    auto s = testing::open_store(location_);
+    ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
     db_ = *store_->tenant("", true);
   }
@@ -73,12 +71,12 @@ class SqliteSubscriptionStoreTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
-  std::unique_ptr<sqlite::SqliteStore> store_;
+  testing::StoreLocation location_;
+  std::unique_ptr<Store> store_;
   std::shared_ptr<TenantStore> db_;
 };
 
-TEST_F(SqliteSubscriptionStoreTest, PutGetReplaceRemove) {
+TEST_P(SubscriptionStoreTest, PutGetReplaceRemove) {
   ASSERT_TRUE(run([](WriteTxn& txn) { return txn.subscriptions().put(subscription("urn:s:1")); }));
   ASSERT_TRUE(run([](WriteTxn& txn) -> Status {
     auto got = txn.subscriptions().get("urn:s:1");
@@ -104,7 +102,7 @@ TEST_F(SqliteSubscriptionStoreTest, PutGetReplaceRemove) {
   EXPECT_TRUE(db_->subscriptions()->empty());
 }
 
-TEST_F(SqliteSubscriptionStoreTest, OwedNotificationsKeepTheirOrderAndSurviveARestart) {
+TEST_P(SubscriptionStoreTest, OwedNotificationsKeepTheirOrderAndSurviveARestart) {
   ASSERT_TRUE(run([](WriteTxn& txn) -> Status {
     for (const char* id : {"urn:e:1", "urn:e:2", "urn:e:3"}) {
       auto seq = txn.subscriptions().owe(owed("urn:s:1", id));
@@ -129,7 +127,7 @@ TEST_F(SqliteSubscriptionStoreTest, OwedNotificationsKeepTheirOrderAndSurviveARe
   EXPECT_EQ(rest->front().entity.id, "urn:e:2");
 }
 
-TEST_F(SqliteSubscriptionStoreTest, SettledNotificationsAreGoneAndSeqsAreNeverReused) {
+TEST_P(SubscriptionStoreTest, SettledNotificationsAreGoneAndSeqsAreNeverReused) {
   std::vector<std::int64_t> seqs;
   ASSERT_TRUE(run([&](WriteTxn& txn) -> Status {
     for (const char* id : {"urn:e:1", "urn:e:2"}) {
@@ -151,7 +149,7 @@ TEST_F(SqliteSubscriptionStoreTest, SettledNotificationsAreGoneAndSeqsAreNeverRe
   EXPECT_GT(next, seqs.back());
 }
 
-TEST_F(SqliteSubscriptionStoreTest, WhatAFailedJobOwedIsRolledBack) {
+TEST_P(SubscriptionStoreTest, WhatAFailedJobOwedIsRolledBack) {
   auto st = run([](WriteTxn& txn) -> Status {
     if (auto seq = txn.subscriptions().owe(owed("urn:s:1", "urn:e:1")); !seq) {
       return std::unexpected(seq.error());
@@ -175,7 +173,7 @@ TEST_F(SqliteSubscriptionStoreTest, WhatAFailedJobOwedIsRolledBack) {
   EXPECT_EQ(owed->front().entity.id, "urn:e:3");
 }
 
-TEST_F(SqliteSubscriptionStoreTest, RemovingASubscriptionForgetsWhatWasOwedToIt) {
+TEST_P(SubscriptionStoreTest, RemovingASubscriptionForgetsWhatWasOwedToIt) {
   ASSERT_TRUE(run([](WriteTxn& txn) -> Status {
     for (const char* s : {"urn:s:1", "urn:s:2"}) {
       if (auto st = txn.subscriptions().put(subscription(s)); !st) return st;
@@ -195,7 +193,7 @@ TEST_F(SqliteSubscriptionStoreTest, RemovingASubscriptionForgetsWhatWasOwedToIt)
   EXPECT_EQ(owed->front().subscription_id, "urn:s:2");
 }
 
-TEST_F(SqliteSubscriptionStoreTest, PreviousStateIsKept) {
+TEST_P(SubscriptionStoreTest, PreviousStateIsKept) {
   ASSERT_TRUE(run([](WriteTxn& txn) -> Status {
     auto n = owed("urn:s:1", "urn:e:1");
     n.trigger = model::NotificationTrigger::AttributeUpdated;
@@ -210,6 +208,9 @@ TEST_F(SqliteSubscriptionStoreTest, PreviousStateIsKept) {
   EXPECT_EQ(owed->front().previous->types.size(), 2u);
   EXPECT_EQ(owed->front().trigger, model::NotificationTrigger::AttributeUpdated);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, SubscriptionStoreTest, testing::all_backends(),
+                         testing::backend_name);
 
 }  // namespace
 }  // namespace tsunagu::store

@@ -1,4 +1,4 @@
-// The SQLite store's q and geoQ path: the value index and R*Tree only narrow the candidates, so
+// Every store's q and geoQ path: the value index and R*Tree only narrow the candidates, so
 // for every query the store must return exactly what the exact evaluators select from all
 // entities. Checked by brute force over a varied set of entities.
 
@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 #include <filesystem>
 #include <future>
+#include <map>
 #include <random>
 
 #include "query/geo_query.hpp"
@@ -15,7 +16,7 @@
 #include "query/q_parser.hpp"
 #include "query/scope_query.hpp"
 #include "query/type_query.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store_backends.hpp"
 
 namespace tsunagu::store {
 namespace {
@@ -85,46 +86,71 @@ model::Entity varied(int i) {
   return e;
 }
 
-class SqliteQueryIndexTest : public ::testing::Test {
+// One store per backend, loaded once for the suite. On SQLite the same data is also read through
+// planners that find nothing selective (every query walks the entities in order) and that find
+// only small conditions selective, so that each kind of plan is checked against the evaluators;
+// PostgreSQL plans by itself.
+class QueryIndexTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = fs::temp_directory_path() / ("tsunagu-qindex-" + std::to_string(std::random_device{}()));
-    auto s = sqlite::SqliteStore::open(dir_);
-    ASSERT_TRUE(s);
-    store_ = std::move(*s).release();
-    db_ = *store_->tenant("", true);
-    for (int i = 0; i < kCount; ++i) {
-      entities_.push_back(varied(i));
+  struct Loaded {
+    testing::StoreLocation location;
+    std::unique_ptr<Store> store;
+    std::shared_ptr<TenantStore> db;
+    std::vector<std::unique_ptr<Store>> other_stores;
+    std::vector<std::shared_ptr<TenantStore>> other_dbs;
+  };
+
+  void SetUp() override {
+    auto& slot = loaded_[GetParam()];
+    if (!slot) {
+      slot = std::make_unique<Loaded>();
+      ASSERT_NO_FATAL_FAILURE(load(*slot, GetParam()));
+    }
+    current_ = slot.get();
+    ASSERT_TRUE(current_->db);
+  }
+  static void load(Loaded& l, testing::Backend backend) {
+    l.location = testing::fresh_location(backend);
+    auto s = testing::open_store(l.location);
+    ASSERT_TRUE(s) << s.error().message;
+    l.store = std::move(*s);
+    auto t = l.store->tenant("", true);
+    ASSERT_TRUE(t) << t.error().message;
+    if (entities_.empty()) {
+      for (int i = 0; i < kCount; ++i) entities_.push_back(varied(i));
+    }
+    for (const auto& e : entities_) {
       std::promise<Status> done;
       auto f = done.get_future();
-      db_->submit({[e = entities_.back()](WriteTxn& txn) { return txn.insert(e); },
-                   [&done](Status st) { done.set_value(st); }});
+      (*t)->submit({[e](WriteTxn& txn) { return txn.insert(e); },
+                    [&done](Status st) { done.set_value(st); }});
       ASSERT_TRUE(f.get());
     }
-    // The same data read through planners that find nothing selective (every query walks the
-    // entities in order) and that find only small conditions selective, so that each kind of
-    // plan is checked against the evaluators.
+    l.db = *t;
+    if (backend != testing::Backend::Sqlite) return;
     for (std::size_t selective_rows : {std::size_t{0}, std::size_t{25}}) {
-      auto other = sqlite::SqliteStore::open(dir_, {.selective_rows = selective_rows});
+      auto other = testing::open_store(l.location, {.selective_rows = selective_rows});
       ASSERT_TRUE(other);
-      other_stores_.push_back(std::move(*other).release());
-      other_dbs_.push_back(*other_stores_.back()->tenant("", false));
+      l.other_dbs.push_back(*(*other)->tenant("", false));
+      l.other_stores.push_back(std::move(*other));
     }
   }
   static void TearDownTestSuite() {
-    other_dbs_.clear();
-    for (auto* s : other_stores_) delete s;
-    other_stores_.clear();
-    db_.reset();
-    delete store_;
-    fs::remove_all(dir_);
+    for (auto& [backend, l] : loaded_) {
+      l->other_dbs.clear();
+      l->other_stores.clear();
+      l->db.reset();
+      l->store.reset();
+      testing::remove_location(l->location);
+    }
+    loaded_.clear();
   }
 
   // Ids the store returns, against ids the evaluator selects from every entity.
-  static void expect_exact(const EntityQuery& q, const std::string& label) {
-    expect_exact_in(*db_, q, label);
-    for (std::size_t i = 0; i < other_dbs_.size(); ++i) {
-      expect_exact_in(*other_dbs_[i], q, label + " (planner " + std::to_string(i) + ")");
+  void expect_exact(const EntityQuery& q, const std::string& label) {
+    expect_exact_in(*current_->db, q, label);
+    for (std::size_t i = 0; i < current_->other_dbs.size(); ++i) {
+      expect_exact_in(*current_->other_dbs[i], q, label + " (planner " + std::to_string(i) + ")");
     }
   }
 
@@ -149,15 +175,12 @@ class SqliteQueryIndexTest : public ::testing::Test {
   }
 
   static constexpr int kCount = 120;
-  static inline fs::path dir_;
-  static inline sqlite::SqliteStore* store_ = nullptr;
-  static inline std::shared_ptr<TenantStore> db_;
-  static inline std::vector<sqlite::SqliteStore*> other_stores_;
-  static inline std::vector<std::shared_ptr<TenantStore>> other_dbs_;
+  static inline std::map<testing::Backend, std::unique_ptr<Loaded>> loaded_;
   static inline std::vector<model::Entity> entities_;
+  Loaded* current_ = nullptr;
 };
 
-TEST_F(SqliteQueryIndexTest, QResultsEqualTheEvaluatorsOverAllEntities) {
+TEST_P(QueryIndexTest, QResultsEqualTheEvaluatorsOverAllEntities) {
   const char* expressions[] = {"capacity>500",
                                "capacity>=1000",
                                "capacity<30",
@@ -197,7 +220,7 @@ TEST_F(SqliteQueryIndexTest, QResultsEqualTheEvaluatorsOverAllEntities) {
   }
 }
 
-TEST_F(SqliteQueryIndexTest, GeoResultsEqualTheEvaluatorsOverAllEntities) {
+TEST_P(QueryIndexTest, GeoResultsEqualTheEvaluatorsOverAllEntities) {
   struct Case {
     const char *georel, *geometry, *coordinates;
   };
@@ -221,7 +244,7 @@ TEST_F(SqliteQueryIndexTest, GeoResultsEqualTheEvaluatorsOverAllEntities) {
   }
 }
 
-TEST_F(SqliteQueryIndexTest, PagesCountOnlyMatches) {
+TEST_P(QueryIndexTest, PagesCountOnlyMatches) {
   auto parsed = query::parse_q("status==\"open\"", expand);
   ASSERT_TRUE(parsed);
   EntityQuery q;
@@ -229,7 +252,7 @@ TEST_F(SqliteQueryIndexTest, PagesCountOnlyMatches) {
   q.limit = 5;
   q.offset = 10;
   q.count = true;
-  auto page = db_->query(q);
+  auto page = current_->db->query(q);
   ASSERT_TRUE(page);
   ASSERT_EQ(page->entities.size(), 5u);
   EXPECT_EQ(page->entities.front().id, "urn:ngsi-ld:Thing:21");  // the 11th odd id
@@ -249,7 +272,7 @@ std::shared_ptr<const query::TermExpr> types(std::string_view text) {
   return std::make_shared<const query::TermExpr>(std::move(*expr));
 }
 
-TEST_F(SqliteQueryIndexTest, TypeExpressionsAreExactFromTheIndex) {
+TEST_P(QueryIndexTest, TypeExpressionsAreExactFromTheIndex) {
   for (const char* text : {"Shelter", "Shelter|School", "Shelter;Building", "School;Building",
                            "(Shelter|School);Building", "Building|School;Shelter", "Nothing",
                            "Shelter;School", "Nothing|Building"}) {
@@ -258,7 +281,7 @@ TEST_F(SqliteQueryIndexTest, TypeExpressionsAreExactFromTheIndex) {
   }
 }
 
-TEST_F(SqliteQueryIndexTest, SeveralSelectorsAreAnOr) {
+TEST_P(QueryIndexTest, SeveralSelectorsAreAnOr) {
   EntityQuery q{.entities = {{.type = types("School"), .ids = {"urn:ngsi-ld:Thing:0"}},
                              {.type = types("Building"), .id_pattern = "[13]$"},
                              {.ids = {"urn:ngsi-ld:Thing:7", "urn:ngsi-ld:Thing:8"}}},
@@ -267,7 +290,7 @@ TEST_F(SqliteQueryIndexTest, SeveralSelectorsAreAnOr) {
   expect_exact(q, "three selectors");
 }
 
-TEST_F(SqliteQueryIndexTest, ScopeQueriesEqualTheEvaluatorOverAllEntities) {
+TEST_P(QueryIndexTest, ScopeQueriesEqualTheEvaluatorOverAllEntities) {
   for (const char* text : {"/Osaka/Kita", "/Osaka/#", "/Osaka/Kita/#", "/#", "/+/Kita",
                            "/Osaka/+/Umeda", "/Osaka/+", "/Sakai|/Osaka/Kita", "/Sakai;/Osaka/#",
                            "/Osaka_Kita", "/Osaka/Kita/Umeda/#", "/Nowhere", "/+"}) {
@@ -289,7 +312,7 @@ namespace tsunagu::store {
 namespace {
 
 // A page of a query, in each planner, is the slice of the brute-force answer.
-TEST_F(SqliteQueryIndexTest, PagesAreSlicesOfTheAnswerInEveryPlan) {
+TEST_P(QueryIndexTest, PagesAreSlicesOfTheAnswerInEveryPlan) {
   auto q_expr = query::parse_q("capacity>100;status==\"open\"", expand);
   ASSERT_TRUE(q_expr);
   auto scope = query::parse_scope_query("/Osaka/#");
@@ -308,11 +331,11 @@ TEST_F(SqliteQueryIndexTest, PagesAreSlicesOfTheAnswerInEveryPlan) {
   for (auto& [label, q] : queries) {
     q.limit = 1000;
     q.count = true;
-    auto all = db_->query(q);
+    auto all = current_->db->query(q);
     ASSERT_TRUE(all) << label;
     ASSERT_GE(all->entities.size(), 3u) << label;
-    std::vector<TenantStore*> dbs{db_.get()};
-    for (auto& d : other_dbs_) dbs.push_back(d.get());
+    std::vector<TenantStore*> dbs{current_->db.get()};
+    for (auto& d : current_->other_dbs) dbs.push_back(d.get());
     for (std::size_t i = 0; i < dbs.size(); ++i) {
       SCOPED_TRACE(label + " in planner " + std::to_string(i));
       EntityQuery paged = q;
@@ -327,6 +350,9 @@ TEST_F(SqliteQueryIndexTest, PagesAreSlicesOfTheAnswerInEveryPlan) {
     }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, QueryIndexTest, testing::all_backends(),
+                         testing::backend_name);
 
 }  // namespace
 }  // namespace tsunagu::store

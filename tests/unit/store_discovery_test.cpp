@@ -1,7 +1,7 @@
-// The SQLite store's discovery summaries (store/sqlite/summary_tables.hpp): after any sequence of
+// Every store's discovery summaries (summary_tables.hpp of each backend): after any sequence of
 // writes they must equal what a brute-force count over the stored entities gives, including
-// after writes that fail and are rolled back, and after migration 3 counted the entities of an
-// older database.
+// after writes that fail and are rolled back, and (SQLite) after migration 3 counted the entities
+// of an older database.
 
 #include <gtest/gtest.h>
 
@@ -16,11 +16,11 @@
 #include "query/q_parser.hpp"
 #include "sqlite_downgrade.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "store_backends.hpp"
 
 namespace tsunagu::store {
 namespace {
 
-namespace fs = std::filesystem;
 namespace json = boost::json;
 using model::AttributeKind;
 
@@ -28,13 +28,6 @@ const std::string kEx = "https://example.org/";
 
 std::string iri(std::string_view term) {
   return kEx + std::string(term);
-}
-
-fs::path fresh_dir() {
-  static std::mt19937_64 rng{std::random_device{}()};
-  auto dir = fs::temp_directory_path() / ("tsunagu-discovery-test-" + std::to_string(rng()));
-  fs::create_directories(dir);
-  return dir;
 }
 
 model::Attribute attr(AttributeKind kind, json::value value,
@@ -159,20 +152,23 @@ Result<T> wait(const std::function<void(broker::Callback<T>)>& start) {
   return f.get();
 }
 
-class SqliteDiscoveryTest : public ::testing::Test {
+// Every backend through DiscoveryTest; SqliteDiscoveryTest for what only SQLite has (migrations
+// of older files).
+class DiscoveryTestBase : public ::testing::Test {
  protected:
+  virtual testing::Backend backend() const = 0;
   void SetUp() override {
-    dir_ = fresh_dir();
+    location_ = testing::fresh_location(backend());
     open();
   }
   void TearDown() override {
     service_.reset();
     db_.reset();
     store_.reset();
-    fs::remove_all(dir_);
+    testing::remove_location(location_);
   }
   void open() {
-    auto s = sqlite::SqliteStore::open(dir_);
+    auto s = testing::open_store(location_);
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
     auto t = store_->tenant("", true);
@@ -205,14 +201,26 @@ class SqliteDiscoveryTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
+  testing::StoreLocation location_;
   model::ManualClock clock_{model::Timestamp(std::chrono::milliseconds(1'700'000'000'000))};
-  std::unique_ptr<sqlite::SqliteStore> store_;
+  std::unique_ptr<Store> store_;
   std::shared_ptr<TenantStore> db_;
   std::unique_ptr<broker::EntityService> service_;
 };
 
-TEST_F(SqliteDiscoveryTest, AnEmptyTenantHasNoTypesAndNoAttributes) {
+class DiscoveryTest : public DiscoveryTestBase,
+                      public ::testing::WithParamInterface<testing::Backend> {
+ protected:
+  testing::Backend backend() const override { return GetParam(); }
+};
+
+class SqliteDiscoveryTest : public DiscoveryTestBase {
+ protected:
+  testing::Backend backend() const override { return testing::Backend::Sqlite; }
+  std::filesystem::path file() { return static_cast<sqlite::SqliteStore&>(*store_).file_of(""); }
+};
+
+TEST_P(DiscoveryTest, AnEmptyTenantHasNoTypesAndNoAttributes) {
   auto types = db_->type_summaries(std::nullopt);
   ASSERT_TRUE(types);
   EXPECT_TRUE(types->empty());
@@ -221,7 +229,7 @@ TEST_F(SqliteDiscoveryTest, AnEmptyTenantHasNoTypesAndNoAttributes) {
   EXPECT_TRUE(attrs->empty());
 }
 
-TEST_F(SqliteDiscoveryTest, CountsTypesAttributesKindsAndInstances) {
+TEST_P(DiscoveryTest, CountsTypesAttributesKindsAndInstances) {
   auto a = entity("urn:a:1", {"Shelter", "Building"});
   put(a, "capacity", attr(AttributeKind::Property, 10));
   put(a, "owner", attr(AttributeKind::Relationship, "urn:ngsi-ld:Person:1"));
@@ -265,7 +273,7 @@ TEST_F(SqliteDiscoveryTest, CountsTypesAttributesKindsAndInstances) {
   EXPECT_EQ(speed.instances, 2u);
 }
 
-TEST_F(SqliteDiscoveryTest, OnlyGivesThatTypeOrAttributeOrNothing) {
+TEST_P(DiscoveryTest, OnlyGivesThatTypeOrAttributeOrNothing) {
   auto a = entity("urn:a:1", {"Shelter"});
   put(a, "capacity", attr(AttributeKind::Property, 10));
   ASSERT_TRUE(create(a));
@@ -289,7 +297,7 @@ TEST_F(SqliteDiscoveryTest, OnlyGivesThatTypeOrAttributeOrNothing) {
   EXPECT_TRUE(missing->empty());
 }
 
-TEST_F(SqliteDiscoveryTest, ReplacingAndDeletingMovesTheCountsAndDropsEmptyRows) {
+TEST_P(DiscoveryTest, ReplacingAndDeletingMovesTheCountsAndDropsEmptyRows) {
   auto a = entity("urn:a:1", {"Shelter"});
   put(a, "capacity", attr(AttributeKind::Property, 10));
   ASSERT_TRUE(create(a));
@@ -305,7 +313,7 @@ TEST_F(SqliteDiscoveryTest, ReplacingAndDeletingMovesTheCountsAndDropsEmptyRows)
   EXPECT_TRUE(db_->attribute_summaries(std::nullopt)->empty());
 }
 
-TEST_F(SqliteDiscoveryTest, AValueChangeLeavesTheCountsAsTheyWere) {
+TEST_P(DiscoveryTest, AValueChangeLeavesTheCountsAsTheyWere) {
   auto a = entity("urn:a:1", {"Shelter"});
   put(a, "capacity", attr(AttributeKind::Property, 10));
   ASSERT_TRUE(create(a));
@@ -318,7 +326,7 @@ TEST_F(SqliteDiscoveryTest, AValueChangeLeavesTheCountsAsTheyWere) {
 }
 
 // An update that keeps the shape rewrites only the value rows; queries must see the new value.
-TEST_F(SqliteDiscoveryTest, AValueChangeStillReindexesTheValue) {
+TEST_P(DiscoveryTest, AValueChangeStillReindexesTheValue) {
   auto a = entity("urn:a:1", {"Shelter"});
   put(a, "capacity", attr(AttributeKind::Property, 10));
   ASSERT_TRUE(create(a));
@@ -338,7 +346,7 @@ TEST_F(SqliteDiscoveryTest, AValueChangeStillReindexesTheValue) {
   EXPECT_EQ(matches("capacity==10"), 0u);
 }
 
-TEST_F(SqliteDiscoveryTest, AFailedWriteLeavesNoTraceInTheSummaries) {
+TEST_P(DiscoveryTest, AFailedWriteLeavesNoTraceInTheSummaries) {
   auto a = entity("urn:a:1", {"Shelter"});
   put(a, "capacity", attr(AttributeKind::Property, 10));
   ASSERT_TRUE(create(a));
@@ -354,7 +362,7 @@ TEST_F(SqliteDiscoveryTest, AFailedWriteLeavesNoTraceInTheSummaries) {
   EXPECT_EQ(from_store(*db_), before);
 }
 
-TEST_F(SqliteDiscoveryTest, ABatchCountsTheEntitiesThatSucceededOnly) {
+TEST_P(DiscoveryTest, ABatchCountsTheEntitiesThatSucceededOnly) {
   auto dup = entity("urn:a:1", {"Shelter"});
   ASSERT_TRUE(create(dup));
   std::vector<model::Entity> batch{entity("urn:a:1", {"Shelter"}), entity("urn:a:2", {"School"})};
@@ -483,7 +491,7 @@ class RandomWrites {
   std::mt19937 rng_;
 };
 
-TEST_F(SqliteDiscoveryTest, RandomWritesKeepTheSummariesEqualToARecount) {
+TEST_P(DiscoveryTest, RandomWritesKeepTheSummariesEqualToARecount) {
   const auto seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
   RandomWrites writes(*service_, seed);
@@ -506,7 +514,7 @@ TEST_F(SqliteDiscoveryTest, MigrationThreeCountsTheEntitiesOfAnOlderDatabase) {
   for (int i = 0; i < 150; ++i) writes.step(run_job);
   const auto expected = brute_force(stored(writes.ids()));
   ASSERT_FALSE(expected.type_entities.empty());
-  const auto file = store_->file_of("");
+  const auto file = this->file();
   close();
 
   ASSERT_TRUE(downgrade(file, 2,
@@ -522,6 +530,8 @@ TEST_F(SqliteDiscoveryTest, MigrationThreeCountsTheEntitiesOfAnOlderDatabase) {
   for (int i = 0; i < 100; ++i) more.step(run_job);
   EXPECT_EQ(from_store(*db_), brute_force(stored(more.ids())));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, DiscoveryTest, testing::all_backends(), testing::backend_name);
 
 }  // namespace
 }  // namespace tsunagu::store

@@ -1,0 +1,76 @@
+#pragma once
+// One tenant's data on PostgreSQL, as seen from one node: a writer thread with its own
+// connection that commits queued write jobs in groups, and reads on the node's shared pool.
+// See store/store.hpp for the contract.
+//
+// Across nodes, each group's transaction first takes the tenant's advisory lock, so the jobs of
+// every node run one group at a time: a job's read-modify-write has the tenant to itself, as the
+// contract promises, and owed notifications' seqs commit in increasing order.
+//
+// Thread safety: submit() and the reads may be called from any thread. The writer connection
+// belongs to the writer thread alone; `queue_` and `stopping_` are guarded by `mu_`.
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "store/postgres/connection.hpp"
+#include "store/postgres/connection_pool.hpp"
+#include "store/postgres/partition_cache.hpp"
+#include "store/postgres/schema.hpp"
+#include "store/store.hpp"
+
+namespace tsunagu::store::postgres {
+
+struct TenantDbOptions {
+  std::size_t max_group = 512;     // jobs committed together at most
+  std::size_t max_queued = 50000;  // jobs waiting beyond this are refused with Busy (503)
+};
+
+class TenantDb final : public TenantStore {
+ public:
+  static Result<std::shared_ptr<TenantDb>> open(const std::string& url, TenantSchema schema,
+                                                std::shared_ptr<ConnectionPool> readers,
+                                                TenantDbOptions options);
+  ~TenantDb() override;
+
+  Result<std::optional<model::Entity>> get(std::string_view id) override;
+  Result<QueryPage> query(const EntityQuery& query) override;
+  Result<std::vector<TypeSummary>> type_summaries(std::optional<std::string_view> only) override;
+  Result<std::vector<AttributeSummary>> attribute_summaries(
+      std::optional<std::string_view> only) override;
+  void submit(WriteJob job) override;
+  Result<std::vector<model::Subscription>> subscriptions() override;
+  Result<std::vector<OwedNotification>> owed_notifications(std::int64_t after,
+                                                           std::size_t limit) override;
+  Result<HistoryPage> history(const HistoryQuery& query) override;
+  Result<AggregatedPage> aggregate(const HistoryQuery& query,
+                                   const AggregationRequest& request) override;
+
+  // Commits what is queued, stops the writer and refuses later jobs.
+  void close();
+
+ private:
+  TenantDb(std::string url, TenantSchema schema, std::unique_ptr<Connection> writer,
+           std::shared_ptr<ConnectionPool> readers, TenantDbOptions options);
+  void writer_loop();
+  void commit_group(std::vector<WriteJob>& jobs);
+
+  const std::string url_;
+  const TenantSchema schema_;
+  const TenantDbOptions options_;
+  std::unique_ptr<Connection> writer_db_;  // writer thread only (after construction)
+  PartitionCache partitions_;              // writer thread only
+  std::shared_ptr<ConnectionPool> readers_;
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<WriteJob> queue_;  // guarded by mu_
+  bool stopping_ = false;       // guarded by mu_
+  std::thread writer_;
+};
+
+}  // namespace tsunagu::store::postgres
