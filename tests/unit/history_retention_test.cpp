@@ -44,10 +44,8 @@ class HistoryRetentionTest : public ::testing::TestWithParam<Backend> {
       instance.value.created_at = instance.value.modified_at = day(recorded);
       a.instances.push_back(std::move(instance));
     }
-    std::promise<Status> done;
-    (*db)->submit({[&](store::WriteTxn& txn) { return txn.history().append(a); },
-                   [&](Status st) { done.set_value(std::move(st)); }});
-    ASSERT_TRUE(done.get_future().get());
+    ASSERT_TRUE(
+        testing::run_job(**db, [&](store::WriteTxn& txn) { return txn.history().append(a); }));
   }
 
   std::size_t instances(const std::string& tenant, const std::string& id) {

@@ -45,35 +45,18 @@ HistoryInstance reading(const std::string& attr, boost::json::value v, Timestamp
   return i;
 }
 
-Status run(TenantStore& db, std::function<Status(WriteTxn&)> apply) {
-  std::promise<Status> done;
-  auto f = done.get_future();
-  db.submit({std::move(apply), [&done](Status st) { done.set_value(std::move(st)); }});
-  return f.get();
-}
+using testing::run_job;
 
-class HistoryStoreTest : public ::testing::TestWithParam<Backend> {
+class HistoryStoreTest : public ::testing::TestWithParam<Backend>,
+                         protected testing::StoreUnderTest {
  protected:
-  void SetUp() override {
-    location_ = testing::fresh_location(GetParam());
-    auto s = testing::open_store(location_);
-    ASSERT_TRUE(s) << s.error().message;
-    store_ = std::move(*s);
-    auto t = store_->tenant("", true);
-    ASSERT_TRUE(t) << t.error().message;
-    db_ = *t;
-  }
-  void TearDown() override {
-    db_.reset();
-    store_.reset();
-    testing::remove_location(location_);
-  }
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(open_fresh(GetParam())); }
 
   // Entity `id` with readings of kLevel at minutes 0..n-1 (value = minute), recorded at `recorded`.
   void readings(const std::string& id, int n, Timestamp recorded = minute(0)) {
     HistoryAppend a{id, {kType}, recorded, {}};
     for (int m = 0; m < n; ++m) a.instances.push_back(reading(kLevel, m, minute(m), recorded));
-    ASSERT_TRUE(run(*db_, [&](WriteTxn& txn) { return txn.history().append(a); }));
+    ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) { return txn.history().append(a); }));
   }
 
   HistoryQuery one(const std::string& id) {
@@ -103,7 +86,7 @@ class HistoryStoreTest : public ::testing::TestWithParam<Backend> {
   // erase_recorded_before in a job of its own.
   std::size_t erase_before(Timestamp before, std::size_t limit) {
     auto n = std::make_shared<std::size_t>(0);
-    EXPECT_TRUE(run(*db_, [&](WriteTxn& txn) -> Status {
+    EXPECT_TRUE(run_job(*db_, [&](WriteTxn& txn) -> Status {
       auto r = txn.history().erase_recorded_before(before, limit);
       if (!r) return std::unexpected(r.error());
       *n = *r;
@@ -122,10 +105,6 @@ class HistoryStoreTest : public ::testing::TestWithParam<Backend> {
     EXPECT_TRUE(months) << months.error().message;
     return months ? *months : std::vector<std::int64_t>{};
   }
-
-  testing::StoreLocation location_;
-  std::unique_ptr<Store> store_;
-  std::shared_ptr<TenantStore> db_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, HistoryStoreTest, testing::all_backends(),
@@ -151,7 +130,7 @@ TEST_P(HistoryStoreTest, PlainNumbersComeBackAsTheyWentIn) {
     a.instances.push_back(
         reading(kLevel, v, minute(static_cast<int>(a.instances.size())), minute(0)));
   }
-  ASSERT_TRUE(run(*db_, [&](WriteTxn& txn) { return txn.history().append(a); }));
+  ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) { return txn.history().append(a); }));
   auto page = db_->history(one("urn:s:n"));
   ASSERT_TRUE(page);
   const auto& got = page->entities.at(0).attributes.at(0).instances;
@@ -170,7 +149,7 @@ TEST_P(HistoryStoreTest, StringsWithControlCharactersComeBackAndCompareInByteOrd
     a.instances.push_back(reading(kName, boost::json::value(s),
                                   minute(static_cast<int>(a.instances.size())), minute(0)));
   }
-  ASSERT_TRUE(run(*db_, [&](WriteTxn& txn) { return txn.history().append(a); }));
+  ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) { return txn.history().append(a); }));
   auto page = db_->history(one("urn:s:z"));
   ASSERT_TRUE(page) << page.error().message;
   const auto& got = page->entities.at(0).attributes.at(0).instances;
@@ -203,7 +182,7 @@ TEST_P(HistoryStoreTest, ALongHistoryIsCutAtOneInstantForEveryAttribute) {
   for (int m = 0; m < 10; ++m) a.instances.push_back(reading(kLevel, m, minute(m), minute(0)));
   // The other attribute every other minute, from minute 1.
   for (int m = 1; m < 10; m += 2) a.instances.push_back(reading(kName, m, minute(m), minute(0)));
-  ASSERT_TRUE(run(*db_, [&](WriteTxn& txn) { return txn.history().append(a); }));
+  ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) { return txn.history().append(a); }));
   auto q = one("urn:s:c");
   q.max_instances = 4;
   auto page = db_->history(q);
@@ -225,7 +204,7 @@ TEST_P(HistoryStoreTest, ALongHistoryIsCutAtOneInstantForEveryAttribute) {
 TEST_P(HistoryStoreTest, MoreThanAPageAtOneInstantStillMakesProgress) {
   HistoryAppend a{"urn:s:same", {kType}, minute(0), {}};
   for (int i = 0; i < 6; ++i) a.instances.push_back(reading(kLevel, i, minute(0), minute(0)));
-  ASSERT_TRUE(run(*db_, [&](WriteTxn& txn) { return txn.history().append(a); }));
+  ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) { return txn.history().append(a); }));
   auto q = one("urn:s:same");
   q.max_instances = 4;
   auto page = db_->history(q);
@@ -239,7 +218,7 @@ TEST_P(HistoryStoreTest, ErasingAnInstanceAnAttributeAndAnEntity) {
   ASSERT_TRUE(page);
   const auto first = page->entities[0].attributes[0].instances[0].id;
   auto erased = std::make_shared<bool>(false);
-  ASSERT_TRUE(run(*db_, [&](WriteTxn& txn) -> Status {
+  ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) -> Status {
     auto r = txn.history().erase_instance("urn:s:1", kLevel, first);
     if (!r) return std::unexpected(r.error());
     *erased = *r;
@@ -247,7 +226,7 @@ TEST_P(HistoryStoreTest, ErasingAnInstanceAnAttributeAndAnEntity) {
   }));
   EXPECT_TRUE(*erased);
   EXPECT_EQ(values(*db_->history(one("urn:s:1"))), (std::vector<double>{1, 2}));
-  ASSERT_TRUE(run(*db_, [&](WriteTxn& txn) -> Status {
+  ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) -> Status {
     auto r = txn.history().erase_attribute("urn:s:1", kLevel, DatasetChoice{false, {std::nullopt}});
     if (!r) return std::unexpected(r.error());
     return *r == 2 ? ok() : fail(ErrorKind::InternalError, "erased " + std::to_string(*r));
@@ -256,7 +235,7 @@ TEST_P(HistoryStoreTest, ErasingAnInstanceAnAttributeAndAnEntity) {
   ASSERT_TRUE(page);
   ASSERT_EQ(page->entities.size(), 1U);
   EXPECT_TRUE(page->entities[0].attributes.empty());
-  ASSERT_TRUE(run(*db_, [&](WriteTxn& txn) -> Status {
+  ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) -> Status {
     auto r = txn.history().erase_entity("urn:s:1");
     if (!r) return std::unexpected(r.error());
     return *r ? ok() : fail(ErrorKind::InternalError, "not erased");
@@ -276,7 +255,7 @@ TEST_P(HistoryStoreTest, ReplacingAnInstanceKeepsItsIdAndItsRecordedTime) {
   value.created_at = minute(50);
   value.modified_at = minute(60);
   auto replaced = std::make_shared<bool>(false);
-  ASSERT_TRUE(run(*db_, [&](WriteTxn& txn) -> Status {
+  ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) -> Status {
     auto r = txn.history().replace_instance("urn:s:1", kLevel, second.id, value);
     if (!r) return std::unexpected(r.error());
     *replaced = *r;
@@ -313,7 +292,7 @@ TEST_P(HistoryStoreTest, InstancesRecordedInDifferentMonthsAreAllKept) {
   const Timestamp recorded[] = {date(2025, 12, 31), date(2026, 1, 1), date(2026, 3, 15)};
   HistoryAppend a{"urn:s:m", {kType}, recorded[0], {}};
   for (int i = 0; i < 3; ++i) a.instances.push_back(reading(kLevel, i, minute(i), recorded[i]));
-  ASSERT_TRUE(run(*db_, [&](WriteTxn& txn) { return txn.history().append(a); }));
+  ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) { return txn.history().append(a); }));
   readings("urn:s:again", 2, date(2026, 3, 20));  // a month that has its partition already
   EXPECT_EQ(values_of("urn:s:m"), (std::vector<double>{0, 1, 2}));
   EXPECT_EQ(values_of("urn:s:again"), (std::vector<double>{0, 1}));
@@ -329,20 +308,20 @@ TEST_P(HistoryStoreTest, InstancesRecordedInDifferentMonthsAreAllKept) {
 TEST_P(HistoryStoreTest, AMonthWhoseFirstWriteFailedIsWrittenLater) {
   HistoryAppend june{"urn:s:j", {kType}, date(2026, 6, 2), {}};
   june.instances.push_back(reading(kLevel, 1, minute(0), date(2026, 6, 2)));
-  auto failed = run(*db_, [&](WriteTxn& txn) -> Status {
+  auto failed = run_job(*db_, [&](WriteTxn& txn) -> Status {
     if (auto st = txn.history().append(june); !st) return st;
     return fail(ErrorKind::BadRequestData, "refused after writing");
   });
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().kind, ErrorKind::BadRequestData);
   EXPECT_TRUE(db_->history(one("urn:s:j"))->entities.empty());
-  ASSERT_TRUE(run(*db_, [&](WriteTxn& txn) { return txn.history().append(june); }));
+  ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) { return txn.history().append(june); }));
   EXPECT_EQ(values_of("urn:s:j"), (std::vector<double>{1}));
   // The same within one job: a nested step that made July's partition fails, the next one
   // appends to July.
   HistoryAppend july{"urn:s:k", {kType}, date(2026, 7, 2), {}};
   july.instances.push_back(reading(kLevel, 2, minute(0), date(2026, 7, 2)));
-  ASSERT_TRUE(run(*db_, [&](WriteTxn& txn) -> Status {
+  ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) -> Status {
     auto first = txn.nested([&](WriteTxn& inner) -> Status {
       if (auto st = inner.history().append(july); !st) return st;
       return fail(ErrorKind::BadRequestData, "refused after writing");
@@ -394,7 +373,7 @@ TEST_P(HistoryStoreTest, RetentionGivesUpDroppingAMonthThatALongReadHolds) {
   const auto schema = "\"" + postgres::schema_name_of("") + "\"";
   ASSERT_TRUE((*reader)->exec("BEGIN; SELECT count(*) FROM " + schema + ".history"));
   const auto started = std::chrono::steady_clock::now();
-  auto st = run(*db_, [&](WriteTxn& txn) -> Status {
+  auto st = run_job(*db_, [&](WriteTxn& txn) -> Status {
     auto r = txn.history().erase_recorded_before(date(2026, 3, 1), 100);
     return r ? ok() : Status(std::unexpected(r.error()));
   });
@@ -439,7 +418,7 @@ TEST_P(HistoryStoreTest, CalendarPeriodsFollowTheCalendarFromTheStartOfTheRange)
   const Timestamp observed[] = {date(2026, 1, 31), date(2026, 2, 27), date(2026, 2, 28),
                                 date(2026, 5, 1)};
   for (int i = 0; i < 4; ++i) a.instances.push_back(reading(kLevel, i, observed[i], minute(0)));
-  ASSERT_TRUE(run(*db_, [&](WriteTxn& txn) { return txn.history().append(a); }));
+  ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) { return txn.history().append(a); }));
   auto q = one("urn:s:cal");
   q.range = model::TimeRange{model::TimeRel::After, date(2026, 1, 31), {}};
   auto page = db_->aggregate(q, {{model::AggregationMethod::TotalCount,
@@ -465,7 +444,7 @@ TEST_P(HistoryStoreTest, AMethodThatDoesNotApplyIsRefusedNamingTheAttribute) {
   HistoryAppend a{"urn:s:t", {kType}, minute(0), {}};
   a.instances.push_back(reading(kName, "high", minute(0), minute(0)));
   a.instances.push_back(reading(kName, "low", minute(1), minute(0)));
-  ASSERT_TRUE(run(*db_, [&](WriteTxn& txn) { return txn.history().append(a); }));
+  ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) { return txn.history().append(a); }));
   auto page = db_->aggregate(one("urn:s:t"), {{model::AggregationMethod::Sum}, {}});
   ASSERT_FALSE(page);
   EXPECT_EQ(page.error().kind, ErrorKind::InvalidRequest);
@@ -497,7 +476,7 @@ TEST(SqliteHistoryMigrationTest, MigrationSixStartsTheHistoryOfAnOlderDatabase) 
   model::Entity e;
   e.id = "urn:s:old";
   e.types = {kType};
-  ASSERT_TRUE(run(*db, [&](WriteTxn& txn) { return txn.insert(e); }));
+  ASSERT_TRUE(run_job(*db, [&](WriteTxn& txn) { return txn.insert(e); }));
   const auto file = store->file_of("");
   db.reset();
   store.reset();
@@ -514,7 +493,7 @@ TEST(SqliteHistoryMigrationTest, MigrationSixStartsTheHistoryOfAnOlderDatabase) 
   EXPECT_TRUE(db->history(q)->entities.empty());
   HistoryAppend a{"urn:s:old", {kType}, minute(0), {}};
   for (int m = 0; m < 2; ++m) a.instances.push_back(reading(kLevel, m, minute(m), minute(0)));
-  ASSERT_TRUE(run(*db, [&](WriteTxn& txn) { return txn.history().append(a); }));
+  ASSERT_TRUE(run_job(*db, [&](WriteTxn& txn) { return txn.history().append(a); }));
   EXPECT_EQ(db->history(q)->entities.at(0).attributes.at(0).instances.size(), 2U);
   db.reset();
   store.reset();

@@ -12,6 +12,7 @@
 #include "pg/test_database.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/postgres/schema.hpp"
+#include "store_backends.hpp"
 
 namespace tsunagu::store {
 namespace {
@@ -33,16 +34,11 @@ int value_of(const Entity& e) {
   return static_cast<int>(e.attributes.at(0).instances.at(0).value.as_int64());
 }
 
-Status run(TenantStore& db, std::function<Status(WriteTxn&)> apply) {
-  std::promise<Status> done;
-  auto f = done.get_future();
-  db.submit({std::move(apply), [&done](Status st) { done.set_value(std::move(st)); }});
-  return f.get();
-}
+using testing::run_job;
 
 // A read-modify-write: lost if two nodes' jobs interleaved.
 Status increment(TenantStore& db, const std::string& id) {
-  return run(db, [id](WriteTxn& txn) -> Status {
+  return run_job(db, [id](WriteTxn& txn) -> Status {
     auto got = txn.get(id);
     if (!got) return std::unexpected(got.error());
     if (!*got) return fail(ErrorKind::ResourceNotFound, id);
@@ -74,7 +70,7 @@ class PgStoreTest : public ::testing::Test {
 
 TEST_F(PgStoreTest, AWriteOnOneNodeIsReadOnTheOtherAtOnce) {
   auto a = tenant(*node_a_), b = tenant(*node_b_);
-  ASSERT_TRUE(run(*a, [](WriteTxn& txn) { return txn.insert(counter("urn:c:1", 7)); }));
+  ASSERT_TRUE(run_job(*a, [](WriteTxn& txn) { return txn.insert(counter("urn:c:1", 7)); }));
   auto got = b->get("urn:c:1");
   ASSERT_TRUE(got && *got);
   EXPECT_EQ(value_of(**got), 7);
@@ -86,7 +82,7 @@ TEST_F(PgStoreTest, AWriteOnOneNodeIsReadOnTheOtherAtOnce) {
 
 TEST_F(PgStoreTest, ReadModifyWritesOfTwoNodesNeverLoseAnUpdate) {
   auto a = tenant(*node_a_), b = tenant(*node_b_);
-  ASSERT_TRUE(run(*a, [](WriteTxn& txn) { return txn.insert(counter("urn:c:shared", 0)); }));
+  ASSERT_TRUE(run_job(*a, [](WriteTxn& txn) { return txn.insert(counter("urn:c:shared", 0)); }));
   constexpr int kEach = 40;
   auto hammer = [](TenantStore& db) {
     int failures = 0;
@@ -116,7 +112,7 @@ TEST_F(PgStoreTest, TwoNodesCreatingOneNewTenantAtOnceGetTheSameTenant) {
     auto b = on_b.get();
     ASSERT_TRUE(a) << a.error().message;
     ASSERT_TRUE(b) << b.error().message;
-    ASSERT_TRUE(run(**a, [](WriteTxn& txn) { return txn.insert(counter("urn:c:t", 1)); }));
+    ASSERT_TRUE(run_job(**a, [](WriteTxn& txn) { return txn.insert(counter("urn:c:t", 1)); }));
     auto got = (*b)->get("urn:c:t");
     ASSERT_TRUE(got && *got) << name;
   }
@@ -129,7 +125,7 @@ TEST_F(PgStoreTest, ATenantOnlyAnotherNodeCreatedIsReadable) {
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().kind, ErrorKind::NonexistentTenant);
   auto a = tenant(*node_a_, "kobe");
-  ASSERT_TRUE(run(*a, [](WriteTxn& txn) { return txn.insert(counter("urn:c:k", 3)); }));
+  ASSERT_TRUE(run_job(*a, [](WriteTxn& txn) { return txn.insert(counter("urn:c:k", 3)); }));
   // The failed lookup is not remembered: the tenant exists now.
   auto b = node_b_->tenant("kobe", false);
   ASSERT_TRUE(b) << b.error().message;
@@ -139,7 +135,7 @@ TEST_F(PgStoreTest, ATenantOnlyAnotherNodeCreatedIsReadable) {
 
 TEST_F(PgStoreTest, ConnectionsTheServerCutAreReplaced) {
   auto a = tenant(*node_a_);
-  ASSERT_TRUE(run(*a, [](WriteTxn& txn) { return txn.insert(counter("urn:c:cut", 1)); }));
+  ASSERT_TRUE(run_job(*a, [](WriteTxn& txn) { return txn.insert(counter("urn:c:cut", 1)); }));
   auto admin = postgres::Connection::open(url_);
   ASSERT_TRUE(admin);
   ASSERT_TRUE(
@@ -180,7 +176,7 @@ TEST_F(PgStoreTest, LongTenantNamesGetDistinctSchemas) {
   const std::string long_a = std::string(60, 'a') + "1";
   const std::string long_b = std::string(60, 'a') + "2";
   auto a = tenant(*node_a_, long_a), b = tenant(*node_a_, long_b);
-  ASSERT_TRUE(run(*a, [](WriteTxn& txn) { return txn.insert(counter("urn:c:l", 1)); }));
+  ASSERT_TRUE(run_job(*a, [](WriteTxn& txn) { return txn.insert(counter("urn:c:l", 1)); }));
   auto in_b = b->get("urn:c:l");
   ASSERT_TRUE(in_b);
   EXPECT_FALSE(in_b->has_value());

@@ -1,5 +1,6 @@
 #include "store_backends.hpp"
 
+#include <future>
 #include <random>
 
 #include "pg/test_database.hpp"
@@ -47,6 +48,44 @@ Result<std::unique_ptr<store::Store>> open_store(const StoreLocation& location,
   auto s = store::postgres::PgStore::open(location.url);
   if (!s) return std::unexpected(s.error());
   return std::unique_ptr<store::Store>(std::move(*s));
+}
+
+Status run_job(store::TenantStore& db, std::function<Status(store::WriteTxn&)> apply) {
+  std::promise<Status> done;
+  auto f = done.get_future();
+  db.submit({std::move(apply), [&done](Status st) { done.set_value(std::move(st)); }});
+  return f.get();
+}
+
+StoreUnderTest::~StoreUnderTest() {
+  close();
+  remove_location(location_);
+}
+
+void StoreUnderTest::open_fresh(Backend backend) {
+  location_ = fresh_location(backend);
+  reopen();
+}
+
+void StoreUnderTest::reopen() {
+  close();
+  auto s = open_store(location_);
+  if (!s) {
+    ADD_FAILURE() << s.error().message;
+    return;
+  }
+  store_ = std::move(*s);
+  auto t = store_->tenant("", true);
+  if (!t) {
+    ADD_FAILURE() << t.error().message;
+    return;
+  }
+  db_ = *t;
+}
+
+void StoreUnderTest::close() {
+  db_.reset();
+  store_.reset();
 }
 
 }  // namespace tsunagu::testing

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,5 +45,23 @@ struct StoreOptions {
 
 Result<std::unique_ptr<store::Store>> open_store(const StoreLocation& location,
                                                  StoreOptions options = {});
+
+// Submits a job and waits until it is durable (or failed).
+Status run_job(store::TenantStore& db, std::function<Status(store::WriteTxn&)> apply);
+
+// A fixture's store: a fresh location of one backend and its default tenant; reopen() is a
+// restart. The location is removed when the fixture goes.
+class StoreUnderTest {
+ public:
+  ~StoreUnderTest();
+  // Opens a fresh location; ADD_FAILURE (and no store) when that fails.
+  void open_fresh(Backend backend);
+  void reopen();
+  void close();
+
+  StoreLocation location_;
+  std::unique_ptr<store::Store> store_;
+  std::shared_ptr<store::TenantStore> db_;
+};
 
 }  // namespace tsunagu::testing

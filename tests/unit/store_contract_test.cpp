@@ -30,35 +30,15 @@ Entity entity(std::string id, std::string type, std::vector<std::string> attrs =
   return e;
 }
 
-// Submits a job and waits for its durable completion.
-Status run(TenantStore& db, std::function<Status(WriteTxn&)> apply) {
-  std::promise<Status> done;
-  auto f = done.get_future();
-  db.submit({std::move(apply), [&done](Status st) { done.set_value(std::move(st)); }});
-  return f.get();
-}
+using testing::run_job;
 
-class StoreContractTest : public ::testing::TestWithParam<Backend> {
+class StoreContractTest : public ::testing::TestWithParam<Backend>,
+                          protected testing::StoreUnderTest {
  protected:
-  void SetUp() override {
-    location_ = testing::fresh_location(GetParam());
-    open();
-  }
-  void TearDown() override {
-    db_.reset();
-    store_.reset();
-    testing::remove_location(location_);
-  }
-  void open() {
-    auto s = testing::open_store(location_);
-    ASSERT_TRUE(s) << s.error().message;
-    store_ = std::move(*s);
-    auto t = store_->tenant("", true);
-    ASSERT_TRUE(t) << t.error().message;
-    db_ = *t;
-  }
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(open_fresh(GetParam())); }
+  void open() { reopen(); }
   Status insert(const Entity& e) {
-    return run(*db_, [e](WriteTxn& txn) { return txn.insert(e); });
+    return run_job(*db_, [e](WriteTxn& txn) { return txn.insert(e); });
   }
   std::vector<std::string> ids(const EntityQuery& q) {
     auto page = db_->query(q);
@@ -68,10 +48,6 @@ class StoreContractTest : public ::testing::TestWithParam<Backend> {
     for (const auto& e : page->entities) out.push_back(e.id);
     return out;
   }
-
-  testing::StoreLocation location_;
-  std::unique_ptr<Store> store_;
-  std::shared_ptr<TenantStore> db_;
 };
 
 TEST_P(StoreContractTest, InsertThenGetReturnsTheSameEntity) {
@@ -103,7 +79,8 @@ TEST_P(StoreContractTest, GetOfAMissingEntityIsEmpty) {
 
 TEST_P(StoreContractTest, UpdateReplacesDocumentAndIndex) {
   ASSERT_TRUE(insert(entity("urn:a:1", "T", {"x"})));
-  ASSERT_TRUE(run(*db_, [](WriteTxn& txn) { return txn.update(entity("urn:a:1", "U", {"y"})); }));
+  ASSERT_TRUE(
+      run_job(*db_, [](WriteTxn& txn) { return txn.update(entity("urn:a:1", "U", {"y"})); }));
   EntityQuery by_t{.entities = {query::of_types({"T"})}};
   EntityQuery by_u{.entities = {query::of_types({"U"})}};
   EntityQuery by_y{.attrs = {"y"}};
@@ -115,7 +92,7 @@ TEST_P(StoreContractTest, UpdateReplacesDocumentAndIndex) {
 }
 
 TEST_P(StoreContractTest, UpdateOfAMissingEntityIsResourceNotFound) {
-  auto st = run(*db_, [](WriteTxn& txn) { return txn.update(entity("urn:none", "T")); });
+  auto st = run_job(*db_, [](WriteTxn& txn) { return txn.update(entity("urn:none", "T")); });
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().kind, ErrorKind::ResourceNotFound);
 }
@@ -123,7 +100,7 @@ TEST_P(StoreContractTest, UpdateOfAMissingEntityIsResourceNotFound) {
 TEST_P(StoreContractTest, RemoveDeletesEntityAndIndexRows) {
   ASSERT_TRUE(insert(entity("urn:a:1", "T", {"x"})));
   bool removed = false;
-  ASSERT_TRUE(run(*db_, [&](WriteTxn& txn) -> Status {
+  ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) -> Status {
     auto r = txn.remove("urn:a:1");
     if (!r) return std::unexpected(r.error());
     removed = *r;
@@ -135,7 +112,7 @@ TEST_P(StoreContractTest, RemoveDeletesEntityAndIndexRows) {
 }
 
 TEST_P(StoreContractTest, AFailedJobLeavesNoTraceAndOthersCommit) {
-  auto failing = run(*db_, [](WriteTxn& txn) -> Status {
+  auto failing = run_job(*db_, [](WriteTxn& txn) -> Status {
     if (auto st = txn.insert(entity("urn:a:half", "NewType")); !st) return st;
     return fail(ErrorKind::BadRequestData, "second half failed");
   });
@@ -149,7 +126,7 @@ TEST_P(StoreContractTest, AFailedJobLeavesNoTraceAndOthersCommit) {
 }
 
 TEST_P(StoreContractTest, NestedStepRollsBackOnlyItself) {
-  ASSERT_TRUE(run(*db_, [](WriteTxn& txn) -> Status {
+  ASSERT_TRUE(run_job(*db_, [](WriteTxn& txn) -> Status {
     (void)txn.nested([](WriteTxn& t) -> Status {
       (void)t.insert(entity("urn:a:inner", "T"));
       return fail(ErrorKind::BadRequestData, "inner fails");
@@ -161,7 +138,7 @@ TEST_P(StoreContractTest, NestedStepRollsBackOnlyItself) {
 }
 
 TEST_P(StoreContractTest, AThrowingJobBecomesAnInternalError) {
-  auto st = run(*db_, [](WriteTxn&) -> Status { throw std::runtime_error("boom"); });
+  auto st = run_job(*db_, [](WriteTxn&) -> Status { throw std::runtime_error("boom"); });
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().kind, ErrorKind::InternalError);
   EXPECT_TRUE(insert(entity("urn:a:after", "T")));
@@ -226,7 +203,7 @@ TEST_P(StoreContractTest, TenantsAreSeparateAndReadingAnUnknownOneFails) {
   EXPECT_EQ(missing.error().kind, ErrorKind::NonexistentTenant);
   auto a = store_->tenant("cityA", true);
   ASSERT_TRUE(a);
-  ASSERT_TRUE(run(**a, [](WriteTxn& txn) { return txn.insert(entity("urn:t:1", "T")); }));
+  ASSERT_TRUE(run_job(**a, [](WriteTxn& txn) { return txn.insert(entity("urn:t:1", "T")); }));
   EXPECT_TRUE((*a)->get("urn:t:1")->has_value());
   EXPECT_FALSE(db_->get("urn:t:1")->has_value());
   EXPECT_TRUE(store_->tenant("cityA", false));

@@ -186,10 +186,7 @@ class DiscoveryTestBase : public ::testing::Test {
     return wait<void>([&](auto done) { service_->create("", std::move(e), done); });
   }
   Status run(std::function<Status(WriteTxn&)> apply) {
-    std::promise<Status> done;
-    auto f = done.get_future();
-    db_->submit({std::move(apply), [&done](Status st) { done.set_value(std::move(st)); }});
-    return f.get();
+    return testing::run_job(*db_, std::move(apply));
   }
   std::vector<model::Entity> stored(const std::set<std::string>& ids) {
     std::vector<model::Entity> out;

@@ -120,11 +120,7 @@ class QueryIndexTest : public ::testing::TestWithParam<testing::Backend> {
       for (int i = 0; i < kCount; ++i) entities_.push_back(varied(i));
     }
     for (const auto& e : entities_) {
-      std::promise<Status> done;
-      auto f = done.get_future();
-      (*t)->submit({[e](WriteTxn& txn) { return txn.insert(e); },
-                    [&done](Status st) { done.set_value(st); }});
-      ASSERT_TRUE(f.get());
+      ASSERT_TRUE(testing::run_job(**t, [e](WriteTxn& txn) { return txn.insert(e); }));
     }
     l.db = *t;
     if (backend != testing::Backend::Sqlite) return;
@@ -351,8 +347,7 @@ TEST_P(QueryIndexTest, PagesAreSlicesOfTheAnswerInEveryPlan) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, QueryIndexTest, testing::all_backends(),
-                         testing::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, QueryIndexTest, testing::all_backends(), testing::backend_name);
 
 }  // namespace
 }  // namespace tsunagu::store

@@ -38,30 +38,13 @@ OwedNotification owed(const std::string& subscription_id, const std::string& ent
   return n;
 }
 
-class SubscriptionStoreTest : public ::testing::TestWithParam<testing::Backend> {
+class SubscriptionStoreTest : public ::testing::TestWithParam<testing::Backend>,
+                              protected testing::StoreUnderTest {
  protected:
-  void SetUp() override {
-    location_ = testing::fresh_location(GetParam());
-    open();
-  }
-  void TearDown() override {
-    db_.reset();
-    store_.reset();
-    testing::remove_location(location_);
-  }
-  void open() {
-    db_.reset();
-    store_.reset();
-    auto s = testing::open_store(location_);
-    ASSERT_TRUE(s) << s.error().message;
-    store_ = std::move(*s);
-    db_ = *store_->tenant("", true);
-  }
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(open_fresh(GetParam())); }
+  void open() { reopen(); }
   Status run(std::function<Status(WriteTxn&)> apply) {
-    std::promise<Status> done;
-    auto f = done.get_future();
-    db_->submit({std::move(apply), [&done](Status st) { done.set_value(std::move(st)); }});
-    return f.get();
+    return testing::run_job(*db_, std::move(apply));
   }
   std::vector<std::int64_t> owed_seqs() {
     auto owed = db_->owed_notifications(0, 100);
@@ -70,10 +53,6 @@ class SubscriptionStoreTest : public ::testing::TestWithParam<testing::Backend> 
     for (const auto& n : *owed) out.push_back(n.seq);
     return out;
   }
-
-  testing::StoreLocation location_;
-  std::unique_ptr<Store> store_;
-  std::shared_ptr<TenantStore> db_;
 };
 
 TEST_P(SubscriptionStoreTest, PutGetReplaceRemove) {

@@ -84,58 +84,18 @@ TenantDb::TenantDb(std::string url, TenantSchema schema, std::unique_ptr<Connect
       options_(options),
       writer_db_(std::move(writer)),
       readers_(std::move(readers)),
-      writer_([this] { writer_loop(); }) {}
+      writes_(options, [this](std::vector<WriteJob>& jobs) { commit_group(jobs); }) {}
 
 TenantDb::~TenantDb() {
   close();
 }
 
 void TenantDb::close() {
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_) {
-      if (writer_.joinable() && writer_.get_id() != std::this_thread::get_id()) writer_.join();
-      return;
-    }
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (writer_.joinable()) writer_.join();
+  writes_.close();
 }
 
 void TenantDb::submit(WriteJob job) {
-  const char* refusal = nullptr;
-  {
-    std::lock_guard lock(mu_);
-    if (stopping_) {
-      refusal = "the server is shutting down";
-    } else if (queue_.size() >= options_.max_queued) {
-      // Memory stays bounded under overload; the client is told to retry.
-      refusal = "too many writes are waiting; retry later";
-    } else {
-      queue_.push_back(std::move(job));
-      wake_.notify_one();
-      return;
-    }
-  }
-  job.done(fail(ErrorKind::Busy, refusal));
-}
-
-void TenantDb::writer_loop() {
-  std::vector<WriteJob> group;
-  for (;;) {
-    {
-      std::unique_lock lock(mu_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued is committed
-      while (!queue_.empty() && group.size() < options_.max_group) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    commit_group(group);
-    group.clear();
-  }
+  writes_.submit(std::move(job));
 }
 
 void TenantDb::commit_group(std::vector<WriteJob>& jobs) {

@@ -8,27 +8,21 @@
 // contract promises, and owed notifications' seqs commit in increasing order.
 //
 // Thread safety: submit() and the reads may be called from any thread. The writer connection
-// belongs to the writer thread alone; `queue_` and `stopping_` are guarded by `mu_`.
+// and the partition cache belong to the writer thread alone (the WriteQueue's).
 
-#include <condition_variable>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "store/postgres/connection.hpp"
 #include "store/postgres/connection_pool.hpp"
 #include "store/postgres/partition_cache.hpp"
 #include "store/postgres/schema.hpp"
 #include "store/store.hpp"
+#include "store/write_queue.hpp"
 
 namespace tsunagu::store::postgres {
 
-struct TenantDbOptions {
-  std::size_t max_group = 512;     // jobs committed together at most
-  std::size_t max_queued = 50000;  // jobs waiting beyond this are refused with Busy (503)
-};
+using TenantDbOptions = WriteQueueOptions;
 
 class TenantDb final : public TenantStore {
  public:
@@ -56,7 +50,6 @@ class TenantDb final : public TenantStore {
  private:
   TenantDb(std::string url, TenantSchema schema, std::unique_ptr<Connection> writer,
            std::shared_ptr<ConnectionPool> readers, TenantDbOptions options);
-  void writer_loop();
   void commit_group(std::vector<WriteJob>& jobs);
 
   const std::string url_;
@@ -65,12 +58,7 @@ class TenantDb final : public TenantStore {
   std::unique_ptr<Connection> writer_db_;  // writer thread only (after construction)
   PartitionCache partitions_;              // writer thread only
   std::shared_ptr<ConnectionPool> readers_;
-
-  std::mutex mu_;
-  std::condition_variable wake_;
-  std::deque<WriteJob> queue_;  // guarded by mu_
-  bool stopping_ = false;       // guarded by mu_
-  std::thread writer_;
+  WriteQueue writes_;  // last: its writer thread uses the members above
 };
 
 }  // namespace tsunagu::store::postgres

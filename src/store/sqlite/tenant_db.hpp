@@ -4,21 +4,20 @@
 // connections. See store/store.hpp for the contract.
 //
 // Thread safety: submit() and the reads (get(), query(), the summaries) may be called from any
-// thread. The writer connection and the term cache belong to the writer thread alone. `queue_`
-// and `stopping_` are guarded by `mu_`; the reader pool has its own lock.
+// thread. The writer connection and the term cache belong to the writer thread alone (the
+// WriteQueue's); the reader pool has its own lock.
 
 #include <condition_variable>
-#include <deque>
 #include <filesystem>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/entity_tables.hpp"
 #include "store/sqlite/query_compiler.hpp"
 #include "store/store.hpp"
+#include "store/write_queue.hpp"
 
 namespace tsunagu::store::sqlite {
 
@@ -73,19 +72,13 @@ class TenantDb final : public TenantStore {
 
  private:
   TenantDb(std::unique_ptr<Connection> writer, std::filesystem::path file, TenantDbOptions options);
-  void writer_loop();
   void commit_group(std::vector<WriteJob>& jobs);
 
   const TenantDbOptions options_;
   std::unique_ptr<Connection> writer_db_;  // writer thread only (after construction)
   TermCache terms_;                        // writer thread only
   ReaderPool readers_;
-
-  std::mutex mu_;
-  std::condition_variable wake_;
-  std::deque<WriteJob> queue_;  // guarded by mu_
-  bool stopping_ = false;       // guarded by mu_
-  std::thread writer_;
+  WriteQueue writes_;  // last: its writer thread uses the members above
 };
 
 }  // namespace tsunagu::store::sqlite
