@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # `make bench`: Tsunagu's load scenarios, each divided by a ceiling of this machine measured in
-# the same run (nginx for HTTP, raw SQLite for storage, mosquitto for notifications). See
-# docs/performance.md.
+# the same run (nginx for HTTP, raw SQLite for storage, pgbench for PostgreSQL, mosquitto for
+# notifications). See docs/performance.md.
 #
 # Environment (all optional):
 #   BENCH=name[,name]    scenarios to run (default: all): get-by-id query-type patch-attr create
 #                        batch-upsert memory startup query-eq query-range query-near query-within
 #                        query-nested notify temporal history-write token-issue get-by-id-auth
-#                        query-personal
+#                        query-personal pg-get-by-id pg-query-type pg-patch-attr pg-create
+#                        pg-batch-upsert pg-two-nodes (bench/postgres.sh)
 #   BENCH_SCALE=1        multiplies the data sets (100,000 entities for reads and patches,
 #                        1,000,000 for memory, start-up and the query-* scenarios, which share
-#                        one server), and the 10,000 subscriptions of notify; 0.1 for a quick
-#                        run
+#                        one server), the 20,000 entities of the pg-* scenarios, and the 10,000
+#                        subscriptions of notify; 0.1 for a quick run
 #   BENCH_DURATION=5     seconds of each measured load (after BENCH_WARMUP=1 second of warm-up)
 #   BENCH_QUERY_DURATION=3  the same for each load of the query-* and temporal-* scenarios (after
 #                        BENCH_QUERY_WARMUP=1), which run twice each (1 and 32 connections)
@@ -50,6 +51,7 @@ QUERY_KINDS="eq range near within nested"
 ALL_SCENARIOS="get-by-id query-type patch-attr create batch-upsert memory startup"
 ALL_SCENARIOS+=" query-eq query-range query-near query-within query-nested notify temporal"
 ALL_SCENARIOS+=" history-write token-issue get-by-id-auth query-personal"
+ALL_SCENARIOS+=" pg-get-by-id pg-query-type pg-patch-attr pg-create pg-batch-upsert pg-two-nodes"
 SCENARIOS=${BENCH:-all}
 [[ $SCENARIOS == all ]] && SCENARIOS=$ALL_SCENARIOS
 SCENARIOS=${SCENARIOS//,/ }
@@ -88,6 +90,8 @@ source "$BENCH_DIR/temporal.sh"
 source "$BENCH_DIR/auth.sh"
 # shellcheck source=bench/consent.sh
 source "$BENCH_DIR/consent.sh"
+# shellcheck source=bench/postgres.sh
+source "$BENCH_DIR/postgres.sh"
 
 check_setup() {
   for s in $SCENARIOS; do
@@ -102,6 +106,7 @@ check_setup() {
   if wants notify; then
     command -v mosquitto >/dev/null || die "mosquitto is missing: run 'make deps'"
   fi
+  if wants_pg; then pg_check_setup; fi
   awk -v s="$SCALE" 'BEGIN { exit !(s > 0) }' || die "BENCH_SCALE must be a positive number"
 }
 
@@ -128,6 +133,7 @@ cleanup() {
   local status=$?
   trap - EXIT INT TERM
   for pid in "${PIDS[@]+"${PIDS[@]}"}"; do stop_pid "$pid"; done
+  pg_stop_cluster
   if [[ -n $WORK && -d $WORK ]]; then
     if [[ ${BENCH_KEEP:-0} == 1 ]]; then
       note "temporary files kept in $WORK"
@@ -242,28 +248,34 @@ cpu_ticks() {
 
 # Runs wrk (after a warm-up) against the server of process SERVER (for its CPU time).
 #   run_wrk SERVER_PID CONNECTIONS URL SCRIPT [SCRIPT ARGS...]
-# Sets W_RPS W_P50 W_P99 (ms) W_ERRORS W_CPU_US (server CPU per request, microseconds).
+# Sets W_RPS W_P50 W_P99 (ms) W_ERRORS W_CPU_US (server CPU per request, microseconds), and
+# W_ALSO_CPU_US: with WRK_ALSO_CPU set to a command that prints clock ticks (another process's
+# CPU time, e.g. the database server's), their growth per request.
 # A script argument "@RUN@" becomes a prefix that differs between warm-up and measurement.
 run_wrk() {
   local pid=$1 conns=$2 url=$3 script=$4
   shift 4
   local threads=$((conns < WRK_THREADS ? conns : WRK_THREADS)) out=$WORK/wrk.out cpu0 cpu1
+  local also0=0 also1=0
   local common=(-t"$threads" -c"$conns" --timeout 10s -s "$BENCH_DIR/lua/$script" "$url")
   timeout $((WARMUP + 60)) wrk "${common[@]}" -d"${WARMUP}s" -- "${@//@RUN@/w$RANDOM}" \
     >/dev/null
+  if [[ -n ${WRK_ALSO_CPU:-} ]]; then also0=$("$WRK_ALSO_CPU"); fi
   cpu0=$(cpu_ticks "$pid")
   timeout $((DURATION + 60)) wrk "${common[@]}" -d"${DURATION}s" -- \
     "${@//@RUN@/m$RANDOM$RANDOM}" >"$out"
   cpu1=$(cpu_ticks "$pid")
+  if [[ -n ${WRK_ALSO_CPU:-} ]]; then also1=$("$WRK_ALSO_CPU"); fi
   cat "$out" >>"$WORK/wrk.log"
-  read -r W_RPS W_P50 W_P99 W_ERRORS W_CPU_US < <(awk -v ticks=$((cpu1 - cpu0)) \
-    -v hz="$TICKS_PER_S" '/^BENCH_RESULT/ {
+  read -r W_RPS W_P50 W_P99 W_ERRORS W_CPU_US W_ALSO_CPU_US < <(awk -v ticks=$((cpu1 - cpu0)) \
+    -v also=$((also1 - also0)) -v hz="$TICKS_PER_S" '/^BENCH_RESULT/ {
       for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
       errors = v["non2xx"] + v["connect_errors"] + v["read_errors"] + v["write_errors"] + \
                v["timeouts"]
-      printf "%.1f %.2f %.2f %d %.1f\n", v["requests"] / (v["duration_us"] / 1e6),
+      printf "%.1f %.2f %.2f %d %.1f %.1f\n", v["requests"] / (v["duration_us"] / 1e6),
              v["p50_us"] / 1000, v["p99_us"] / 1000, errors,
-             (v["requests"] > 0 ? ticks / hz * 1e6 / v["requests"] : 0)
+             (v["requests"] > 0 ? ticks / hz * 1e6 / v["requests"] : 0),
+             (v["requests"] > 0 ? also / hz * 1e6 / v["requests"] : 0)
     }' "$out")
   [[ -n ${W_RPS:-} ]] || die "wrk printed no result; see $out"
 }
@@ -289,6 +301,7 @@ field() { tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 
 # One line of results, fields separated by '|', "-" where a field does not apply:
 # scenario conns value unit p50 p99 cpu_us baseline baseline_value baseline_cpu_us ratio target met
+# [note]
 ROWS=
 add_row() {
   local IFS='|'
@@ -640,8 +653,10 @@ row_json() {
              $4, num($5), num($6), num($7)
       printf "\"baseline\": %s, \"baseline_throughput\": %s, \"baseline_cpu_us_per_op\": %s, ",
              str($8), num($9), num($10)
-      printf "\"ratio\": %s, \"target\": %s, \"target_met\": %s}", num($11), str($12),
-             ($13 == "yes" ? "true" : ($13 == "no" ? "false" : "null")) }' "$ROWS"
+      printf "\"ratio\": %s, \"target\": %s, \"target_met\": %s", num($11), str($12),
+             ($13 == "yes" ? "true" : ($13 == "no" ? "false" : "null"))
+      if (NF >= 14 && $14 != "-") printf ", \"note\": \"%s\"", $14
+      printf "}" }' "$ROWS"
 }
 
 write_json() {
@@ -663,6 +678,7 @@ write_json() {
     printf '"temporal": {%s}, ' "$(kv_json "$TEMPORAL_DETAIL")"
     printf '"auth": {%s}, ' "$(kv_json "$AUTH_DETAIL")"
     printf '"consent": {%s}, ' "$(kv_json "${PERSONAL_DETAIL:-}")"
+    printf '"postgres": {%s}, ' "$(kv_json "$PG_DETAIL")"
     printf '"baselines": {%s}}\n}\n' "$(kv_json "$BASELINE_DETAIL")"
   } >"$RESULTS/latest.json"
 }
@@ -670,12 +686,14 @@ write_json() {
 print_table() {
   echo
   awk -F'|' 'BEGIN {
-      f = "%-19s %5s %10s %-15s %7s %8s %7s  %-22s %10s %7s %7s  %s\n"
+      f = "%-23s %5s %10s %-15s %7s %8s %7s  %-22s %10s %7s %7s  %s\n"
       printf f, "scenario", "conns", "result", "unit", "p50 ms", "p99 ms", "cpu us", "baseline",
              "baseline", "cpu us", "ratio", "target (met)"
     }
     { target = ($12 == "-") ? "" : $12 " (" $13 ")"
-      printf f, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, target }' "$ROWS"
+      printf f, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, target
+      if (NF >= 14 && $14 != "-") notes = notes "  " $1 ": " $14 "\n" }
+    END { if (notes != "") printf "\nnotes:\n%s", notes }' "$ROWS"
   echo
   echo "cpu us: CPU time (user + system) of the server, or of the baseline, per request or row"
   [[ -n ${MEMORY_DETAIL:-} ]] && echo "memory:  $MEMORY_DETAIL"
@@ -686,6 +704,7 @@ print_table() {
       tr '\n' ' ')"
   fi
   [[ -n $NOTIFY_DETAIL ]] && print_notify_summary
+  [[ -n $PG_DETAIL ]] && print_pg_summary
   echo "machine: $(nproc) cores, load average $LOAD_BEFORE at start, $(load_average) at end"
   echo "results: bench/results/latest.json"
 }
@@ -721,6 +740,7 @@ main() {
     fi
     for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
   fi
+  if wants_pg; then run_pg_scenarios; fi
   if wants notify; then scenario_notify; fi
   if wants temporal; then scenario_temporal; fi
   if wants history-write; then scenario_history_write; fi
