@@ -3,6 +3,7 @@
 // without reading documents: its value class (what aggregation methods apply, clause 4.5.19),
 // a numeric view and a text view. Shared by every backend, so that they aggregate alike.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,12 @@ struct HistoryValueView {
   // it without asking for its class.
   std::optional<std::string> text;
 };
+
+// The bit of a value class in a set of classes (history_attrs.classes: every class an attribute
+// ever held, which aggregation checks without reading instances).
+inline std::int64_t class_bit(model::ValueClass c) {
+  return std::int64_t{1} << static_cast<int>(c);
+}
 
 // `tombstone`: the instance records a deletion.
 HistoryValueView view_of(const model::Attribute& instance, bool tombstone);

@@ -86,6 +86,8 @@ class Connection {
   // How many rows this connection's statements have written, and schema objects made or dropped:
   // a job that failed after changing this has left work to undo.
   std::int64_t changes() const { return changes_; }
+  // Counts a write the statement tag does not show: a SELECT whose CTEs insert, update or delete.
+  void wrote() { ++changes_; }
   // The SQLSTATE of the last failed statement ("" when it succeeded).
   const std::string& last_state() const { return last_state_; }
   // Inside a transaction that a failed statement aborted: only ROLLBACK helps now.

@@ -112,28 +112,84 @@ Result<std::optional<model::Entity>> load_entity(Connection& db, const std::stri
   return std::optional<model::Entity>(std::move(*entity));
 }
 
+namespace {
+
+// The index rows derived from an entity's values, as array parameters $first.. $first+7:
+// attr_values (attr, num, txt) and the bounding boxes of its geometries (attr, x1, y1, x2, y2),
+// as the R*Tree of SQLite holds them: the index finds candidates, the evaluator shared by every
+// backend and by the subscription matcher decides.
+std::vector<Param> index_rows(const model::Entity& entity) {
+  std::vector<std::string> value_attrs, geo_attrs;
+  std::vector<std::optional<double>> numbers, x1, y1, x2, y2;
+  std::vector<std::optional<std::string>> texts;
+  for (const auto& v : indexed_values(entity)) {
+    value_attrs.push_back(v.attr);
+    numbers.push_back(v.number);
+    texts.push_back(v.text ? std::optional(indexed_text(*v.text)) : std::nullopt);
+  }
+  for (const auto& g : indexed_geometries(entity)) {
+    geo_attrs.push_back(g.attr);
+    x1.push_back(g.box.min_lon);
+    y1.push_back(g.box.min_lat);
+    x2.push_back(g.box.max_lon);
+    y2.push_back(g.box.max_lat);
+  }
+  return {text_array(value_attrs), number_array(numbers), text_array(texts), text_array(geo_attrs),
+          number_array(x1),        number_array(y1),      number_array(x2),  number_array(y2)};
+}
+
+// CTEs inserting the index rows of the entity the CTE `e` returns (its rid), from the arrays of
+// index_rows() at parameters $first...
+std::string insert_index_rows(int first) {
+  auto at = [first](int i) { return "$" + std::to_string(first + i); };
+  return "v AS (INSERT INTO {s}.attr_values(rid, attr, num, txt) SELECT e.rid, u.* FROM e, "
+         "unnest(" +
+         at(0) + "::text[], " + at(1) + "::float8[], " + at(2) +
+         "::text[]) AS u), "
+         "g AS (INSERT INTO {s}.geometries(rid, attr, geom) SELECT e.rid, u.a, "
+         "ST_MakeEnvelope(u.x1, u.y1, u.x2, u.y2, 4326) FROM e, unnest(" +
+         at(3) + "::text[], " + at(4) + "::float8[], " + at(5) + "::float8[], " + at(6) +
+         "::float8[], " + at(7) + "::float8[]) AS u(a, x1, y1, x2, y2)) ";
+}
+
+// CTEs deleting the index rows of the entity the CTE `o` names. Every part of a statement sees
+// the tables as they were before it, so these delete the old rows only, never the new ones.
+constexpr const char* kDeleteIndexRows =
+    "dv AS (DELETE FROM {s}.attr_values WHERE rid IN (SELECT rid FROM o)), "
+    "dg AS (DELETE FROM {s}.geometries WHERE rid IN (SELECT rid FROM o)) ";
+
+// The entity's own parameters, then its index rows.
+std::vector<Param> with_index_rows(std::vector<Param> head, const model::Entity& entity) {
+  auto rows = index_rows(entity);
+  head.insert(head.end(), std::make_move_iterator(rows.begin()),
+              std::make_move_iterator(rows.end()));
+  return head;
+}
+
+}  // namespace
+
+// Each write is one statement (one round trip): the entity row and its index rows together.
 Status EntityWriter::insert(const model::Entity& entity) {
   const auto shape = shape_of(entity);
   auto c = columns_of(shape);
-  const Param p[] = {param(entity.id),
-                     std::move(c.types),
-                     std::move(c.attrs),
-                     std::move(c.kinds),
-                     std::move(c.instances),
-                     param(to_ms(entity.created_at)),
-                     param(to_ms(entity.modified_at)),
-                     param(encode_entity_text(entity))};
-  auto rows = db_.run(in_schema("INSERT INTO {s}.entities(id, types, attrs, kinds, instances, "
-                                "created_at, modified_at, doc) VALUES($1, $2::text[], $3::text[], "
-                                "$4::integer[], $5::integer[], $6, $7, $8) "
-                                "ON CONFLICT(id) DO NOTHING RETURNING rid",
-                                schema_),
-                      p);
+  const auto p =
+      with_index_rows({param(entity.id), std::move(c.types), std::move(c.attrs), std::move(c.kinds),
+                       std::move(c.instances), param(to_ms(entity.created_at)),
+                       param(to_ms(entity.modified_at)), param(encode_entity_text(entity))},
+                      entity);
+  auto rows = db_.run(
+      in_schema(std::string("WITH e AS (INSERT INTO {s}.entities(id, types, attrs, kinds, "
+                            "instances, created_at, modified_at, doc) VALUES($1, $2::text[], "
+                            "$3::text[], $4::integer[], $5::integer[], $6, $7, $8) "
+                            "ON CONFLICT(id) DO NOTHING RETURNING rid), ") +
+                    insert_index_rows(9) + "SELECT rid FROM e",
+                schema_),
+      p);
   if (!rows) return std::unexpected(rows.error());
   if (rows->size() == 0) {
     return fail(ErrorKind::AlreadyExists, "entity '" + entity.id + "' already exists");
   }
-  if (auto st = write_values(rows->integer(0, 0), entity); !st) return st;
+  db_.wrote();
   summaries_.add(shape, +1);
   return ok();
 }
@@ -141,32 +197,29 @@ Status EntityWriter::insert(const model::Entity& entity) {
 Status EntityWriter::update(const model::Entity& entity) {
   const auto shape = shape_of(entity);
   auto c = columns_of(shape);
-  const Param p[] = {param(entity.id),
-                     std::move(c.types),
-                     std::move(c.attrs),
-                     std::move(c.kinds),
-                     std::move(c.instances),
-                     param(to_ms(entity.modified_at)),
-                     param(encode_entity_text(entity))};
-  // The row as it was comes from a locked subselect: UPDATE ... RETURNING sees only the new row.
-  auto rows = db_.run(
-      in_schema(std::string("UPDATE {s}.entities e SET types = $2::text[], attrs = $3::text[], "
-                            "kinds = $4::integer[], instances = $5::integer[], modified_at = $6, "
-                            "doc = $7 FROM (SELECT rid, types, attrs, kinds, instances FROM "
-                            "{s}.entities WHERE id = $1 FOR UPDATE) o WHERE e.rid = o.rid "
-                            "RETURNING e.rid, ") +
-                    kOldShape,
-                schema_),
-      p);
+  const auto p = with_index_rows(
+      {param(entity.id), std::move(c.types), std::move(c.attrs), std::move(c.kinds),
+       std::move(c.instances), param(to_ms(entity.modified_at)), param(encode_entity_text(entity))},
+      entity);
+  // The row as it was comes from a locked select: UPDATE ... RETURNING sees only the new row.
+  auto rows =
+      db_.run(in_schema(std::string("WITH o AS (SELECT rid, types, attrs, kinds, instances FROM "
+                                    "{s}.entities WHERE id = $1 FOR UPDATE), "
+                                    "e AS (UPDATE {s}.entities x SET types = $2::text[], "
+                                    "attrs = $3::text[], kinds = $4::integer[], "
+                                    "instances = $5::integer[], modified_at = $6, doc = $7 FROM o "
+                                    "WHERE x.rid = o.rid RETURNING x.rid), ") +
+                            kDeleteIndexRows + ", " + insert_index_rows(8) + "SELECT e.rid, " +
+                            kOldShape + " FROM e JOIN o ON o.rid = e.rid",
+                        schema_),
+              p);
   if (!rows) return std::unexpected(rows.error());
   if (rows->size() == 0) {
     return fail(ErrorKind::ResourceNotFound, "entity '" + entity.id + "' does not exist");
   }
-  const auto rid = rows->integer(0, 0);
+  db_.wrote();
   auto before = shape_from(rows->text(0, 1), entity.id);
   if (!before) return std::unexpected(before.error());
-  if (auto st = clear_values(rid); !st) return st;
-  if (auto st = write_values(rid, entity); !st) return st;
   // Values changed, nothing else (the common update): the summaries stand.
   if (*before == shape) return ok();
   summaries_.add(*before, -1);
@@ -176,73 +229,18 @@ Status EntityWriter::update(const model::Entity& entity) {
 
 Result<bool> EntityWriter::remove(std::string_view id) {
   const Param p[] = {param(id)};
-  auto rows = db_.run(
-      in_schema(std::string("DELETE FROM {s}.entities o WHERE id = $1 RETURNING rid, ") + kOldShape,
-                schema_),
-      p);
+  auto rows = db_.run(in_schema(std::string("WITH o AS (DELETE FROM {s}.entities WHERE id = $1 "
+                                            "RETURNING rid, types, attrs, kinds, instances), ") +
+                                    kDeleteIndexRows + "SELECT o.rid, " + kOldShape + " FROM o",
+                                schema_),
+                      p);
   if (!rows) return std::unexpected(rows.error());
   if (rows->size() == 0) return false;
+  db_.wrote();
   auto before = shape_from(rows->text(0, 1), id);
   if (!before) return std::unexpected(before.error());
-  if (auto st = clear_values(rows->integer(0, 0)); !st) return std::unexpected(st.error());
   summaries_.add(*before, -1);
   return true;
-}
-
-Status EntityWriter::write_values(std::int64_t rid, const model::Entity& entity) {
-  const auto values = indexed_values(entity);
-  if (!values.empty()) {
-    std::vector<std::string> attrs;
-    std::vector<std::optional<double>> numbers;
-    std::vector<std::optional<std::string>> texts;
-    for (const auto& v : values) {
-      attrs.push_back(v.attr);
-      numbers.push_back(v.number);
-      texts.push_back(v.text ? std::optional(indexed_text(*v.text)) : std::nullopt);
-    }
-    const Param p[] = {param(rid), text_array(attrs), number_array(numbers), text_array(texts)};
-    auto rows = db_.run(in_schema("INSERT INTO {s}.attr_values(rid, attr, num, txt) "
-                                  "SELECT $1, * FROM unnest($2::text[], $3::float8[], $4::text[])",
-                                  schema_),
-                        p);
-    if (!rows) return std::unexpected(rows.error());
-  }
-  const auto geometries = indexed_geometries(entity);
-  if (geometries.empty()) return ok();
-  // The bounding boxes, as the R*Tree of SQLite holds them: the index finds candidates, the
-  // evaluator shared by every backend and by the subscription matcher decides.
-  std::vector<std::string> attrs;
-  std::vector<std::optional<double>> min_lon, min_lat, max_lon, max_lat;
-  for (const auto& g : geometries) {
-    attrs.push_back(g.attr);
-    min_lon.push_back(g.box.min_lon);
-    min_lat.push_back(g.box.min_lat);
-    max_lon.push_back(g.box.max_lon);
-    max_lat.push_back(g.box.max_lat);
-  }
-  const Param p[] = {param(rid),
-                     text_array(attrs),
-                     number_array(min_lon),
-                     number_array(min_lat),
-                     number_array(max_lon),
-                     number_array(max_lat)};
-  auto rows = db_.run(
-      in_schema("INSERT INTO {s}.geometries(rid, attr, geom) SELECT $1, a, "
-                "ST_MakeEnvelope(x1, y1, x2, y2, 4326) FROM unnest($2::text[], $3::float8[], "
-                "$4::float8[], $5::float8[], $6::float8[]) AS u(a, x1, y1, x2, y2)",
-                schema_),
-      p);
-  return rows ? ok() : Status(std::unexpected(rows.error()));
-}
-
-Status EntityWriter::clear_values(std::int64_t rid) {
-  const Param p[] = {param(rid)};
-  for (const char* sql : {"DELETE FROM {s}.attr_values WHERE rid = $1",
-                          "DELETE FROM {s}.geometries WHERE rid = $1"}) {
-    auto rows = db_.run(in_schema(sql, schema_), p);
-    if (!rows) return std::unexpected(rows.error());
-  }
-  return ok();
 }
 
 }  // namespace tsunagu::store::postgres

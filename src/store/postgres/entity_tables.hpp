@@ -44,9 +44,6 @@ class EntityWriter {
   Result<bool> remove(std::string_view id);
 
  private:
-  Status write_values(std::int64_t rid, const model::Entity& entity);
-  Status clear_values(std::int64_t rid);
-
   Connection& db_;
   const std::string& schema_;
   SummaryDelta& summaries_;

@@ -9,24 +9,20 @@
 #include <utility>
 
 #include "model/duration.hpp"
+#include "store/history_aggregation.hpp"
 #include "store/postgres/history_methods.hpp"
 #include "store/postgres/history_reader.hpp"
 #include "store/postgres/history_select.hpp"
-#include "store/postgres/history_tables.hpp"
 #include "store/postgres/schema.hpp"
 
 namespace tsunagu::store::postgres {
 namespace {
 
-// At most this many periods holding values per attribute, as on SQLite.
-constexpr std::int64_t kMaxPeriods = 100000;
-
 using Extent = std::optional<std::pair<std::int64_t, std::int64_t>>;  // first and last value
 
 // Where the periods start and where the whole range ends; see Aggregator::span_of().
 struct Span {
-  std::int64_t start = 0;
-  std::int64_t end = 0;
+  PeriodSpan bounds;
   Extent values;  // when span_of() read it
 };
 
@@ -66,11 +62,8 @@ class Aggregator {
 
   Result<std::optional<AggregatedAttribute>> run(const SelectedEntity& e,
                                                  const SelectedAttribute& a) {
-    auto classes = classes_in_range(e, a);
+    auto classes = applicable_classes(request_.methods, a, [&] { return classes_in_range(e, a); });
     if (!classes) return std::unexpected(classes.error());
-    if (auto st = check_applicable(request_.methods, *classes, a.name); !st) {
-      return std::unexpected(st.error());
-    }
     value_ = value_condition(*classes);
     columns_.clear();
     for (auto m : request_.methods) columns_.push_back(column_of(m, *classes));
@@ -97,18 +90,14 @@ class Aggregator {
 
   std::string present() const { return "count(*) FILTER (WHERE " + value_ + ")"; }
 
-  // The classes of the values in the range: those ever recorded, unless some method does not
-  // apply to one of them, when only the range decides.
+  // The classes of the values in the range (applicable_classes()).
   Result<std::int64_t> classes_in_range(const SelectedEntity& e, const SelectedAttribute& a) {
-    const std::int64_t tombstone = class_bit(model::ValueClass::Tombstone);
-    const std::int64_t recorded = a.classes & ~tombstone;
-    if (check_applicable(request_.methods, recorded, a.name)) return recorded;
     SqlText sql;
     sql += "SELECT coalesce(bit_or(1::bigint << h.class), 0)";
     append_from(sql, e, a);
     auto rows = run_sql(sql);
     if (!rows) return std::unexpected(rows.error());
-    return rows->integer(0, 0) & ~tombstone;
+    return rows->integer(0, 0);
   }
 
   // The times of the first and the last value in the range; none when it holds no value.
@@ -123,24 +112,17 @@ class Aggregator {
     return Extent(std::pair{rows->integer(0, 0), rows->integer(0, 1)});
   }
 
-  // Where the periods start, and where the whole range ends: the query's bounds where it has
-  // them, else its first and last value. None when the range holds no value.
+  // Where the periods start, and where the whole range ends (store/history_aggregation.hpp).
+  // None when the range holds no value.
   Result<std::optional<Span>> span_of(const SelectedEntity& e, const SelectedAttribute& a) {
     // A between range gives both ends: the periods then need no query (those without values are
     // left out by the aggregation itself).
-    if (query_.range && query_.range->rel == model::TimeRel::Between) {
-      return std::optional<Span>(Span{to_ms(query_.range->at), to_ms(query_.range->end), {}});
-    }
+    if (auto span = span_of_range(query_.range)) return std::optional<Span>(Span{*span, {}});
     auto found = extent(e, a);
     if (!found) return std::unexpected(found.error());
     if (!*found) return std::optional<Span>();
-    Span span{(*found)->first, (*found)->second, *found};
-    if (query_.range) {
-      const auto& r = *query_.range;
-      if (r.rel == model::TimeRel::After) span.start = to_ms(r.at);
-      if (r.rel == model::TimeRel::Before) span.end = to_ms(r.at);
-    }
-    return std::optional<Span>(span);
+    return std::optional<Span>(
+        Span{span_of_values(query_.range, (*found)->first, (*found)->second), *found});
   }
 
   Status whole(const SelectedEntity& e, const SelectedAttribute& a, AggregatedAttribute& out) {
@@ -153,7 +135,8 @@ class Aggregator {
     auto rows = run_sql(sql);
     if (!rows) return std::unexpected(rows.error());
     if (rows->integer(0, 0) > 0) {
-      out.periods.push_back(period_of(*rows, 0, 1, columns_, (*span)->start, (*span)->end));
+      out.periods.push_back(
+          period_of(*rows, 0, 1, columns_, (*span)->bounds.start, (*span)->bounds.end));
     }
     return ok();
   }
@@ -162,7 +145,7 @@ class Aggregator {
     auto span = span_of(e, a);
     if (!span) return std::unexpected(span.error());
     if (!*span) return ok();
-    const std::int64_t start = (*span)->start;
+    const std::int64_t start = (*span)->bounds.start;
     const std::int64_t length = request_.period.length().count();
     SqlText sql;
     sql += "SELECT (" + filter_.key + " - " + sql.bind(param(start)) + ") / " +
@@ -193,14 +176,14 @@ class Aggregator {
       (*span)->values = *found;
     }
     const auto [first, last] = *(*span)->values;
-    const auto bounds = calendar_bounds((*span)->start, request_.period, first, last);
+    const auto bounds = calendar_bounds((*span)->bounds.start, request_.period, first, last);
     SqlText sql;
     sql += "SELECT width_bucket(" + filter_.key + ", " + sql.bind(integer_array(bounds)) +
            "::bigint[]) AS p, " + present() + select_list(columns_);
     append_from(sql, e, a);
     sql += " AND " + filter_.key + " >= " + sql.bind(param(bounds.front())) + " AND " +
            filter_.key + " < " + sql.bind(param(bounds.back())) + " GROUP BY p HAVING " +
-           present() + " > 0 ORDER BY p LIMIT " + std::to_string(kMaxPeriods);
+           present() + " > 0 ORDER BY p LIMIT " + std::to_string(kMaxAggregatedPeriods);
     auto rows = run_sql(sql);
     if (!rows) return std::unexpected(rows.error());
     for (int i = 0; i < rows->size(); ++i) {
@@ -229,18 +212,9 @@ Result<AggregatedPage> aggregate_history(Connection& db, const std::string& sche
   auto selection = select_entities(db, schema, query, filter);
   if (!selection) return std::unexpected(selection.error());
   Aggregator aggregator(db, schema, query, request, filter);
-  AggregatedPage page;
-  page.total = selection->total;
-  for (auto& e : selection->entities) {
-    AggregatedEntity out{e.id, e.types, {}};
-    for (const auto& a : e.attributes) {
-      auto aggregated = aggregator.run(e, a);
-      if (!aggregated) return std::unexpected(aggregated.error());
-      if (*aggregated) out.attributes.push_back(std::move(**aggregated));
-    }
-    page.entities.push_back(std::move(out));
-  }
-  return page;
+  return aggregate_page(*selection, [&](const SelectedEntity& e, const SelectedAttribute& a) {
+    return aggregator.run(e, a);
+  });
 }
 
 }  // namespace tsunagu::store::postgres

@@ -3,28 +3,12 @@
 #include <algorithm>
 #include <limits>
 
+#include "store/history_time.hpp"
+
 namespace tsunagu::store::postgres {
 namespace {
 
-using model::TimeProperty;
 using model::TimeRel;
-
-std::string key_of(TimeProperty property) {
-  switch (property) {
-    case TimeProperty::ObservedAt:
-      // Without a range every instance has a place in time: when it was observed, else when it
-      // was recorded (tombstones, readings without observedAt); a range holds observed ones only
-      // (append_to() adds h.exact).
-      return "h.t";
-    case TimeProperty::CreatedAt:
-      return "h.created";
-    case TimeProperty::ModifiedAt:
-      return "h.modified";
-    case TimeProperty::DeletedAt:
-      return "h.deleted";
-  }
-  return "h.t";
-}
 
 void append_range(SqlText& sql, const std::string& key, const model::TimeRange& range) {
   const auto at = param(to_ms(range.at));
@@ -77,16 +61,18 @@ std::string SqlText::bind(Param value) {
 }
 
 void InstanceFilter::append_to(SqlText& sql) const {
-  if (property == TimeProperty::DeletedAt) sql += " AND h.deleted IS NOT NULL";
-  if (property == TimeProperty::ObservedAt && range) sql += " AND h.exact";
+  if (tombstones_only) sql += " AND h.deleted IS NOT NULL";
+  if (observed_only) sql += " AND h.exact";
   if (range) append_range(sql, key, *range);
   if (datasets) append_datasets(sql, *datasets);
 }
 
 InstanceFilter instance_filter(const HistoryQuery& query) {
+  const auto time = instance_time(query);
   InstanceFilter f;
-  f.key = key_of(query.property);
-  f.property = query.property;
+  f.key = "h." + std::string(time.column);
+  f.observed_only = time.observed_only;
+  f.tombstones_only = time.tombstones_only;
   f.range = query.range;
   f.datasets = query.datasets;
   return f;

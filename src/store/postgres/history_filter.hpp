@@ -32,13 +32,14 @@ struct SqlText {
 Param row_limit(std::size_t n);
 
 struct InstanceFilter {
-  // The expression of an instance's time (the query's time property).
+  // The expression of an instance's time (the query's time property: store/history_time.hpp).
   std::string key;
   // Appends a conjunction (" AND ...") of the range, the datasets and, for deletedAt, tombstones
   // only; nothing when every instance passes.
   void append_to(SqlText& sql) const;
 
-  model::TimeProperty property = model::TimeProperty::ObservedAt;
+  bool observed_only = false;
+  bool tombstones_only = false;
   std::optional<model::TimeRange> range;
   std::optional<DatasetChoice> datasets;
 };

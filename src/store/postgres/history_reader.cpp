@@ -1,10 +1,9 @@
 #include "store/postgres/history_reader.hpp"
 
-#include <algorithm>
 #include <cstdint>
 #include <utility>
 
-#include "store/postgres/history_cut.hpp"
+#include "store/history_page.hpp"
 #include "store/postgres/history_rows.hpp"
 #include "store/postgres/history_select.hpp"
 #include "store/postgres/schema.hpp"
@@ -12,34 +11,16 @@
 namespace tsunagu::store::postgres {
 namespace {
 
-// How many instances of each attribute a page reads, and from which end.
-struct Reach {
-  std::size_t wanted = 0;
-  bool backward = false;  // the last n: newest first
-  // Reading one more than wanted tells whether the page is cut; with lastN up to the maximum
-  // the last n are all there is to return, so nothing is cut.
-  bool may_cut = false;
-};
-
-Reach reach_of(const HistoryQuery& query) {
-  Reach r;
-  r.wanted = query.last_n ? std::min(query.last_n, query.max_instances) : query.max_instances;
-  r.backward = query.last_n > 0;
-  r.may_cut = !query.last_n || query.last_n > query.max_instances;
-  return r;
-}
-
 // The instances of every (entity, attribute) pair of the page in one statement: a lateral
 // subquery per pair reads its range in index order and stops after `limit`, as a statement per
 // pair would, without a round trip per pair. Output columns: kHistoryColumns, the sort key, and
 // the pair's ordinal.
-SqlText instances_sql(const InstanceFilter& filter, const Reach& reach,
+SqlText instances_sql(const InstanceFilter& filter, const InstanceReach& reach,
                       const std::vector<std::int64_t>& hids,
                       const std::vector<std::string>& attrs) {
   const std::string order = reach.backward ? " DESC" : " ASC";
   // No maximum (an export asks for everything) reads everything: LIMIT ALL, not an overflow.
-  const bool unbounded = reach.wanted >= static_cast<std::size_t>(INT64_MAX) - 1;
-  const std::size_t limit = unbounded ? 0 : reach.wanted + (reach.may_cut ? 1 : 0);
+  const auto limit = reach.limit();
   SqlText sql;
   sql += "SELECT x.*, k.n FROM unnest(" + sql.bind(integer_array(hids)) + "::bigint[], " +
          sql.bind(text_array(attrs)) +
@@ -48,8 +29,8 @@ SqlText instances_sql(const InstanceFilter& filter, const Reach& reach,
          " AS sort_key FROM {s}.history h WHERE h.hid = k.hid AND h.attr = k.attr";
   filter.append_to(sql);
   sql += " ORDER BY " + filter.key + order + ", h.iid" + order + " LIMIT " +
-         (unbounded ? std::string("ALL") : sql.bind(param(static_cast<std::int64_t>(limit)))) +
-         ") x ORDER BY k.n, x.sort_key" + order + ", x.iid" + order;
+         (limit ? sql.bind(param(*limit)) : std::string("ALL")) + ") x ORDER BY k.n, x.sort_key" +
+         order + ", x.iid" + order;
   return sql;
 }
 
@@ -90,7 +71,7 @@ Status fill(const Rows& rows, const std::vector<Slot>& slots) {
 }
 
 Result<PageInstances> fetch(Connection& db, const std::string& schema, const Selection& selection,
-                            const InstanceFilter& filter, const Reach& reach) {
+                            const InstanceFilter& filter, const InstanceReach& reach) {
   std::vector<Slot> slots;
   auto out = empty_page(selection, slots);
   if (slots.empty()) return out;
@@ -120,26 +101,7 @@ Result<HistoryPage> read_history(Connection& db, const std::string& schema,
   const auto reach = reach_of(query);
   auto fetched = fetch(db, schema, *selection, filter, reach);
   if (!fetched) return std::unexpected(fetched.error());
-  std::vector<Fetched*> all;
-  for (auto& per_entity : *fetched) {
-    for (auto& f : per_entity) all.push_back(&f);
-  }
-  HistoryPage page;
-  page.total = selection->total;
-  page.cut = cut_page(all, reach.backward, reach.wanted);
-  for (std::size_t i = 0; i < selection->entities.size(); ++i) {
-    auto& e = selection->entities[i];
-    HistoryEntity out{std::move(e.id), std::move(e.types), {}};
-    for (auto& f : (*fetched)[i]) {
-      if (f.attribute.instances.empty()) continue;
-      if (reach.backward) {
-        std::reverse(f.attribute.instances.begin(), f.attribute.instances.end());
-      }
-      out.attributes.push_back(std::move(f.attribute));
-    }
-    page.entities.push_back(std::move(out));
-  }
-  return page;
+  return page_of(std::move(*selection), std::move(*fetched), reach);
 }
 
 }  // namespace tsunagu::store::postgres

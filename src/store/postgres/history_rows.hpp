@@ -1,8 +1,7 @@
 #pragma once
-// One row of a tenant's `history` table (schema.cpp, history_tables.hpp) and the instance it
-// records. The columns hold what ranges and aggregations read (times, kind, value class, numeric
-// and text views, store/history_values.hpp); `doc` holds the rest of the instance, and is NULL
-// when the columns say all of it, as on SQLite.
+// One row of a tenant's `history` table (schema.cpp, history_tables.hpp): the columns written for
+// an instance and read back. What they hold is every backend's (store/history_columns.hpp); the
+// form of `txt` is PostgreSQL's own.
 
 #include <cstdint>
 #include <optional>
@@ -12,6 +11,7 @@
 
 #include "model/entity.hpp"
 #include "model/error.hpp"
+#include "store/history_columns.hpp"
 #include "store/history_values.hpp"
 #include "store/postgres/connection.hpp"
 
@@ -30,16 +30,6 @@ inline constexpr int kHistoryColumnCount = 11;
 std::string stored_text(std::string_view text);
 std::string text_from_store(std::string_view stored);
 
-// The `doc` column of an instance: nothing when the other columns say all of it (a plain number,
-// boolean, string, vocab term or relationship target without metadata, or a tombstone, whose
-// value its kind gives), else the members the columns do not hold.
-std::optional<std::string> history_doc(const model::Attribute& instance,
-                                       const HistoryValueView& view);
-
-// history_entities.types: the JSON array of every type the entity ever had.
-std::vector<std::string> parse_types(std::string_view text);
-std::string types_text(const std::vector<std::string>& types);
-
 // The columns written for one instance (times in ms since the epoch).
 struct StoredInstance {
   std::optional<std::string> dataset;
@@ -57,12 +47,8 @@ StoredInstance stored_instance(const model::Attribute& value,
                                std::optional<model::Timestamp> deleted_at);
 
 // The instance of row `row` whose history columns start at `first` (see kHistoryColumns), with
-// its id and its deletedAt. `entity_id` names the entity in errors.
-struct DecodedInstance {
-  std::int64_t id = 0;
-  model::Attribute value;
-  std::optional<model::Timestamp> deleted_at;
-};
+// its id and its deletedAt (store/history_columns.hpp decodes it, as on every backend).
+// `entity_id` names the entity in errors.
 Result<DecodedInstance> decode_history_row(const Rows& rows, int row, int first,
                                            std::string_view entity_id);
 

@@ -5,46 +5,17 @@
 #include <set>
 #include <span>
 
-#include "query/q_eval.hpp"
-#include "query/scope_query.hpp"
+#include "store/history_types.hpp"
 #include "store/postgres/history_rows.hpp"
 #include "store/postgres/schema.hpp"
 
 namespace tsunagu::store::postgres {
-namespace json = boost::json;
 
 namespace {
 
 // Candidates judged per round of statements: enough to fill a page in one round mostly, few
 // enough that a page wanting 20 does not read thousands of rows it will not return.
 constexpr std::size_t kChunk = 128;
-
-void attrs_of(const query::Expr& expr, std::set<std::string>& out) {
-  if (expr.kind == query::Expr::Kind::Leaf) {
-    if (!expr.leaf.path.attr.empty()) out.insert(expr.leaf.path.attr);
-    return;
-  }
-  for (const auto& child : expr.children) attrs_of(child, out);
-}
-
-json::value flatten(const json::array& scopes) {
-  json::array all;
-  for (const auto& s : scopes) {
-    if (s.is_array()) {
-      for (const auto& x : s.get_array()) all.push_back(x);
-    } else {
-      all.push_back(s);
-    }
-  }
-  return all;
-}
-
-model::Entity stub_of(const SelectedEntity& e) {
-  model::Entity stub;
-  stub.id = e.id;
-  stub.types = e.types;
-  return stub;
-}
 
 // Reads candidates and decides which the query selects.
 class Selector {
@@ -56,21 +27,17 @@ class Selector {
   Result<Selection> run() {
     auto hids = candidates();
     if (!hids) return std::unexpected(hids.error());
-    Selection out;
-    std::size_t matched = 0;
-    for (std::size_t start = 0; start < hids->size(); start += kChunk) {
-      if (!query_.count && out.entities.size() >= query_.limit) break;
+    SelectionPage page(query_);
+    for (std::size_t start = 0; start < hids->size() && !page.done(); start += kChunk) {
       const auto size = std::min(kChunk, hids->size() - start);
       auto picked = selected(std::span(*hids).subspan(start, size));
       if (!picked) return std::unexpected(picked.error());
       for (auto& e : *picked) {
-        if (!query_.count && out.entities.size() >= query_.limit) break;
-        if (matched++ < query_.offset || out.entities.size() >= query_.limit) continue;
-        out.entities.push_back(std::move(e));
+        if (page.done()) break;
+        page.offer(std::move(e));
       }
     }
-    if (query_.count) out.total = matched;
-    return out;
+    return std::move(page).finish();
   }
 
  private:
@@ -78,53 +45,27 @@ class Selector {
     return db_.run(in_schema(sql, schema_), params);
   }
 
-  // History entities that may match, in hid order: those of the named ids, of the named types,
-  // or all of them.
+  // History entities that may match, in hid order (candidates_of()).
   Result<std::vector<std::int64_t>> candidates() {
+    const auto wanted = candidates_of(query_);
     std::set<std::int64_t> hids;
-    bool narrowed = !query_.entities.empty();
-    for (const auto& selector : query_.entities) {
-      if (!selector.ids.empty()) {
-        if (auto st = add_ids(selector.ids, hids); !st) return std::unexpected(st.error());
-        continue;
-      }
-      auto types = selector.type ? query::as_any_of(*selector.type) : std::nullopt;
-      if (!types) {
-        narrowed = false;
-        break;
-      }
-      for (const auto& type : *types) {
-        // A restricted type's candidates are the ids allowed: a reader granted a few residents
-        // among a million histories reads a few.
-        const auto* restricted = restriction_of(type);
-        auto st = restricted ? add_ids(restricted->ids, hids) : add_type(type, hids);
-        if (!st) return std::unexpected(st.error());
-      }
-    }
-    if (!narrowed) {
-      hids.clear();
+    if (wanted.all) {
       if (auto st = add_rows("SELECT hid FROM {s}.history_entities", {}, hids); !st) {
         return std::unexpected(st.error());
       }
     }
-    return std::vector<std::int64_t>(hids.begin(), hids.end());
-  }
-
-  const IdRestriction* restriction_of(std::string_view type) const {
-    for (const auto& r : query_.restrictions) {
-      if (r.type == type) return &r;
+    if (!wanted.ids.empty()) {
+      const Param p[] = {text_array(wanted.ids)};
+      auto st =
+          add_rows("SELECT hid FROM {s}.history_entities WHERE id = ANY($1::text[])", p, hids);
+      if (!st) return std::unexpected(st.error());
     }
-    return nullptr;
-  }
-
-  Status add_ids(const std::vector<std::string>& ids, std::set<std::int64_t>& hids) {
-    const Param p[] = {text_array(ids)};
-    return add_rows("SELECT hid FROM {s}.history_entities WHERE id = ANY($1::text[])", p, hids);
-  }
-
-  Status add_type(const std::string& type, std::set<std::int64_t>& hids) {
-    const Param p[] = {param(type)};
-    return add_rows("SELECT hid FROM {s}.history_types WHERE type = $1", p, hids);
+    for (const auto& type : wanted.types) {
+      const Param p[] = {param(type)};
+      auto st = add_rows("SELECT hid FROM {s}.history_types WHERE type = $1", p, hids);
+      if (!st) return std::unexpected(st.error());
+    }
+    return std::vector<std::int64_t>(hids.begin(), hids.end());
   }
 
   Status add_rows(std::string_view sql, std::span<const Param> params,
@@ -135,28 +76,13 @@ class Selector {
     return ok();
   }
 
-  // Every restriction holds for an entity of these types and id.
-  bool allowed(const model::Entity& stub) const {
-    return std::all_of(query_.restrictions.begin(), query_.restrictions.end(), [&](const auto& r) {
-      return !model::has_type(stub, r.type) ||
-             std::binary_search(r.ids.begin(), r.ids.end(), stub.id);
-    });
-  }
-
-  bool named(const model::Entity& stub) const {
-    return query_.entities.empty() ||
-           std::any_of(query_.entities.begin(), query_.entities.end(),
-                       [&](const auto& selector) { return query::matches(selector, stub); });
-  }
-
   // The chunk's entities that the query selects, in hid order.
   Result<std::vector<SelectedEntity>> selected(std::span<const std::int64_t> hids) {
     auto loaded = load(hids);
     if (!loaded) return std::unexpected(loaded.error());
     std::vector<SelectedEntity> kept;
     for (auto& e : *loaded) {
-      const auto stub = stub_of(e);
-      if (named(stub) && allowed(stub)) kept.push_back(std::move(e));
+      if (admits(query_, e)) kept.push_back(std::move(e));
     }
     if (!query_.retrieval) {
       auto st = keep_those_in_range(kept);
@@ -167,10 +93,7 @@ class Selector {
     for (auto& e : kept) {
       auto window = window_of(e);
       if (!window) return std::unexpected(window.error());
-      if (query_.q && !query::matches(*query_.q, *window)) continue;
-      if (query_.geo && !query::matches(*query_.geo, *window)) continue;
-      if (query_.scope && !query::matches_scope(*query_.scope, *window)) continue;
-      out.push_back(std::move(e));
+      if (std::move(*window).selected_by(query_)) out.push_back(std::move(e));
     }
     return out;
   }
@@ -204,10 +127,7 @@ class Selector {
     if (!rows) return std::unexpected(rows.error());
     for (int i = 0; i < rows->size(); ++i) {
       std::string name(rows->text(i, 1));
-      if (!query_.attrs.empty() &&
-          std::find(query_.attrs.begin(), query_.attrs.end(), name) == query_.attrs.end()) {
-        continue;
-      }
+      if (!returns_attribute(query_, name)) continue;
       const auto at = index.find(rows->integer(i, 0));
       if (at == index.end()) continue;
       out[at->second].attributes.push_back(
@@ -245,14 +165,10 @@ class Selector {
     return ok();
   }
 
-  // The entity as the filters see it over the range: each attribute they name holds every one of
-  // its instances in the range (a condition holds when it holds for any of them), and the scope
-  // every scope it had there.
-  Result<model::Entity> window_of(const SelectedEntity& e) {
-    std::set<std::string> names;
-    if (query_.q) attrs_of(*query_.q, names);
-    if (query_.geo) names.insert(query_.geo->geoproperty);
-    if (query_.scope) names.insert(std::string(kScopeAttribute));
+  // The window of the entity (store/history_selection.hpp): the instances in range of the
+  // attributes q, geoQ and scopeQ name, in one statement.
+  Result<Window> window_of(const SelectedEntity& e) {
+    const auto names = window_attributes(query_);
     SqlText sql;
     sql += std::string("SELECT h.attr, ") + kHistoryColumns +
            " FROM {s}.history h WHERE h.hid = " + sql.bind(param(e.hid)) + " AND h.attr = ANY(" +
@@ -262,22 +178,12 @@ class Selector {
     sql += " ORDER BY h.attr, h.t, h.iid";
     auto rows = run_sql(sql.sql, sql.params);
     if (!rows) return std::unexpected(rows.error());
-    model::Entity window = stub_of(e);
-    json::array scopes;
+    Window window(e);
     for (int i = 0; i < rows->size(); ++i) {
       auto instance = decode_history_row(*rows, i, 1, e.id);
       if (!instance) return std::unexpected(instance.error());
-      const auto name = rows->text(i, 0);
-      if (name == kScopeAttribute) {
-        scopes.push_back(std::move(instance->value.value));
-        continue;
-      }
-      if (window.attributes.empty() || window.attributes.back().name != name) {
-        window.attributes.push_back({std::string(name), {}});
-      }
-      window.attributes.back().instances.push_back(std::move(instance->value));
+      window.add(rows->text(i, 0), std::move(instance->value));
     }
-    if (!scopes.empty()) window.scope = flatten(scopes);
     return window;
   }
 

@@ -1,8 +1,8 @@
 #include "store/postgres/history_tables.hpp"
 
-#include <algorithm>
 #include <set>
 
+#include "store/history_types.hpp"
 #include "store/postgres/history_partitions.hpp"
 #include "store/postgres/history_rows.hpp"
 #include "store/postgres/schema.hpp"
@@ -10,19 +10,6 @@
 namespace tsunagu::store::postgres {
 
 namespace {
-
-// The types of `stored` with `more` added where missing; none when nothing was missing.
-std::optional<std::vector<std::string>> united_types(std::vector<std::string> stored,
-                                                     const std::vector<std::string>& more) {
-  bool grew = false;
-  for (const auto& t : more) {
-    if (std::find(stored.begin(), stored.end(), t) != stored.end()) continue;
-    stored.push_back(t);
-    grew = true;
-  }
-  if (!grew) return std::nullopt;
-  return stored;
-}
 
 // An array literal of bigints that may be NULL.
 Param optional_integers(const std::vector<std::optional<std::int64_t>>& values) {

@@ -68,9 +68,4 @@ class PgHistoryTxn final : public HistoryTxn {
   PartitionCache& partitions_;
 };
 
-// The bit of a value class in history_attrs.classes.
-inline std::int64_t class_bit(model::ValueClass c) {
-  return std::int64_t{1} << static_cast<int>(c);
-}
-
 }  // namespace tsunagu::store::postgres

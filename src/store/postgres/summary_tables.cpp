@@ -11,16 +11,22 @@ std::unexpected<Error> out_of_step(std::string_view table) {
                   ") disagrees with the stored entities; a count would become negative");
 }
 
-// Adds the deltas (one array parameter per column, unnest()ed), then refuses negative counts and
-// deletes rows that fell to zero.
+// Adds the deltas (one array parameter per column, unnest()ed) and returns the counts the rows
+// have now; refuses negative counts; deletes the rows that fell to zero (a third statement, only
+// when one did: a type or attribute that no entity has any more).
 Status upsert_rows(Connection& db, const std::string& schema, std::string_view table,
-                   const std::string& upsert, const std::string& negative, const std::string& zero,
+                   const std::string& upsert, const std::string& zero,
                    std::span<const Param> params) {
   auto rows = db.run(in_schema(upsert, schema), params);
   if (!rows) return std::unexpected(rows.error());
-  auto bad = db.run(in_schema(negative, schema));
-  if (!bad) return std::unexpected(bad.error());
-  if (bad->size() > 0) return out_of_step(table);
+  bool any_zero = false;
+  for (int i = 0; i < rows->size(); ++i) {
+    for (int c = 0; c < 2 && !rows->null(i, c); ++c) {
+      if (rows->integer(i, c) < 0) return out_of_step(table);
+      any_zero = any_zero || rows->integer(i, c) == 0;
+    }
+  }
+  if (!any_zero) return ok();
   auto gone = db.run(in_schema(zero, schema));
   return gone ? ok() : Status(std::unexpected(gone.error()));
 }
@@ -70,8 +76,8 @@ Status SummaryDelta::apply_types(Connection& db, const std::string& schema) cons
   return upsert_rows(db, schema, "type_summary",
                      "INSERT INTO {s}.type_summary AS s(type, entities) "
                      "SELECT * FROM unnest($1::text[], $2::bigint[]) "
-                     "ON CONFLICT(type) DO UPDATE SET entities = s.entities + excluded.entities",
-                     "SELECT 1 FROM {s}.type_summary WHERE entities < 0 LIMIT 1",
+                     "ON CONFLICT(type) DO UPDATE SET entities = s.entities + excluded.entities "
+                     "RETURNING s.entities, NULL::bigint",
                      "DELETE FROM {s}.type_summary WHERE entities = 0", p);
 }
 
@@ -90,9 +96,8 @@ Status SummaryDelta::apply_attrs(Connection& db, const std::string& schema) cons
                      "INSERT INTO {s}.attr_summary AS s(attr, entities, instances) "
                      "SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) "
                      "ON CONFLICT(attr) DO UPDATE SET entities = s.entities + excluded.entities, "
-                     "instances = s.instances + excluded.instances",
-                     "SELECT 1 FROM {s}.attr_summary WHERE entities < 0 OR instances < 0 OR "
-                     "(entities = 0 AND instances <> 0) LIMIT 1",
+                     "instances = s.instances + excluded.instances RETURNING s.entities, "
+                     "CASE WHEN s.entities = 0 AND s.instances <> 0 THEN -1 ELSE s.instances END",
                      "DELETE FROM {s}.attr_summary WHERE entities = 0", p);
 }
 
@@ -113,8 +118,8 @@ Status SummaryDelta::apply_type_attrs(Connection& db, const std::string& schema)
                      "INSERT INTO {s}.type_attr_summary AS s(type, attr, kinds, entities) "
                      "SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::bigint[]) "
                      "ON CONFLICT(type, attr, kinds) "
-                     "DO UPDATE SET entities = s.entities + excluded.entities",
-                     "SELECT 1 FROM {s}.type_attr_summary WHERE entities < 0 LIMIT 1",
+                     "DO UPDATE SET entities = s.entities + excluded.entities "
+                     "RETURNING s.entities, NULL::bigint",
                      "DELETE FROM {s}.type_attr_summary WHERE entities = 0", p);
 }
 

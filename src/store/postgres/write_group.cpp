@@ -68,10 +68,9 @@ class PgGroup final : public GroupTransaction {
   Status begin() override {
     summaries_ = SummaryDelta{};
     txn_ = std::make_unique<PgTxn>(db_, tenant_, partitions_, summaries_);
-    if (auto st = db_.exec("BEGIN"); !st) return st;
-    const Param p[] = {param(std::int64_t{kLockSpace}), param(std::int64_t{tenant_.lock_key})};
-    auto locked = db_.run("SELECT pg_advisory_xact_lock($1::integer, $2::integer)", p);
-    return locked ? ok() : Status(std::unexpected(locked.error()));
+    // One round trip: the simple protocol runs both statements of the text.
+    return db_.exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kLockSpace) + ", " +
+                    std::to_string(tenant_.lock_key) + ")");
   }
   AttemptTxn& txn() override { return *txn_; }
   Status commit() override {

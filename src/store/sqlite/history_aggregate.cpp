@@ -10,14 +10,13 @@
 #include <map>
 
 #include "model/duration.hpp"
+#include "store/history_aggregation.hpp"
 #include "store/sqlite/history_reader.hpp"
 #include "store/sqlite/history_select.hpp"
-#include "store/sqlite/history_tables.hpp"
 
 namespace tsunagu::store::sqlite {
 namespace json = boost::json;
 using model::AggregationMethod;
-using model::ValueClass;
 
 namespace {
 
@@ -28,124 +27,55 @@ std::int64_t ms(model::Timestamp t) {
   return t.time_since_epoch().count();
 }
 
-constexpr ValueClass kClasses[] = {ValueClass::Number,   ValueClass::Boolean, ValueClass::String,
-                                   ValueClass::DateTime, ValueClass::Array,   ValueClass::Object,
-                                   ValueClass::Uri};
-
-bool has(std::int64_t classes, ValueClass c) {
-  return (classes & class_bit(c)) != 0;
-}
-
-bool numeric_only(std::int64_t classes) {
-  for (auto c : kClasses) {
-    if (has(classes, c) && c != ValueClass::Number && c != ValueClass::Boolean &&
-        c != ValueClass::Array) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// What a min, max or avg compares: numbers (with booleans and array sizes), strings, or
-// DateTimes; a mix of them has no order the specification defines.
-enum class Scale { Numbers, Strings, DateTimes, Mixed };
-
-Scale scale_of(std::int64_t classes) {
-  const bool numbers = has(classes, ValueClass::Number) || has(classes, ValueClass::Boolean) ||
-                       has(classes, ValueClass::Array);
-  const bool strings = has(classes, ValueClass::String);
-  const bool times = has(classes, ValueClass::DateTime);
-  if (numbers + strings + times > 1) return Scale::Mixed;
-  if (strings) return Scale::Strings;
-  if (times) return Scale::DateTimes;
-  return Scale::Numbers;
-}
-
-std::unexpected<Error> not_applicable(AggregationMethod m, ValueClass c, const std::string& attr) {
-  return fail(ErrorKind::InvalidRequest,
-              "aggrMethods: '" + std::string(model::aggregation_name(m)) +
-                  "' does not apply to the " + std::string(model::value_class_name(c)) +
-                  " values of attribute '" + attr + "' in the time range");
-}
-
-Status check_applicable(const std::vector<AggregationMethod>& methods, std::int64_t classes,
-                        const std::string& attr) {
-  for (auto m : methods) {
-    for (auto c : kClasses) {
-      if (has(classes, c) && !model::aggregation_applies(m, c)) return not_applicable(m, c, attr);
-    }
-    if ((m == AggregationMethod::Min || m == AggregationMethod::Max ||
-         m == AggregationMethod::Avg) &&
-        scale_of(classes) == Scale::Mixed) {
-      return fail(ErrorKind::InvalidRequest,
-                  "aggrMethods: '" + std::string(model::aggregation_name(m)) +
-                      "' cannot compare the values of attribute '" + attr +
-                      "' in the time range: they mix numbers, strings and DateTimes");
-    }
-  }
-  return ok();
-}
-
-// A double that holds a whole number is given as an integer (a sum of integers stays one).
-json::value number(double v) {
-  if (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 9.0e15) {
-    return json::value(static_cast<std::int64_t>(v));
-  }
-  return json::value(v);
-}
-
-// One method as a column of the aggregate query, and how its result becomes JSON.
+// One method as a column of the aggregate query, and the form of its result
+// (store/history_aggregation.hpp).
 struct Column {
   std::string sql;
-  enum class As { Integer, Number, Text, DateTime } as = As::Number;
+  ResultForm as = ResultForm::Number;
 };
 
-Column column_of(AggregationMethod m, std::int64_t classes) {
-  using As = Column::As;
-  const Scale scale = scale_of(classes);
-  const As ordered = scale == Scale::Strings     ? As::Text
-                     : scale == Scale::DateTimes ? As::DateTime
-                                                 : As::Number;
-  const std::string compared = scale == Scale::Strings ? "h.txt" : "h.num";
+std::string sql_of(AggregationMethod m, std::int64_t classes) {
+  const std::string compared = scale_of(classes) == Scale::Strings ? "h.txt" : "h.num";
   switch (m) {
     case AggregationMethod::TotalCount:
-      return {numeric_only(classes)
-                  ? "count(h.num)"
-                  : "count(CASE WHEN h.deleted IS NULL THEN coalesce(h.num, h.txt, h.doc) END)",
-              As::Integer};
+      return numeric_only(classes)
+                 ? "count(h.num)"
+                 : "count(CASE WHEN h.deleted IS NULL THEN coalesce(h.num, h.txt, h.doc) END)";
     case AggregationMethod::DistinctCount:
-      return {numeric_only(classes) ? "count(DISTINCT h.num)"
-                                    : "count(DISTINCT CASE WHEN h.deleted IS NULL THEN "
-                                      "coalesce(h.txt, h.num, h.doc) END)",
-              As::Integer};
+      return numeric_only(classes) ? "count(DISTINCT h.num)"
+                                   : "count(DISTINCT CASE WHEN h.deleted IS NULL THEN "
+                                     "coalesce(h.txt, h.num, h.doc) END)";
     case AggregationMethod::Sum:
-      return {"sum(h.num)", As::Number};
+      return "sum(h.num)";
     case AggregationMethod::Avg:
-      return {"avg(h.num)", scale == Scale::DateTimes ? As::DateTime : As::Number};
+      return "avg(h.num)";
     case AggregationMethod::Min:
-      return {"min(" + compared + ")", ordered};
+      return "min(" + compared + ")";
     case AggregationMethod::Max:
-      return {"max(" + compared + ")", ordered};
+      return "max(" + compared + ")";
     case AggregationMethod::StdDev:
-      return {"tsunagu_stddev(h.num)", As::Number};
+      return "tsunagu_stddev(h.num)";
     case AggregationMethod::SumSq:
-      return {"sum(h.num * h.num)", As::Number};
+      return "sum(h.num * h.num)";
   }
-  return {"NULL", As::Number};
+  return "NULL";
 }
 
-json::value value_of(const Statement& row, int i, Column::As as) {
+Column column_of(AggregationMethod m, std::int64_t classes) {
+  return {sql_of(m, classes), result_form(m, classes)};
+}
+
+json::value value_of(const Statement& row, int i, ResultForm as) {
   if (row.column_null(i)) return nullptr;
   switch (as) {
-    case Column::As::Integer:
+    case ResultForm::Integer:
       return json::value(row.column_int(i));
-    case Column::As::Number:
-      return number(row.column_double(i));
-    case Column::As::Text:
+    case ResultForm::Number:
+      return number_result(row.column_double(i));
+    case ResultForm::Text:
       return json::value(row.column_text(i));
-    case Column::As::DateTime:
-      return json::value(model::format_datetime(
-          at_ms(static_cast<std::int64_t>(std::llround(row.column_double(i))))));
+    case ResultForm::DateTime:
+      return datetime_result(row.column_double(i));
   }
   return nullptr;
 }
@@ -158,11 +88,8 @@ class Aggregator {
 
   Result<std::optional<AggregatedAttribute>> run(const SelectedEntity& e,
                                                  const SelectedAttribute& a) {
-    auto classes = classes_in_range(e, a);
+    auto classes = applicable_classes(request_.methods, a, [&] { return classes_in_range(e, a); });
     if (!classes) return std::unexpected(classes.error());
-    if (auto st = check_applicable(request_.methods, *classes, a.name); !st) {
-      return std::unexpected(st.error());
-    }
     // Numbers alone are read from history_by_time without the table: count and look for
     // them by `num`, which a tombstone lacks.
     // Other values may lie in `doc`, which a tombstone of the scope has too.
@@ -204,15 +131,12 @@ class Aggregator {
     }
     slot->reset();
     slot->bind(1, e.hid);
-    slot->bind(2, a.term);
+    slot->bind(2, a.key);
     return slot.get();
   }
 
-  // The classes of the values in the range: those ever recorded, unless some method does not
-  // apply to one of them, when only the range decides.
+  // The classes of the values in the range (applicable_classes()).
   Result<std::int64_t> classes_in_range(const SelectedEntity& e, const SelectedAttribute& a) {
-    const std::int64_t recorded = a.classes & ~class_bit(ValueClass::Tombstone);
-    if (check_applicable(request_.methods, recorded, a.name)) return recorded;
     auto stmt = prepared("SELECT DISTINCT h.class" + from(), e, a);
     if (!stmt) return std::unexpected(stmt.error());
     std::int64_t classes = 0;
@@ -221,34 +145,22 @@ class Aggregator {
       classes |= std::int64_t{1} << (*stmt)->column_int(0);
     }
     if (rc != SQLITE_DONE) return db_.error("read history classes");
-    return classes & ~class_bit(ValueClass::Tombstone);
+    return classes;
   }
 
-  // Where the periods start, and where the whole range ends: the query's bounds where it has
-  // them, else its first and last instance. None when the range holds no value.
-  Result<std::optional<std::pair<std::int64_t, std::int64_t>>> bounds_of(
-      const SelectedEntity& e, const SelectedAttribute& a) {
-    using Bounds = std::optional<std::pair<std::int64_t, std::int64_t>>;
+  // Where the periods start, and where the whole range ends (store/history_aggregation.hpp).
+  // None when the range holds no value.
+  Result<std::optional<PeriodSpan>> bounds_of(const SelectedEntity& e, const SelectedAttribute& a) {
     // A between range gives both ends: the periods then need no query (those without values are
     // left out by the aggregation itself).
-    if (query_.range && query_.range->rel == model::TimeRel::Between) {
-      return Bounds(std::pair{ms(query_.range->at), ms(query_.range->end)});
-    }
+    if (auto span = span_of_range(query_.range)) return span;
     auto stmt = prepared(
         "SELECT min(" + filter_.key + "), max(" + filter_.key + ")" + from() + " AND " + value_, e,
         a);
     if (!stmt) return std::unexpected(stmt.error());
     if ((*stmt)->step() != SQLITE_ROW) return db_.error("read history bounds");
-    if ((*stmt)->column_null(0)) return Bounds();
-    std::int64_t start = (*stmt)->column_int(0);
-    std::int64_t end = (*stmt)->column_int(1);
-    if (query_.range) {
-      const auto& r = *query_.range;
-      if (r.rel != model::TimeRel::Before) start = ms(r.at);
-      if (r.rel == model::TimeRel::Before) end = ms(r.at);
-      if (r.rel == model::TimeRel::Between) end = ms(r.end);
-    }
-    return Bounds(std::pair{start, end});
+    if ((*stmt)->column_null(0)) return std::optional<PeriodSpan>();
+    return span_of_values(query_.range, (*stmt)->column_int(0), (*stmt)->column_int(1));
   }
 
   static std::string select_list(const std::vector<Column>& columns) {
@@ -311,7 +223,7 @@ class Aggregator {
     const model::Timestamp origin = at_ms(start);
     std::int64_t cursor = start;
     std::int64_t k = 0;
-    for (std::size_t periods = 0; periods < kMaxPeriods; ++periods) {
+    for (std::size_t periods = 0; periods < kMaxAggregatedPeriods; ++periods) {
       auto next = prepared(next_sql, e, a);
       if (!next) return std::unexpected(next.error());
       (*next)->bind(3, cursor);
@@ -334,8 +246,6 @@ class Aggregator {
     }
     return ok();
   }
-
-  static constexpr std::size_t kMaxPeriods = 100000;
 
   Connection& db_;
   std::map<std::string, std::unique_ptr<Statement>> statements_;
@@ -389,18 +299,9 @@ Result<AggregatedPage> aggregate_history(Connection& db, const HistoryQuery& que
   auto selection = select_entities(db, query, *filter);
   if (!selection) return std::unexpected(selection.error());
   Aggregator aggregator(db, query, request, *filter);
-  AggregatedPage page;
-  page.total = selection->total;
-  for (auto& e : selection->entities) {
-    AggregatedEntity out{e.id, e.types, {}};
-    for (const auto& a : e.attributes) {
-      auto aggregated = aggregator.run(e, a);
-      if (!aggregated) return std::unexpected(aggregated.error());
-      if (*aggregated) out.attributes.push_back(std::move(**aggregated));
-    }
-    page.entities.push_back(std::move(out));
-  }
-  return page;
+  return aggregate_page(*selection, [&](const SelectedEntity& e, const SelectedAttribute& a) {
+    return aggregator.run(e, a);
+  });
 }
 
 }  // namespace tsunagu::store::sqlite

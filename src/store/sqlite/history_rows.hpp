@@ -1,15 +1,11 @@
 #pragma once
-// One row of the `history` table (migration 6, schema.cpp) and the instance it records. The
-// columns hold what ranges and aggregations read (times, kind, value class, numeric and text
-// views); `doc` holds the rest of the instance, and is NULL when the columns say all of it.
+// One row of the `history` table (migration 6, schema.cpp) read back: the columns a SELECT names,
+// and the instance they record (store/history_columns.hpp decodes it, as on every backend).
 
-#include <cstdint>
-#include <optional>
-#include <string>
+#include <string_view>
 
-#include "model/entity.hpp"
 #include "model/error.hpp"
-#include "store/history_values.hpp"
+#include "store/history_columns.hpp"
 
 namespace tsunagu::store::sqlite {
 
@@ -21,22 +17,10 @@ inline constexpr const char* kHistoryColumns =
     "h.num, h.doc, h.class, h.txt";
 inline constexpr int kHistoryColumnCount = 11;
 
-// The `doc` column of an instance: nothing when the other columns say all of it (a plain number,
-// boolean, string, vocab term or relationship target without metadata, or a tombstone, whose
-// value its kind gives), else the members the columns do not hold. Most instances of a city's
-// data then cost no JSON text at all.
-std::optional<std::string> history_doc(const model::Attribute& instance,
-                                       const HistoryValueView& view);
-
 class Statement;
 
 // The instance of a row whose columns start at `first` (see kHistoryColumns), with its id and
 // its deletedAt. `entity_id` names the entity in errors.
-struct DecodedInstance {
-  std::int64_t id = 0;
-  model::Attribute value;
-  std::optional<model::Timestamp> deleted_at;
-};
 Result<DecodedInstance> decode_history_row(const Statement& row, int first,
                                            std::string_view entity_id);
 

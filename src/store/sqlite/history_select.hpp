@@ -1,37 +1,19 @@
 #pragma once
 // The first half of every temporal read on SQLite: which history entities a HistoryQuery selects
 // (by id, type, attributes with instances in the range, and q, geoQ and scopeQ decided over those
-// instances), one page of them, and the SQL fragments that restrict instances to the query's
-// range and datasets. history_reader.cpp and history_aggregate.cpp read the page's instances.
+// instances, by the rules every backend shares: store/history_selection.hpp), one page of them,
+// and the SQL fragments that restrict instances to the query's range and datasets.
+// history_reader.cpp and history_aggregate.cpp read the page's instances.
 
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <vector>
 
+#include "store/history_selection.hpp"
 #include "store/history_store.hpp"
 #include "store/sqlite/connection.hpp"
 
 namespace tsunagu::store::sqlite {
-
-struct SelectedAttribute {
-  std::int64_t term = 0;
-  std::string name;          // expanded IRI
-  std::int64_t classes = 0;  // value classes ever recorded (history_tables.hpp)
-  model::AttributeKind kind = model::AttributeKind::Property;  // of the last instance recorded
-};
-
-struct SelectedEntity {
-  std::int64_t hid = 0;
-  std::string id;
-  std::vector<std::string> types;
-  std::vector<SelectedAttribute> attributes;  // those the query returns, by name
-};
-
-struct Selection {
-  std::vector<SelectedEntity> entities;  // the page, in hid order
-  std::optional<std::size_t> total;
-};
 
 // What restricts instances, as SQL over `history h`: `key` is the expression of an instance's
 // time (the query's time property), `where` a conjunction (" AND ...") of the range, the
@@ -43,6 +25,7 @@ struct InstanceFilter {
 
 Result<InstanceFilter> instance_filter(Connection& db, const HistoryQuery& query);
 
+// Each selected attribute's `key` is the term id of its name.
 Result<Selection> select_entities(Connection& db, const HistoryQuery& query,
                                   const InstanceFilter& filter);
 

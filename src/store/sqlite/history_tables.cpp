@@ -1,13 +1,11 @@
 #include "store/sqlite/history_tables.hpp"
 
-#include <boost/json/parse.hpp>
 #include <map>
 
-#include "model/json_text.hpp"
+#include "store/history_types.hpp"
 #include "store/sqlite/history_rows.hpp"
 
 namespace tsunagu::store::sqlite {
-namespace json = boost::json;
 
 namespace {
 
@@ -25,28 +23,6 @@ void bind_optional(Statement& s, int index, const std::optional<std::int64_t>& v
 
 std::optional<std::int64_t> ms_of(const std::optional<model::Timestamp>& t) {
   return t ? std::optional<std::int64_t>(ms(*t)) : std::nullopt;
-}
-
-// The JSON array of types, with `more` added to `stored` (a JSON array text) where missing.
-std::optional<std::string> united_types(std::string_view stored,
-                                        const std::vector<std::string>& more) {
-  boost::system::error_code ec;
-  auto parsed = json::parse(stored, ec);
-  json::array types = !ec && parsed.is_array() ? parsed.get_array() : json::array();
-  bool grew = false;
-  for (const auto& t : more) {
-    if (std::find(types.begin(), types.end(), json::value(t)) != types.end()) continue;
-    types.emplace_back(t);
-    grew = true;
-  }
-  if (!grew) return std::nullopt;
-  return model::to_json_text(types);
-}
-
-std::string types_text(const std::vector<std::string>& types) {
-  json::array a;
-  for (const auto& t : types) a.emplace_back(t);
-  return model::to_json_text(a);
 }
 
 }  // namespace
@@ -67,7 +43,7 @@ Result<std::optional<std::int64_t>> SqliteHistoryTxn::find_entity(std::string_vi
 // would otherwise dirty one more page).
 Result<std::int64_t> SqliteHistoryTxn::entity_for(const HistoryAppend& append) {
   std::optional<std::int64_t> hid;
-  std::optional<std::string> grown;
+  std::optional<std::vector<std::string>> grown;
   {
     auto stmt = db_.cached("SELECT hid, types FROM history_entities WHERE id = ?1");
     if (!stmt) return std::unexpected(stmt.error());
@@ -76,7 +52,7 @@ Result<std::int64_t> SqliteHistoryTxn::entity_for(const HistoryAppend& append) {
     const int rc = s->step();
     if (rc == SQLITE_ROW) {
       hid = s->column_int(0);
-      grown = united_types(s->column_text(1), append.types);
+      grown = united_types(parse_types(s->column_text(1)), append.types);
     } else if (rc != SQLITE_DONE) {
       return db_.error("find history entity");
     }
@@ -87,7 +63,7 @@ Result<std::int64_t> SqliteHistoryTxn::entity_for(const HistoryAppend& append) {
     if (!update) return std::unexpected(update.error());
     StatementUse u(**update);
     u->bind(1, *hid);
-    u->bind(2, *grown);
+    u->bind(2, types_text(*grown));
     if (u->step() != SQLITE_DONE) return db_.error("update history entity");
   } else {
     auto insert = db_.cached(
@@ -214,15 +190,7 @@ Result<std::optional<std::vector<std::string>>> SqliteHistoryTxn::types(
   const int rc = s->step();
   if (rc == SQLITE_DONE) return Types();
   if (rc != SQLITE_ROW) return db_.error("read history entity");
-  boost::system::error_code ec;
-  auto parsed = json::parse(s->column_text(0), ec);
-  std::vector<std::string> out;
-  if (!ec && parsed.is_array()) {
-    for (const auto& t : parsed.get_array()) {
-      if (t.is_string()) out.emplace_back(t.get_string());
-    }
-  }
-  return Types(std::move(out));
+  return Types(parse_types(s->column_text(0)));
 }
 
 Result<bool> SqliteHistoryTxn::erase_entity(std::string_view entity_id) {

@@ -51,9 +51,4 @@ class SqliteHistoryTxn final : public HistoryTxn {
   TermCache& terms_;
 };
 
-// The bit of a value class in history_attrs.classes.
-inline std::int64_t class_bit(model::ValueClass c) {
-  return std::int64_t{1} << static_cast<int>(c);
-}
-
 }  // namespace tsunagu::store::sqlite

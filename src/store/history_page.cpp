@@ -1,11 +1,14 @@
-#include "store/postgres/history_cut.hpp"
+#include "store/history_page.hpp"
 
 #include <algorithm>
+#include <limits>
 
-#include "store/postgres/connection.hpp"
-
-namespace tsunagu::store::postgres {
+namespace tsunagu::store {
 namespace {
+
+model::Timestamp at_ms(std::int64_t ms) {
+  return model::Timestamp(std::chrono::milliseconds(ms));
+}
 
 // Keeps the instances on this side of `cut`: strictly before it reading forward, strictly after
 // it reading backward; `inclusive` also keeps those at the cut (at most `wanted` of them).
@@ -37,15 +40,29 @@ HistoryCut bounds_of(const std::vector<Fetched*>& all, std::int64_t cut) {
   std::optional<HistoryCut> out;
   for (const auto* f : all) {
     for (auto k : f->keys) {
-      if (!out) out = HistoryCut{from_ms(k), from_ms(k)};
-      out->first = std::min(out->first, from_ms(k));
-      out->last = std::max(out->last, from_ms(k));
+      if (!out) out = HistoryCut{at_ms(k), at_ms(k)};
+      out->first = std::min(out->first, at_ms(k));
+      out->last = std::max(out->last, at_ms(k));
     }
   }
-  return out ? *out : HistoryCut{from_ms(cut), from_ms(cut)};
+  return out ? *out : HistoryCut{at_ms(cut), at_ms(cut)};
 }
 
 }  // namespace
+
+std::optional<std::int64_t> InstanceReach::limit() const {
+  constexpr auto kMost = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+  if (wanted >= kMost - 1) return std::nullopt;
+  return static_cast<std::int64_t>(wanted + (may_cut ? 1 : 0));
+}
+
+InstanceReach reach_of(const HistoryQuery& query) {
+  InstanceReach r;
+  r.wanted = query.last_n ? std::min(query.last_n, query.max_instances) : query.max_instances;
+  r.backward = query.last_n > 0;
+  r.may_cut = !query.last_n || query.last_n > query.max_instances;
+  return r;
+}
 
 std::optional<HistoryCut> cut_page(std::vector<Fetched*>& all, bool backward, std::size_t wanted) {
   const auto cut = cut_instant(all, backward, wanted);
@@ -68,4 +85,28 @@ std::optional<HistoryCut> cut_page(std::vector<Fetched*>& all, bool backward, st
   return bounds_of(all, *cut);
 }
 
-}  // namespace tsunagu::store::postgres
+HistoryPage page_of(Selection selection, std::vector<std::vector<Fetched>> fetched,
+                    const InstanceReach& reach) {
+  std::vector<Fetched*> all;
+  for (auto& per_entity : fetched) {
+    for (auto& f : per_entity) all.push_back(&f);
+  }
+  HistoryPage page;
+  page.total = selection.total;
+  page.cut = cut_page(all, reach.backward, reach.wanted);
+  for (std::size_t i = 0; i < selection.entities.size(); ++i) {
+    auto& e = selection.entities[i];
+    HistoryEntity out{std::move(e.id), std::move(e.types), {}};
+    for (auto& f : fetched[i]) {
+      if (f.attribute.instances.empty()) continue;
+      if (reach.backward) {
+        std::reverse(f.attribute.instances.begin(), f.attribute.instances.end());
+      }
+      out.attributes.push_back(std::move(f.attribute));
+    }
+    page.entities.push_back(std::move(out));
+  }
+  return page;
+}
+
+}  // namespace tsunagu::store
