@@ -64,6 +64,7 @@ discard() {
   fi
   cd /
   rm -rf -- "$dir"
+  forget_link
 }
 
 start_server() {
@@ -83,13 +84,33 @@ start_server() {
   return 1
 }
 
+# The server runs as the postgres user, who must be able to reach its directory. Below a folder
+# only root may enter (a clone in root's home), the cluster goes to a private directory under
+# /tmp instead, and <dir> becomes a link to it.
+place() {
+  mkdir -p "$(dirname "$dir")"
+  local parent
+  parent=$(cd "$(dirname "$dir")" && pwd -P)
+  if [[ $(id -u) -eq 0 ]] && ! runuser -u postgres -- test -x "$parent" 2>/dev/null; then
+    [[ -L "$dir" ]] && rm -f "$dir"
+    ln -s "$(mktemp -d /tmp/tsunagu-pg.XXXXXX)" "$dir"
+  else
+    mkdir -p "$dir"
+  fi
+}
+
+# A link that place() made goes with the cluster it points to.
+forget_link() {
+  if [[ -L "$origin" ]]; then rm -f -- "$origin"; fi
+}
+
 start() {
   if [[ -e "$dir" && -n "$(ls -A "$dir")" ]]; then die "$dir exists and is not empty"; fi
   if [[ $(id -u) -eq 0 ]] && ! id postgres >/dev/null 2>&1; then
     die "initdb refuses to run as root, and the postgres user it would run as is missing" \
       "(Debian's postgresql-common creates it)"
   fi
-  mkdir -p "$dir"
+  place
   dir=$(cd "$dir" && pwd -P)
   if ((${#dir} + ${#socket_name} > max_socket_path)); then
     rmdir "$dir"
@@ -144,10 +165,12 @@ stop() {
   fi
   cd /
   rm -rf -- "$dir"
+  forget_link
 }
 
 [[ $# -eq 2 ]] || usage
 dir=$2
+origin=$2
 # The caller's PG* variables (PGOPTIONS, PGSSLMODE, PGSERVICE...) would change our psql sessions
 # or point them at another server.
 for name in $(compgen -e); do
