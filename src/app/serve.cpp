@@ -21,6 +21,7 @@
 #include "app/demo_data.hpp"
 #include "app/health.hpp"
 #include "app/identity_setup.hpp"
+#include "app/node_name.hpp"
 #include "app/periodic.hpp"
 #include "app/resident_erasure.hpp"
 #include "broker/entity_service.hpp"
@@ -144,7 +145,9 @@ Result<std::unique_ptr<store::Store>> open_store(const Config& config) {
     if (!s) return std::unexpected(s.error());
     return std::unique_ptr<store::Store>(std::move(*s));
   }
-  auto s = store::postgres::PgStore::open(config.store);
+  auto node = node_name(config.data_dir);
+  if (!node) return std::unexpected(node.error());
+  auto s = store::postgres::PgStore::open(config.store, {.node = *node});
   if (!s) return std::unexpected(s.error());
   return std::unique_ptr<store::Store>(std::move(*s));
 }

@@ -41,7 +41,7 @@ Result<std::shared_ptr<TenantStore>> PgStore::tenant(std::string_view name, bool
   if (!conn) return std::unexpected(conn.error());
   auto schema = open_tenant_schema(**conn, name, create);
   if (!schema) return std::unexpected(schema.error());
-  auto db = TenantDb::open(url_, std::move(*schema), readers_, options_.tenant);
+  auto db = TenantDb::open(url_, std::move(*schema), options_.node, readers_, options_.tenant);
   if (!db) return std::unexpected(db.error());
   {
     std::lock_guard lock(mu_);

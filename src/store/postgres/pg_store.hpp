@@ -22,6 +22,10 @@ namespace tsunagu::store::postgres {
 struct PgStoreOptions {
   std::size_t max_readers = 8;  // reader connections of this node, shared by its tenants
   TenantDbOptions tenant{};
+  // This node's name among the nodes sharing the database, stable across its restarts: the
+  // notifications its writes owe are its own to deliver (owed_notifications() gives only those),
+  // so a node that restarts never sends again what another node is delivering.
+  std::string node;
 };
 
 class PgStore final : public Store {

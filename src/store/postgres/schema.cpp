@@ -83,8 +83,10 @@ CREATE TABLE {s}.owed_notifications(
   trigger      text NOT NULL,
   at           bigint NOT NULL,
   entity       text NOT NULL,
-  previous     text);
+  previous     text,
+  node         text NOT NULL DEFAULT '');
 CREATE INDEX owed_notifications_by_subscription ON {s}.owed_notifications(subscription);
+CREATE INDEX owed_notifications_by_node ON {s}.owed_notifications(node, seq);
 -- History (history_tables.hpp): names in the "C" collation, so that they sort in byte order as
 -- on SQLite; `history` partitioned by the month an instance was recorded in, each month's
 -- partition made by the writer on the month's first append (history_partitions.hpp).

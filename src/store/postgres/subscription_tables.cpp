@@ -67,11 +67,15 @@ Result<bool> PgSubscriptionTxn::remove(std::string_view id) {
 }
 
 Result<std::int64_t> PgSubscriptionTxn::owe(const OwedNotification& n) {
-  const Param p[] = {param(n.subscription_id), param(model::trigger_name(n.trigger)),
-                     param(to_ms(n.at)), param(encode_entity_text(n.entity)),
-                     n.previous ? param(encode_entity_text(*n.previous)) : Param()};
+  const Param p[] = {param(n.subscription_id),
+                     param(model::trigger_name(n.trigger)),
+                     param(to_ms(n.at)),
+                     param(encode_entity_text(n.entity)),
+                     n.previous ? param(encode_entity_text(*n.previous)) : Param(),
+                     param(node_)};
   auto rows = db_.run(in_schema("INSERT INTO {s}.owed_notifications(subscription, trigger, at, "
-                                "entity, previous) VALUES($1, $2, $3, $4, $5) RETURNING seq",
+                                "entity, previous, node) VALUES($1, $2, $3, $4, $5, $6) "
+                                "RETURNING seq",
                                 schema_),
                       p);
   if (!rows) return std::unexpected(rows.error());
@@ -102,11 +106,13 @@ Result<std::vector<model::Subscription>> load_subscriptions(Connection& db,
 
 Result<std::vector<OwedNotification>> load_owed_notifications(Connection& db,
                                                               const std::string& schema,
+                                                              const std::string& node,
                                                               std::int64_t after,
                                                               std::size_t limit) {
-  const Param p[] = {param(after), param(static_cast<std::int64_t>(limit))};
+  const Param p[] = {param(after), param(static_cast<std::int64_t>(limit)), param(node)};
   auto rows = db.run(in_schema("SELECT seq, subscription, trigger, at, entity, previous "
-                               "FROM {s}.owed_notifications WHERE seq > $1 ORDER BY seq LIMIT $2",
+                               "FROM {s}.owed_notifications WHERE node = $3 AND seq > $1 "
+                               "ORDER BY seq LIMIT $2",
                                schema),
                      p);
   if (!rows) return std::unexpected(rows.error());

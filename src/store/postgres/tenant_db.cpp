@@ -69,18 +69,21 @@ Result<QueryPage> evaluate(Connection& db, const EntityQuery& q, const CompiledQ
 }  // namespace
 
 Result<std::shared_ptr<TenantDb>> TenantDb::open(const std::string& url, TenantSchema schema,
+                                                 std::string node,
                                                  std::shared_ptr<ConnectionPool> readers,
                                                  TenantDbOptions options) {
   auto writer = Connection::open(url);
   if (!writer) return std::unexpected(writer.error());
-  return std::shared_ptr<TenantDb>(
-      new TenantDb(url, std::move(schema), std::move(*writer), std::move(readers), options));
+  return std::shared_ptr<TenantDb>(new TenantDb(url, std::move(schema), std::move(node),
+                                                std::move(*writer), std::move(readers), options));
 }
 
-TenantDb::TenantDb(std::string url, TenantSchema schema, std::unique_ptr<Connection> writer,
-                   std::shared_ptr<ConnectionPool> readers, TenantDbOptions options)
+TenantDb::TenantDb(std::string url, TenantSchema schema, std::string node,
+                   std::unique_ptr<Connection> writer, std::shared_ptr<ConnectionPool> readers,
+                   TenantDbOptions options)
     : url_(std::move(url)),
       schema_(std::move(schema)),
+      node_(std::move(node)),
       options_(options),
       writer_db_(std::move(writer)),
       readers_(std::move(readers)),
@@ -111,7 +114,7 @@ void TenantDb::commit_group(std::vector<WriteJob>& jobs) {
     writer_db_ = std::move(*fresh);
     partitions_.clear();
   }
-  auto results = apply_group(*writer_db_, schema_, partitions_, jobs);
+  auto results = apply_group(*writer_db_, schema_, node_, partitions_, jobs);
   for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i].done(std::move(results[i]));
 }
 
@@ -125,7 +128,7 @@ Result<std::vector<OwedNotification>> TenantDb::owed_notifications(std::int64_t 
                                                                    std::size_t limit) {
   auto conn = readers_->acquire();
   if (!conn) return std::unexpected(conn.error());
-  return load_owed_notifications(**conn, schema_.schema, after, limit);
+  return load_owed_notifications(**conn, schema_.schema, node_, after, limit);
 }
 
 Result<HistoryPage> TenantDb::history(const HistoryQuery& query) {

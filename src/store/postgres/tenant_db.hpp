@@ -26,7 +26,9 @@ using TenantDbOptions = WriteQueueOptions;
 
 class TenantDb final : public TenantStore {
  public:
+  // `node` names this node (pg_store.hpp, PgStoreOptions::node).
   static Result<std::shared_ptr<TenantDb>> open(const std::string& url, TenantSchema schema,
+                                                std::string node,
                                                 std::shared_ptr<ConnectionPool> readers,
                                                 TenantDbOptions options);
   ~TenantDb() override;
@@ -48,12 +50,14 @@ class TenantDb final : public TenantStore {
   void close();
 
  private:
-  TenantDb(std::string url, TenantSchema schema, std::unique_ptr<Connection> writer,
-           std::shared_ptr<ConnectionPool> readers, TenantDbOptions options);
+  TenantDb(std::string url, TenantSchema schema, std::string node,
+           std::unique_ptr<Connection> writer, std::shared_ptr<ConnectionPool> readers,
+           TenantDbOptions options);
   void commit_group(std::vector<WriteJob>& jobs);
 
   const std::string url_;
   const TenantSchema schema_;
+  const std::string node_;
   const TenantDbOptions options_;
   std::unique_ptr<Connection> writer_db_;  // writer thread only (after construction)
   PartitionCache partitions_;              // writer thread only

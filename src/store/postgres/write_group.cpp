@@ -16,12 +16,12 @@ namespace {
 // The WriteTxn of one attempt at a group (store/write_attempt.hpp).
 class PgTxn final : public AttemptTxn {
  public:
-  PgTxn(Connection& db, const TenantSchema& tenant, PartitionCache& partitions,
-        SummaryDelta& summaries)
+  PgTxn(Connection& db, const TenantSchema& tenant, const std::string& node,
+        PartitionCache& partitions, SummaryDelta& summaries)
       : db_(db),
         summaries_(summaries),
         writer_(db, tenant.schema, summaries),
-        subscriptions_(db, tenant.schema),
+        subscriptions_(db, tenant.schema, node),
         history_(db, tenant.schema, partitions),
         schema_(tenant.schema) {}
 
@@ -62,12 +62,13 @@ class PgTxn final : public AttemptTxn {
 // The group's transactions on the writer connection.
 class PgGroup final : public GroupTransaction {
  public:
-  PgGroup(Connection& db, const TenantSchema& tenant, PartitionCache& partitions)
-      : db_(db), tenant_(tenant), partitions_(partitions) {}
+  PgGroup(Connection& db, const TenantSchema& tenant, const std::string& node,
+          PartitionCache& partitions)
+      : db_(db), tenant_(tenant), node_(node), partitions_(partitions) {}
 
   Status begin() override {
     summaries_ = SummaryDelta{};
-    txn_ = std::make_unique<PgTxn>(db_, tenant_, partitions_, summaries_);
+    txn_ = std::make_unique<PgTxn>(db_, tenant_, node_, partitions_, summaries_);
     // One round trip: the simple protocol runs both statements of the text.
     return db_.exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kLockSpace) + ", " +
                     std::to_string(tenant_.lock_key) + ")");
@@ -88,6 +89,7 @@ class PgGroup final : public GroupTransaction {
  private:
   Connection& db_;
   const TenantSchema& tenant_;
+  const std::string& node_;
   PartitionCache& partitions_;
   SummaryDelta summaries_;
   std::unique_ptr<PgTxn> txn_;
@@ -95,9 +97,9 @@ class PgGroup final : public GroupTransaction {
 
 }  // namespace
 
-std::vector<Status> apply_group(Connection& db, const TenantSchema& tenant,
+std::vector<Status> apply_group(Connection& db, const TenantSchema& tenant, const std::string& node,
                                 PartitionCache& partitions, std::vector<WriteJob>& jobs) {
-  PgGroup group(db, tenant, partitions);
+  PgGroup group(db, tenant, node, partitions);
   return store::apply_group(group, jobs);
 }
 

@@ -20,7 +20,8 @@ namespace tsunagu::store::postgres {
 
 // Runs every job's apply in one transaction and commits it. Returns each job's result, in order;
 // a failed commit fails them all. Writer thread only.
-std::vector<Status> apply_group(Connection& db, const TenantSchema& tenant,
+// `node` names this node in the notifications its writes owe (subscription_tables.hpp).
+std::vector<Status> apply_group(Connection& db, const TenantSchema& tenant, const std::string& node,
                                 PartitionCache& partitions, std::vector<WriteJob>& jobs);
 
 }  // namespace tsunagu::store::postgres
