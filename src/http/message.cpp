@@ -11,7 +11,8 @@ std::optional<std::string_view> Request::header(std::string_view name) const {
 }
 
 std::optional<std::string_view> Request::query_param(std::string_view name) const {
-  auto it = std::find_if(query.begin(), query.end(), [&](const auto& p) { return p.first == name; });
+  auto it =
+      std::find_if(query.begin(), query.end(), [&](const auto& p) { return p.first == name; });
   if (it == query.end()) return std::nullopt;
   return std::string_view(it->second);
 }

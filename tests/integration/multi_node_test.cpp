@@ -28,7 +28,8 @@ class MultiNode : public ::testing::Test {
   HttpClient client(std::size_t node) { return nodes_[node]->client(); }
 
   static std::string shelter(const std::string& id, int capacity) {
-    return R"({"id": ")" + id + R"(", "type": "Shelter", "capacity": {"type": "Property", "value": )" +
+    return R"({"id": ")" + id +
+           R"(", "type": "Shelter", "capacity": {"type": "Property", "value": )" +
            std::to_string(capacity) + "}}";
   }
 
@@ -68,9 +69,9 @@ TEST_F(MultiNode, AppendsThroughBothNodesToOneEntityLoseNothing) {
     int failed = 0;
     for (int i = 0; i < kPerNode; ++i) {
       const auto name = "n" + std::to_string(node) + "a" + std::to_string(i);
-      const auto res = http.post(kEntities + "/" + id + "/attrs",
-                                 R"({")" + name + R"(": {"type": "Property", "value": )" +
-                                     std::to_string(i) + "}}");
+      const auto res = http.post(
+          kEntities + "/" + id + "/attrs",
+          R"({")" + name + R"(": {"type": "Property", "value": )" + std::to_string(i) + "}}");
       failed += res.status == 204 ? 0 : 1;
     }
     return failed;
