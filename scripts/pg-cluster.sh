@@ -84,14 +84,17 @@ start_server() {
   return 1
 }
 
-# The server runs as the postgres user, who must be able to reach its directory. Below a folder
-# only root may enter (a clone in root's home), the cluster goes to a private directory under
-# /tmp instead, and <dir> becomes a link to it.
+# The server runs as the postgres user, who must be able to reach its directory, and its Unix
+# socket lives there, whose path may not be long. Below a folder only root may enter (a clone in
+# root's home), or deep below others, the cluster goes to a private directory under /tmp
+# instead, and <dir> becomes a link to it.
 place() {
   mkdir -p "$(dirname "$dir")"
-  local parent
+  local parent full
   parent=$(cd "$(dirname "$dir")" && pwd -P)
-  if [[ $(id -u) -eq 0 ]] && ! runuser -u postgres -- test -x "$parent" 2>/dev/null; then
+  full=$parent/$(basename "$dir")
+  if ((${#full} + ${#socket_name} > max_socket_path)) ||
+    { [[ $(id -u) -eq 0 ]] && ! runuser -u postgres -- test -x "$parent" 2>/dev/null; }; then
     [[ -L "$dir" ]] && rm -f "$dir"
     ln -s "$(mktemp -d /tmp/tsunagu-pg.XXXXXX)" "$dir"
   else
