@@ -22,8 +22,6 @@ namespace {
 namespace json = boost::json;
 
 const std::string kRedirect = "http://127.0.0.1:9/cb";
-const std::string kRegisterPath = "/account/register";
-const std::string kVerifyPath = "/account/verify";
 const std::string kLoginPath = "/account/login";
 const std::string kAccountPath = "/account";
 const std::string kDeletePath = "/account/delete";
@@ -135,20 +133,7 @@ class ConsentErasure : public BrokerTest {
     r.password = "correct horse battery " + std::to_string(n);
     r.browser = std::make_unique<Browser>(server());
     auto& b = *r.browser;
-    EXPECT_STATUS(b.get(kRegisterPath), 200);
-    EXPECT_STATUS(b.submit(kRegisterPath,
-                           {{"email", r.email}, {"password", r.password}, {"name", "Resident"}}),
-                  200);
-    std::vector<std::string> links;
-    for (const auto& mail : spooled_mails(server().data_dir() / "outbox", r.email)) {
-      for (auto& link : links_in(mail.body, kVerifyPath)) links.push_back(std::move(link));
-    }
-    if (links.size() != 1U) {
-      ADD_FAILURE() << "expected one verification link mailed to " << r.email << ", found "
-                    << links.size();
-      return r;
-    }
-    EXPECT_STATUS(b.get(target_of(links.front())), 200);
+    if (!register_verified(b, server().data_dir(), r.email, r.password)) return r;
 
     r.token =
         code_flow_token(b, clients_->app.id, kRedirect, r.email, r.password, "openid consent", n);

@@ -9,12 +9,7 @@ namespace tsunagu::it {
 
 namespace json = boost::json;
 
-namespace {
-
-const std::string kRegisterPath = "/account/register";
-const std::string kVerifyPath = "/account/verify";
-
-}  // namespace
+namespace {}  // namespace
 
 std::string vocab(std::string_view term) {
   return std::string(kDefaultVocab) + std::string(term);
@@ -119,20 +114,7 @@ Resident ConsentTest::new_resident(const std::string& scope) {
 
   Browser b(server());
   // Registration, and the link mailed to confirm the address.
-  EXPECT_STATUS(b.get(kRegisterPath), 200);
-  const auto registered =
-      b.submit(kRegisterPath, {{"email", r.email}, {"password", password}, {"name", "Resident"}});
-  EXPECT_STATUS(registered, 200);
-  std::vector<std::string> links;
-  for (const auto& mail : spooled_mails(server().data_dir() / "outbox", r.email)) {
-    for (auto& link : links_in(mail.body, kVerifyPath)) links.push_back(std::move(link));
-  }
-  if (links.size() != 1U) {
-    ADD_FAILURE() << "expected one verification link mailed to " << r.email << ", found "
-                  << links.size();
-    return r;
-  }
-  EXPECT_STATUS(b.get(target_of(links.front())), 200);
+  if (!register_verified(b, server().data_dir(), r.email, password)) return r;
 
   // The code flow with PKCE: sign-in page, consent page, code, token.
   r.token =

@@ -499,6 +499,25 @@ ClientCredentials register_client(const std::filesystem::path& data_dir, const s
   return out;
 }
 
+bool register_verified(Browser& b, const std::filesystem::path& data_dir, const std::string& email,
+                       const std::string& password) {
+  EXPECT_STATUS(b.get("/account/register"), 200);
+  EXPECT_STATUS(b.submit("/account/register",
+                         {{"email", email}, {"password", password}, {"name", "Resident"}}),
+                200);
+  std::vector<std::string> links;
+  for (const auto& mail : spooled_mails(data_dir / "outbox", email)) {
+    for (auto& link : links_in(mail.body, "/account/verify")) links.push_back(std::move(link));
+  }
+  if (links.size() != 1U) {
+    ADD_FAILURE() << "expected one verification link mailed to " << email << ", found "
+                  << links.size();
+    return false;
+  }
+  EXPECT_STATUS(b.get(target_of(links.front())), 200);
+  return true;
+}
+
 std::string code_flow_token(Browser& b, const std::string& client_id,
                             const std::string& redirect_uri, const std::string& email,
                             const std::string& password, const std::string& scope, int n) {

@@ -114,6 +114,11 @@ class Browser {
   std::string csrf_;
 };
 
+// Registers a resident in `b` (/account/register) and follows the one link mailed to confirm the
+// address, as found in the outbox of `data_dir`. False, with a test failure, when a step fails.
+bool register_verified(Browser& b, const std::filesystem::path& data_dir, const std::string& email,
+                       const std::string& password);
+
 // The authorization code flow with PKCE of a registered, verified resident in `b`: the
 // authorize request (`n` makes state and nonce distinct), sign-in, the consent page when it is
 // shown, and the code exchanged at the token endpoint by the public client `client_id`. The

@@ -17,68 +17,18 @@
 #include <vector>
 
 #include "api/oidc/pages.hpp"
+#include "html_reading.hpp"
 
 namespace tsunagu::api::oidc {
 namespace {
 
 using namespace std::chrono_literals;
-using Attributes = std::map<std::string, std::string>;
+using testing::html::Attributes;
+using testing::html::forms;
+using testing::html::inner;
+using testing::html::tags;
 
 // --- Reading the HTML ----------------------------------------------------------------------
-
-std::string unescape(std::string text) {
-  const std::pair<std::string_view, std::string_view> references[] = {
-      {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}};
-  for (const auto& [reference, character] : references) {
-    for (auto at = text.find(reference); at != std::string::npos;
-         at = text.find(reference, at + character.size())) {
-      text.replace(at, reference.size(), character);
-    }
-  }
-  return text;
-}
-
-// The start tags <name ...> in `html`, with their attributes unescaped.
-std::vector<Attributes> tags(std::string_view html, std::string_view name) {
-  static const std::regex attribute(R"re(\s([a-z-]+)(?:="([^"]*)")?)re");
-  std::vector<Attributes> found;
-  const std::string open = "<" + std::string(name);
-  for (auto at = html.find(open); at != std::string_view::npos; at = html.find(open, at + 1)) {
-    const char next = html[at + open.size()];
-    if (next != ' ' && next != '>') continue;
-    const std::string tag(html.substr(at, html.find('>', at) - at));
-    Attributes attributes;
-    for (std::sregex_iterator it(tag.begin(), tag.end(), attribute), end; it != end; ++it) {
-      attributes[(*it)[1]] = unescape((*it)[2]);
-    }
-    found.push_back(std::move(attributes));
-  }
-  return found;
-}
-
-// The markup inside every <name ...>...</name> (not nested in itself), as written.
-std::vector<std::string> inner(std::string_view html, std::string_view name) {
-  std::vector<std::string> found;
-  const std::string open = "<" + std::string(name);
-  const std::string close = "</" + std::string(name) + ">";
-  for (auto at = html.find(open); at != std::string_view::npos; at = html.find(open, at + 1)) {
-    const char next = html[at + open.size()];
-    if (next != ' ' && next != '>') continue;
-    const auto start = html.find('>', at) + 1;
-    found.emplace_back(html.substr(start, html.find(close, start) - start));
-  }
-  return found;
-}
-
-// Each <form ...>...</form> with its markup.
-std::vector<std::string> forms(std::string_view html) {
-  std::vector<std::string> found;
-  for (auto at = html.find("<form"); at != std::string_view::npos;
-       at = html.find("<form", at + 1)) {
-    found.emplace_back(html.substr(at, html.find("</form>", at) + 7 - at));
-  }
-  return found;
-}
 
 // The hidden fields of a form, by name.
 std::map<std::string, std::string> hidden(std::string_view form) {

@@ -13,6 +13,7 @@
 
 #include "query/scope_query.hpp"
 #include "sqlite_downgrade.hpp"
+#include "store_backends.hpp"
 
 namespace tsunagu::store {
 namespace {
@@ -40,13 +41,7 @@ Entity entity(std::string id, std::string type, std::vector<std::string> attrs =
   return e;
 }
 
-// Submits a job and waits for its durable completion.
-Status run(TenantStore& db, std::function<Status(WriteTxn&)> apply) {
-  std::promise<Status> done;
-  auto f = done.get_future();
-  db.submit({std::move(apply), [&done](Status st) { done.set_value(std::move(st)); }});
-  return f.get();
-}
+using testing::run_job;
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
@@ -67,7 +62,7 @@ class SqliteStoreTest : public ::testing::Test {
     db_ = *t;
   }
   Status insert(const Entity& e) {
-    return run(*db_, [e](WriteTxn& txn) { return txn.insert(e); });
+    return run_job(*db_, [e](WriteTxn& txn) { return txn.insert(e); });
   }
   std::vector<std::string> ids(const EntityQuery& q) {
     auto page = db_->query(q);

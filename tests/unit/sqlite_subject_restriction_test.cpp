@@ -16,6 +16,7 @@
 #include "query/q_eval.hpp"
 #include "query/q_parser.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "store_backends.hpp"
 
 namespace tsunagu::store {
 namespace {
@@ -129,12 +130,7 @@ SubjectRestriction checkups_of(const Strings& subjects) {
   return {kCheckup, kPerson, forms(subjects)};
 }
 
-Status run(TenantStore& db, std::function<Status(WriteTxn&)> apply) {
-  std::promise<Status> done;
-  auto f = done.get_future();
-  db.submit({std::move(apply), [&done](Status st) { done.set_value(std::move(st)); }});
-  return f.get();
-}
+using testing::run_job;
 
 class SqliteSubjectRestrictionTest : public ::testing::Test {
  protected:
@@ -152,7 +148,7 @@ class SqliteSubjectRestrictionTest : public ::testing::Test {
     for (int i = 0; i < 5; ++i) entities_.push_back(shelter(i));
     entities_.push_back(shelter_application());
     for (const auto& e : entities_) {
-      ASSERT_TRUE(run(*dbs_.front(), [&](WriteTxn& txn) { return txn.insert(e); })) << e.id;
+      ASSERT_TRUE(run_job(*dbs_.front(), [&](WriteTxn& txn) { return txn.insert(e); })) << e.id;
     }
     // The same file read by planners for which nothing is selective (every query walks) and
     // for which small conditions are (they drive).
@@ -388,7 +384,7 @@ class SqliteSubjectRestrictionHistoryTest : public ::testing::Test {
   void record(const std::string& id, Strings types) {
     HistoryAppend a{id, std::move(types), model::Timestamp(std::chrono::minutes(29'453'760)), {}};
     for (int m = 0; m < 3; ++m) a.instances.push_back(reading(kStatus, m, m));
-    ASSERT_TRUE(run(*db_, [&](WriteTxn& txn) { return txn.history().append(a); })) << id;
+    ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) { return txn.history().append(a); })) << id;
   }
 
   Strings ids(const HistoryQuery& q, std::optional<std::size_t> total = std::nullopt) {
