@@ -34,7 +34,7 @@ Status check_keys(const toml::table& root) {
       {"server",
        {"listen", "threads", "max_body_bytes", "max_header_bytes", "read_timeout_seconds",
         "max_connections"}},
-      {"storage", {"data_dir", "store"}},
+      {"storage", {"data_dir", "store", "node_lease_ms"}},
       {"ngsild", {"batch_max", "default_page_size", "max_page_size"}},
       {"contexts", {"allow_remote", "fetch_timeout_ms", "map"}},
       {"history", {"enabled", "retention_days", "tenants"}},
@@ -318,6 +318,17 @@ Status set_store(Config& config, std::string_view store) {
   return ok();
 }
 
+Status set_node_lease(Config& config, std::string_view ms) {
+  constexpr std::int64_t kShortest = 1000, kLongest = 10 * 60 * 1000;
+  auto n = parse_number<std::int64_t>(ms, "node lease");
+  if (!n || *n < kShortest || *n > kLongest) {
+    return bad_config("node lease '" + std::string(ms.substr(0, 20)) +
+                      "' must be a number of milliseconds from 1000 to 600000");
+  }
+  config.node_lease = std::chrono::milliseconds(*n);
+  return ok();
+}
+
 Status add_context_mapping(Config& config, std::string_view mapping) {
   auto eq = mapping.find('=');
   if (eq == std::string_view::npos || eq == 0 || eq + 1 == mapping.size()) {
@@ -341,6 +352,11 @@ Status load_config_file(const std::filesystem::path& file, Config& config) {
   if (auto v = t.at_path("storage.data_dir").value<std::string>()) config.data_dir = *v;
   if (auto v = t.at_path("storage.store").value<std::string>()) {
     if (auto st = set_store(config, *v); !st) return st;
+  }
+  if (const auto* v = t.at_path("storage.node_lease_ms").node()) {
+    auto ms = v->value<std::int64_t>();
+    if (!v->is_integer() || !ms) return bad_config("storage.node_lease_ms must be a number");
+    if (auto st = set_node_lease(config, std::to_string(*ms)); !st) return st;
   }
   if (auto v = t.at_path("contexts.allow_remote").value<bool>()) config.allow_remote_contexts = *v;
   if (auto v = t.at_path("demo.load").value<bool>()) config.demo_data = *v;
@@ -368,6 +384,9 @@ Status apply_environment(Config& config) {
   if (const char* v = std::getenv("TSUNAGU_DATA_DIR")) config.data_dir = v;
   if (const char* v = std::getenv("TSUNAGU_STORE")) {
     if (auto st = set_store(config, v); !st) return st;
+  }
+  if (const char* v = std::getenv("TSUNAGU_NODE_LEASE_MS")) {
+    if (auto st = set_node_lease(config, v); !st) return st;
   }
   if (const char* v = std::getenv("TSUNAGU_THREADS")) {
     auto n = parse_number<unsigned>(v, "TSUNAGU_THREADS");

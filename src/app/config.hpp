@@ -31,6 +31,9 @@ struct Config {
   // Where tenants' data lives: empty for the embedded SQLite files under data_dir, or a
   // postgresql:// URL (docs/postgresql.md). oneID and consent stay under data_dir for now.
   std::string store;
+  // With several nodes on PostgreSQL: a node silent for this long is taken for dead and its
+  // subscriptions move to the others (store/postgres/node_leases.hpp).
+  std::chrono::milliseconds node_lease{15000};
 
   // [ngsild]
   std::size_t batch_max = 1000;
@@ -100,6 +103,7 @@ Status set_listen(Config& config, std::string_view listen);
 Status set_issuer(Config& config, std::string_view issuer);
 // "sqlite" (the default) or a postgresql:// (postgres://) URL.
 Status set_store(Config& config, std::string_view store);
+Status set_node_lease(Config& config, std::string_view milliseconds);
 Status add_context_mapping(Config& config, std::string_view mapping);
 
 }  // namespace tsunagu::app

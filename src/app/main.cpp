@@ -15,7 +15,7 @@ namespace {
 using tsunagu::app::Config;
 
 struct ServeFlags {
-  std::string config_file, listen, data_dir, store, ready_file, log_level, issuer;
+  std::string config_file, listen, data_dir, store, ready_file, log_level, issuer, node_lease_ms;
   std::vector<std::string> context_maps;
   unsigned threads = 0;
   std::size_t max_body = 0, batch_max = 0;
@@ -29,6 +29,9 @@ void add_serve_flags(CLI::App& serve, ServeFlags& f) {
   serve.add_option("--data-dir", f.data_dir, "directory of the databases (default ./var)");
   serve.add_option("--store", f.store,
                    "tenants' data: 'sqlite' (default, under --data-dir) or a postgresql:// URL");
+  serve.add_option("--node-lease-ms", f.node_lease_ms,
+                   "with several nodes on PostgreSQL: a node silent this long is taken for dead "
+                   "(default 15000)");
   serve.add_option("--threads", f.threads, "HTTP worker threads (default: one per core)");
   serve.add_option("--ready-file", f.ready_file, "file to write HOST:PORT to once listening");
   serve.add_option("--max-body-bytes", f.max_body, "largest request body (default 1 MiB)");
@@ -57,6 +60,9 @@ tsunagu::Status apply_flags(const ServeFlags& f, Config& c) {
   }
   if (!f.issuer.empty()) {
     if (auto st = tsunagu::app::set_issuer(c, f.issuer); !st) return st;
+  }
+  if (!f.node_lease_ms.empty()) {
+    if (auto st = tsunagu::app::set_node_lease(c, f.node_lease_ms); !st) return st;
   }
   if (!f.ready_file.empty()) c.ready_file = f.ready_file;
   if (!f.log_level.empty()) c.log_level = f.log_level;

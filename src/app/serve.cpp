@@ -147,7 +147,8 @@ Result<std::unique_ptr<store::Store>> open_store(const Config& config) {
   }
   auto node = node_name(config.data_dir);
   if (!node) return std::unexpected(node.error());
-  auto s = store::postgres::PgStore::open(config.store, {.node = *node});
+  auto s = store::postgres::PgStore::open(config.store,
+                                          {.node = *node, .leases = {.lease = config.node_lease}});
   if (!s) return std::unexpected(s.error());
   return std::unique_ptr<store::Store>(std::move(*s));
 }

@@ -2,13 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 
 namespace tsunagu::broker {
 namespace asio = boost::asio;
 namespace {
-
-constexpr std::size_t kOwedPage = 1000;
 
 Error not_found(const std::string& id) {
   return Error{ErrorKind::ResourceNotFound, "subscription '" + id + "' does not exist", {}};
@@ -19,6 +18,8 @@ Error not_found(const std::string& id) {
 SubscriptionService::SubscriptionService(store::Store& store, const model::Clock& clock,
                                          Deliverer& deliverer, SubscriptionServiceOptions options)
     : store_(store),
+      coordination_(store.coordination()),
+      shared_(coordination_.shared()),
       clock_(clock),
       deliverer_(deliverer),
       options_(options),
@@ -39,7 +40,7 @@ SubscriptionService::Tenant* SubscriptionService::tenant_state(const std::string
 std::shared_ptr<const model::Subscription> SubscriptionService::with_counters(
     const Tenant& t, std::shared_ptr<const model::Subscription> s) const {
   auto it = t.live.find(s->id);
-  if (it == t.live.end()) return s;
+  if (it == t.live.end() || !it->second.owned) return s;  // its owner's, as stored
   const Counters& c = it->second.counters;
   auto copy = std::make_shared<model::Subscription>(*s);
   copy->times_sent = c.times_sent;
@@ -50,31 +51,42 @@ std::shared_ptr<const model::Subscription> SubscriptionService::with_counters(
   return copy;
 }
 
+bool SubscriptionService::take_for_routing(Tenant& t, const store::OwedNotification& owed) {
+  auto live = t.live.find(owed.subscription_id);
+  if (live == t.live.end() || !live->second.owned) return false;
+  return t.in_flight.insert(owed.seq).second;
+}
+
 Status SubscriptionService::start() {
   for (const auto& name : store_.tenant_names()) {
     auto db = store_.tenant(name, false);
     if (!db) return std::unexpected(db.error());
-    auto subs = (*db)->subscriptions();
-    if (!subs) return std::unexpected(subs.error());
-    if (subs->empty()) continue;
+    auto set = (*db)->subscription_set();
+    if (!set) return std::unexpected(set.error());
+    auto& subs = set->subscriptions;
+    if (subs.empty()) continue;
     Tenant* t = nullptr;
     {
       std::lock_guard lock(mu_);
       t = tenant_state(name, true);
-      for (auto& s : *subs) {
-        Counters& c = t->live[s.id].counters;
+      t->version = set->version;
+      for (auto& s : subs) {
+        Live& live = t->live[s.id];
+        live.owned = !shared_;  // on a shared store: once claimed
+        Counters& c = live.counters;
         c.times_sent = s.times_sent;
         c.times_failed = s.times_failed;
         c.last_notification = s.last_notification;
         c.last_success = s.last_success;
         c.last_failure = s.last_failure;
-        const bool periodic = model::is_periodic(s);
+        const bool periodic = model::is_periodic(s) && live.owned;
         const TimedKey key{name, s.id};
         t->index.put(std::make_shared<const model::Subscription>(std::move(s)));
         if (periodic) asio::post(io_, [this, key] { reschedule(key); });
       }
     }
     any_subscription_ = true;
+    if (shared_) continue;  // what is owed goes out once claimed (take_over)
     // What was owed when the server stopped goes out again, in the order it was owed.
     std::int64_t after = 0;
     for (;;) {
@@ -87,7 +99,7 @@ Status SubscriptionService::start() {
           t->settled.push_back(n.seq);  // of a subscription that no longer exists
           continue;
         }
-        t->in_flight.insert(n.seq);
+        if (!take_for_routing(*t, n)) continue;
         asio::post(io_, [this, name, n = std::move(n)]() mutable { route(name, std::move(n)); });
       }
       if (owed->size() < kOwedPage) break;
@@ -95,6 +107,7 @@ Status SubscriptionService::start() {
   }
   arm_flush();
   io_thread_ = std::thread([this] { io_.run(); });
+  if (shared_) return coordination_.start(*this);
   return ok();
 }
 
@@ -104,6 +117,7 @@ void SubscriptionService::stop() {
     if (stopping_) return;
     stopping_ = true;
   }
+  coordination_.stop();
   io_work_.reset();
   io_.stop();
   if (io_thread_.joinable()) io_thread_.join();
@@ -114,6 +128,7 @@ void SubscriptionService::stop() {
 }
 
 bool SubscriptionService::watches(const std::string& tenant) const {
+  if (shared_) return true;  // another node may have just created one
   if (!any_subscription_) return false;
   std::lock_guard lock(mu_);
   auto it = tenants_.find(tenant);
@@ -127,12 +142,21 @@ void SubscriptionService::create(const std::string& tenant, model::Subscription 
   const auto now = clock_.now();
   subscription.created_at = subscription.modified_at = now;
   auto shared = std::make_shared<const model::Subscription>(std::move(subscription));
-  auto apply = [shared](store::WriteTxn& txn) -> Status {
+  auto apply = [this, tenant, shared](store::WriteTxn& txn) -> Status {
     auto existing = txn.subscriptions().get(shared->id);
     if (!existing) return std::unexpected(existing.error());
     if (*existing) {
       return fail(ErrorKind::AlreadyExists, "subscription '" + shared->id + "' already exists");
     }
+    // Its creator owns it (a node whose lease lapsed: once it claims again), from before the
+    // commit: another node's change may owe it something right after, and this node must take
+    // that for its own when it reads it.
+    {
+      std::lock_guard lock(mu_);
+      Live& live = tenant_state(tenant, true)->live[shared->id] = Live{};
+      live.owned = coordination_.holds_lease();
+    }
+    txn.subscriptions().announce(std::string(kSubscriptionsChanged));
     return txn.subscriptions().put(*shared);
   };
   (*db)->submit(
@@ -140,9 +164,7 @@ void SubscriptionService::create(const std::string& tenant, model::Subscription 
          if (st) {
            {
              std::lock_guard lock(mu_);
-             Tenant* t = tenant_state(tenant, true);
-             t->index.put(shared);
-             t->live[shared->id] = Live{};
+             tenant_state(tenant, true)->index.put(shared);
              any_subscription_ = true;
            }
            asio::post(io_, [this, key = TimedKey{tenant, shared->id}] { reschedule(key); });
@@ -153,6 +175,19 @@ void SubscriptionService::create(const std::string& tenant, model::Subscription 
 
 Result<std::shared_ptr<const model::Subscription>> SubscriptionService::get(
     const std::string& tenant, const std::string& id) {
+  if (shared_) {
+    // Another node may have just created, changed or removed it, and its owner keeps its
+    // counters: the store has the definition, this node's memory only its own counters.
+    auto db = store_.tenant(tenant, false);
+    if (!db) return std::unexpected(db.error());
+    auto stored = (*db)->subscription(id);
+    if (!stored) return std::unexpected(stored.error());
+    if (!*stored) return std::unexpected(not_found(id));
+    auto s = std::make_shared<const model::Subscription>(std::move(**stored));
+    std::lock_guard lock(mu_);
+    Tenant* t = tenant_state(tenant, false);
+    return t ? with_counters(*t, std::move(s)) : s;
+  }
   {
     std::lock_guard lock(mu_);
     if (Tenant* t = tenant_state(tenant, false)) {
@@ -167,6 +202,26 @@ Result<std::shared_ptr<const model::Subscription>> SubscriptionService::get(
 
 Result<std::vector<std::shared_ptr<const model::Subscription>>> SubscriptionService::list(
     const std::string& tenant) {
+  if (shared_) {
+    auto db = store_.tenant(tenant, false);
+    if (!db) {
+      if (tenant.empty() && db.error().kind == ErrorKind::NonexistentTenant) {
+        return std::vector<std::shared_ptr<const model::Subscription>>{};
+      }
+      return std::unexpected(db.error());
+    }
+    auto stored = (*db)->subscriptions();
+    if (!stored) return std::unexpected(stored.error());
+    std::vector<std::shared_ptr<const model::Subscription>> all;
+    all.reserve(stored->size());
+    std::lock_guard lock(mu_);
+    Tenant* t = tenant_state(tenant, false);
+    for (auto& s : *stored) {
+      auto shared = std::make_shared<const model::Subscription>(std::move(s));
+      all.push_back(t ? with_counters(*t, std::move(shared)) : std::move(shared));
+    }
+    return all;
+  }
   {
     std::lock_guard lock(mu_);
     if (Tenant* t = tenant_state(tenant, false)) {
@@ -196,8 +251,9 @@ void SubscriptionService::update(const std::string& tenant, const std::string& i
     if (auto st = change(s); !st) return st;
     s.id = id;
     s.modified_at = clock_.now();
-    // The counters live in memory (and may be ahead of the stored ones); the next flush writes
-    // them over whatever this puts.
+    // The counters live in the owner's memory (and may be ahead of the stored ones); its next
+    // flush writes them over whatever this puts.
+    txn.subscriptions().announce(std::string(kSubscriptionsChanged));
     if (auto st = txn.subscriptions().put(s); !st) return st;
     *result = std::make_shared<const model::Subscription>(std::move(s));
     return ok();
@@ -208,7 +264,8 @@ void SubscriptionService::update(const std::string& tenant, const std::string& i
                        std::lock_guard lock(mu_);
                        Tenant* t = tenant_state(tenant, true);
                        t->index.put(*result);
-                       t->live[id].counters.dirty = true;
+                       Live& live = t->live[id];
+                       live.counters.dirty = live.owned;
                      }
                      asio::post(io_, [this, key = TimedKey{tenant, id}] { reschedule(key); });
                    }
@@ -224,6 +281,7 @@ void SubscriptionService::remove(const std::string& tenant, const std::string& i
     auto removed = txn.subscriptions().remove(id);
     if (!removed) return std::unexpected(removed.error());
     if (!*removed) return std::unexpected(not_found(id));
+    txn.subscriptions().announce(std::string(kSubscriptionsChanged));
     return ok();
   };
   (*db)->submit({std::move(apply), [this, tenant, id, done = std::move(done)](Status st) {
@@ -244,9 +302,16 @@ void SubscriptionService::remove(const std::string& tenant, const std::string& i
 Result<ChangeObserver::AfterCommit> SubscriptionService::on_changes(
     const std::string& tenant, store::WriteTxn& txn, const std::vector<EntityChange>& changes) {
   Tenant* t = nullptr;
+  bool stale = false;
   {
     std::lock_guard lock(mu_);
-    t = tenant_state(tenant, false);
+    t = tenant_state(tenant, shared_);
+    stale = t && shared_ && txn.subscriptions().version() > t->version;
+  }
+  // Another node changed the tenant's subscriptions since this node last read them: what it
+  // created must notify this change already.
+  if (stale) {
+    if (auto st = refresh(tenant); !st) return std::unexpected(st.error());
   }
   if (!t) return AfterCommit();
   const auto now = clock_.now();
@@ -268,6 +333,27 @@ Result<ChangeObserver::AfterCommit> SubscriptionService::on_changes(
     }
   }
   if (owed->empty()) return AfterCommit();
+  // The job's seqs are consecutive: its transaction holds the tenant's lock.
+  const std::int64_t first = owed->front().seq, last = owed->back().seq;
+  // What this node owns it hands out itself; the owners of the rest read it when told.
+  {
+    std::lock_guard lock(mu_);
+    auto others = std::stable_partition(owed->begin(), owed->end(), [t](const auto& n) {
+      auto live = t->live.find(n.subscription_id);
+      return live != t->live.end() && live->second.owned;
+    });
+    if (others != owed->end()) {
+      txn.subscriptions().announce(std::string(kOwed));
+      owed->erase(others, owed->end());
+    }
+  }
+  if (owed->empty()) return AfterCommit();
+  if (shared_) {
+    return AfterCommit([this, tenant, owed, first, last](bool committed) {
+      if (!committed) return;
+      asio::post(io_, [this, tenant, owed, first, last] { route_own(tenant, *owed, first, last); });
+    });
+  }
   // On the writer thread, once durable: only note what is in flight and hand it over.
   return AfterCommit([this, tenant, t, owed](bool committed) {
     if (!committed) return;
@@ -289,9 +375,9 @@ void SubscriptionService::route(const std::string& tenant, store::OwedNotificati
     Tenant* t = tenant_state(tenant, false);
     sub = t ? t->index.find(owed.subscription_id) : nullptr;
     auto live = sub ? t->live.find(sub->id) : decltype(t->live.end()){};
-    // Removed meanwhile (its owed notifications went with it), or waiting for the retry of a
-    // deferred one, which hands this one out again after it.
-    if (!sub || live == t->live.end() || live->second.backlogged) {
+    // Removed meanwhile (its owed notifications went with it), owned by another node now, or
+    // waiting for the retry of a deferred one, which hands this one out again after it.
+    if (!sub || live == t->live.end() || !live->second.owned || live->second.backlogged) {
       if (t) t->in_flight.erase(owed.seq);
       return;
     }
@@ -335,8 +421,8 @@ void SubscriptionService::release_throttled(const TimedKey& key, std::uint64_t g
     Tenant* t = tenant_state(key.first, false);
     sub = t ? t->index.find(key.second) : nullptr;
     auto live = sub ? t->live.find(key.second) : decltype(t->live.end()){};
-    if (!sub || live == t->live.end() || live->second.backlogged) {
-      // Still owed (unless removed): the retry hands it out again.
+    if (!sub || live == t->live.end() || !live->second.owned || live->second.backlogged) {
+      // Still owed (unless removed): the retry, or the new owner, hands it out again.
       if (t) {
         for (auto seq : batch.settles) t->in_flight.erase(seq);
       }
@@ -356,13 +442,17 @@ void SubscriptionService::reschedule(const TimedKey& key) {
     Tenant* t = tenant_state(key.first, false);
     sub = t ? t->index.find(key.second) : nullptr;
     if (sub) {
-      if (auto live = t->live.find(key.second); live != t->live.end()) {
+      auto live = t->live.find(key.second);
+      if (live == t->live.end() || !live->second.owned) {
+        sub = nullptr;  // its timers run on its owner
+      } else {
         last_notification = live->second.counters.last_notification;
       }
     }
   }
   if (!sub) {
-    // What a throttling window held was owed by the removed subscription, and went with it.
+    // What a throttling window held was owed by the removed subscription, and went with it (or
+    // is now its new owner's to hand out).
     if (auto it = timed_.find(key); it != timed_.end()) {
       if (it->second.throttle && it->second.throttle->holding()) {
         const auto held = it->second.throttle->take();
@@ -432,6 +522,8 @@ void SubscriptionService::periodic_tick(const TimedKey& key, std::uint64_t gener
     std::lock_guard lock(mu_);
     Tenant* t = tenant_state(key.first, false);
     sub = t ? t->index.find(key.second) : nullptr;
+    auto live = sub ? t->live.find(key.second) : decltype(t->live.end()){};
+    if (sub && (live == t->live.end() || !live->second.owned)) sub = nullptr;
   }
   if (!sub || !model::is_periodic(*sub)) {
     timed_.erase(it);
@@ -521,12 +613,12 @@ void SubscriptionService::report(const std::string& tenant, const std::string& i
     std::lock_guard lock(mu_);
     Tenant* t = tenant_state(tenant, false);
     if (!t) return;
-    if (final) {
-      for (auto seq : settles) t->in_flight.erase(seq);
-    }
     if (outcome == DeliveryOutcome::Delivered || outcome == DeliveryOutcome::GaveUp ||
         outcome == DeliveryOutcome::Withheld) {
+      // In flight until the settlement is durable (flush).
       t->settled.insert(t->settled.end(), settles.begin(), settles.end());
+    } else if (final) {
+      for (auto seq : settles) t->in_flight.erase(seq);
     }
     auto live = t->live.find(id);
     if (live != t->live.end()) {
@@ -585,8 +677,8 @@ void SubscriptionService::retry_deferred(const std::string& tenant) {
       after = n.seq;
       {
         std::lock_guard lock(mu_);
-        Tenant* t = tenant_state(tenant, false);
-        if (!t->in_flight.insert(n.seq).second) continue;  // on its way already
+        // On its way already, or another node's to hand out.
+        if (!take_for_routing(*tenant_state(tenant, false), n)) continue;
       }
       route(tenant, std::move(n));
     }
@@ -608,7 +700,7 @@ void SubscriptionService::flush() {
       Batch b;
       b.settled.swap(t->settled);
       for (auto& [id, live] : t->live) {
-        if (!live.counters.dirty) continue;
+        if (!live.counters.dirty || !live.owned) continue;
         live.counters.dirty = false;
         b.counters.emplace(id, live.counters);
       }
@@ -622,24 +714,35 @@ void SubscriptionService::flush() {
     (*db)->submit({[shared](store::WriteTxn& txn) -> Status {
                      if (auto st = txn.subscriptions().settle(shared->settled); !st) return st;
                      for (const auto& [id, c] : shared->counters) {
-                       auto stored = txn.subscriptions().get(id);
-                       if (!stored) return std::unexpected(stored.error());
-                       if (!*stored) continue;  // deleted meanwhile
-                       model::Subscription& s = **stored;
+                       model::Subscription s;
+                       s.id = id;
                        s.times_sent = c.times_sent;
                        s.times_failed = c.times_failed;
                        s.last_notification = c.last_notification;
                        s.last_success = c.last_success;
                        s.last_failure = c.last_failure;
-                       if (auto st = txn.subscriptions().put(s); !st) return st;
+                       if (auto st = txn.subscriptions().put_counters(s); !st) return st;
                      }
                      return ok();
                    },
-                   [tenant](Status st) {
+                   [this, tenant, shared](Status st) {
                      if (!st) {
                        spdlog::warn("writing notification counters of tenant '{}' failed: {}",
                                     tenant, st.error().message);
+                       std::lock_guard lock(mu_);
+                       Tenant* t = tenant_state(tenant, false);
+                       t->settled.insert(t->settled.end(), shared->settled.begin(),
+                                         shared->settled.end());
+                       return;
                      }
+                     // Settled for good: a read of owed rows can no longer find them. On the
+                     // service thread, which reads them, so that no read started before the
+                     // commit sees them after this.
+                     asio::post(io_, [this, tenant, shared] {
+                       std::lock_guard lock(mu_);
+                       Tenant* t = tenant_state(tenant, false);
+                       for (auto seq : shared->settled) t->in_flight.erase(seq);
+                     });
                    }});
   }
 }

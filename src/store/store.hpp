@@ -29,6 +29,7 @@
 #include "query/q_ast.hpp"
 #include "query/term_expr.hpp"
 #include "store/history_store.hpp"
+#include "store/node_coordination.hpp"
 #include "store/subscription_store.hpp"
 
 namespace tsunagu::store {
@@ -125,9 +126,18 @@ class TenantStore : public HistoryReader {
   virtual void submit(WriteJob job) = 0;
   // Every subscription of the tenant (loaded once at start: the broker keeps them in memory).
   virtual Result<std::vector<model::Subscription>> subscriptions() = 0;
+  // Every subscription of the tenant with the version they are at (SubscriptionTxn::version),
+  // read together.
+  virtual Result<SubscriptionSet> subscription_set() = 0;
+  // One subscription as stored, with the counters its owner last wrote.
+  virtual Result<std::optional<model::Subscription>> subscription(std::string_view id) = 0;
   // Owed notifications with seq > after, in seq order, at most `limit`.
   virtual Result<std::vector<OwedNotification>> owed_notifications(std::int64_t after,
                                                                    std::size_t limit) = 0;
+  // The same, of one subscription.
+  virtual Result<std::vector<OwedNotification>> owed_notifications_of(std::string_view subscription,
+                                                                      std::int64_t after,
+                                                                      std::size_t limit) = 0;
 };
 
 class Store {
@@ -137,7 +147,10 @@ class Store {
   // tenant was never written, NonexistentTenant. Invalid names give BadRequestData.
   virtual Result<std::shared_ptr<TenantStore>> tenant(std::string_view name, bool create) = 0;
   virtual std::vector<std::string> tenant_names() = 0;
-  // Finishes queued writes, then closes every database. No call may follow.
+  // How this node shares subscriptions with the other nodes of the store.
+  virtual NodeCoordination& coordination() = 0;
+  // Finishes queued writes, gives up what this node owns (node_coordination.hpp), then closes
+  // every database. No call may follow.
   virtual void close() = 0;
 };
 

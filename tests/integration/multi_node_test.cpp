@@ -1,11 +1,14 @@
 // Several tsunagu nodes on one PostgreSQL database (docs/design/postgres.md): real server
 // processes sharing one --store URL. A write through one node is read through another at once;
-// writes through several nodes to one entity and one new tenant lose nothing. Runs in the
-// PostgreSQL pass of the integration suite (pg.*), which has a database server.
+// writes through several nodes to one entity and one new tenant lose nothing; a subscription
+// made on one node is notified once of changes through another, and moves to a survivor when
+// its node is killed, with what it owed. Runs in the PostgreSQL pass of the integration suite
+// (pg.*), which has a database server.
 
 #include <future>
 
 #include "fixture.hpp"
+#include "notification_support.hpp"
 #include "pg/test_database.hpp"
 
 namespace tsunagu::it {
@@ -21,6 +24,8 @@ class MultiNode : public ::testing::Test {
     for (auto& node : nodes_) {
       node = std::make_unique<ServerProcess>();
       node->set_store_url(url);
+      // A killed node's subscriptions move within seconds, not the default quarter minute.
+      node->set_extra_args({"--node-lease-ms", std::to_string(kLease.count())});
       node->start();
     }
   }
@@ -33,6 +38,7 @@ class MultiNode : public ::testing::Test {
            std::to_string(capacity) + "}}";
   }
 
+  static constexpr std::chrono::milliseconds kLease{2000};
   std::array<std::unique_ptr<ServerProcess>, 2> nodes_;
 };
 
@@ -116,6 +122,66 @@ TEST_F(MultiNode, ANodeThatIsKilledLosesNothingTheOtherAcknowledged) {
   const auto read = client(0).get(kEntities + "/" + id + "?options=keyValues");
   ASSERT_STATUS(read, 200);
   EXPECT_EQ(read.json().at("capacity"), boost::json::value(6));
+}
+
+// Changes through either node reach the subscription, made on the first, once each and in
+// the order they were made: only its owner sends, whichever node matched the change.
+TEST_F(MultiNode, ASubscriptionMadeOnOneNodeIsNotifiedOnceOfChangesThroughTheOther) {
+  ContextServer receiver(0, {"/n"});
+  auto on_a = client(0), on_b = client(1);
+  const std::string sub = create_subscription(on_a, subscription_to("Shelter", receiver.url("/n")));
+  ASSERT_FALSE(sub.empty());
+  // Known to the other node at once, as stored.
+  ASSERT_STATUS(on_b.get(subscription_path(sub)), 200);
+  const std::string id = "urn:ngsi-ld:Shelter:multi-node-notified";
+  ASSERT_STATUS(on_b.post(kEntities, shelter(id, 1)), 201);
+  ASSERT_STATUS(set_value(on_b, id, "capacity", 2), 204);
+  ASSERT_STATUS(set_value(on_a, id, "capacity", 3), 204);
+  ASSERT_STATUS(set_value(on_b, id, "capacity", 4), 204);
+  auto values = first_values(bodies_of(receiver.wait_for("/n", 4)), "capacity");
+  ASSERT_EQ(values.size(), 4u);
+  // Were the writing node to send too, its copies of the changes above would come before the
+  // notification of this last change, which only the owner's queue carries after them.
+  ASSERT_STATUS(set_value(on_a, id, "capacity", 5), 204);
+  values = first_values(bodies_of(receiver.wait_for("/n", 5)), "capacity");
+  EXPECT_EQ(values, (std::vector<boost::json::value>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(receiver.received("/n").size(), 5u);
+  // The owner's counters, read through the other node.
+  auto times_sent = [](const boost::json::value& s) {
+    return member(member(s, "notification"), "timesSent");
+  };
+  const auto counted = wait_subscription(on_b, sub, [&](const boost::json::value& s) {
+    return times_sent(s) == boost::json::value(5);
+  });
+  EXPECT_EQ(times_sent(counted), boost::json::value(5)) << S(counted);
+}
+
+// The first node owes a notification its endpoint refuses, and is killed; a change is then made
+// through the survivor. Once the first node's lease has expired, the survivor owns the
+// subscription and sends both, oldest first, and then the later ones.
+TEST_F(MultiNode, AKilledNodesSubscriptionMovesToTheSurvivorWithWhatItOwed) {
+  const auto port = closed_port();
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/late";
+  auto on_a = client(0), on_b = client(1);
+  const std::string sub = create_subscription(on_a, subscription_to("Shelter", url));
+  ASSERT_FALSE(sub.empty());
+  const std::string id = "urn:ngsi-ld:Shelter:multi-node-moved";
+  ASSERT_STATUS(on_b.post(kEntities, shelter(id, 1)), 201);
+  nodes_[0]->kill();
+  ASSERT_STATUS(set_value(on_b, id, "capacity", 2), 204);
+  ContextServer receiver(port, {"/late"});
+  // A lease, the survivor's renewals and the sender's retry backoff are well within this.
+  auto values = first_values(bodies_of(receiver.wait_for("/late", 2, 30s)), "capacity");
+  EXPECT_EQ(values, (std::vector<boost::json::value>{1, 2}));
+  ASSERT_STATUS(set_value(on_b, id, "capacity", 3), 204);
+  values = first_values(bodies_of(receiver.wait_for("/late", 3)), "capacity");
+  EXPECT_EQ(values, (std::vector<boost::json::value>{1, 2, 3}));
+  // The first node comes back: the subscription stays with the survivor, and is not sent twice.
+  nodes_[0]->start();
+  auto on_a_again = client(0);
+  ASSERT_STATUS(set_value(on_a_again, id, "capacity", 4), 204);
+  values = first_values(bodies_of(receiver.wait_for("/late", 4)), "capacity");
+  EXPECT_EQ(values, (std::vector<boost::json::value>{1, 2, 3, 4}));
 }
 
 }  // namespace

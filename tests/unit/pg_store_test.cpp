@@ -184,40 +184,76 @@ TEST_F(PgStoreTest, LongTenantNamesGetDistinctSchemas) {
   EXPECT_LE(postgres::schema_name_of(long_a).size(), 63u);
 }
 
-// What a node's writes owe is that node's to deliver: another node, or the same one after a
-// restart, sees only its own (docs/design/postgres.md).
-TEST_F(PgStoreTest, EachNodeDeliversOnlyWhatItsOwnWritesOwe) {
+// Owed notifications belong to the tenant, whichever node's write owed them: every node reads
+// them all, in seq order (the subscription's owner hands them out, subscription_nodes_test.cpp).
+TEST_F(PgStoreTest, NotificationsOwedThroughEitherNodeAreReadInCommitOrderByBoth) {
   auto a = tenant(*node_a_), b = tenant(*node_b_);
-  auto owe = [](TenantStore& db, const std::string& entity) {
-    return run_job(db, [entity](WriteTxn& txn) -> Status {
+  auto owe = [](TenantStore& db, const std::string& subscription, const std::string& entity) {
+    return run_job(db, [subscription, entity](WriteTxn& txn) -> Status {
       OwedNotification n;
-      n.subscription_id = "urn:ngsi-ld:Subscription:s";
+      n.subscription_id = subscription;
       n.at = model::Timestamp(std::chrono::milliseconds(1'700'000'000'000));
       n.entity = counter(entity, 1);
       auto seq = txn.subscriptions().owe(n);
       return seq ? ok() : Status(std::unexpected(seq.error()));
     });
   };
-  ASSERT_TRUE(owe(*a, "urn:c:from-a"));
-  ASSERT_TRUE(owe(*b, "urn:c:from-b"));
-  ASSERT_TRUE(owe(*a, "urn:c:from-a-again"));
-  auto entities_owed = [](TenantStore& db) {
+  ASSERT_TRUE(owe(*a, "urn:s:1", "urn:c:from-a"));
+  ASSERT_TRUE(owe(*b, "urn:s:2", "urn:c:from-b"));
+  ASSERT_TRUE(owe(*a, "urn:s:1", "urn:c:from-a-again"));
+  auto entities = [](const Result<std::vector<OwedNotification>>& owed) {
     std::vector<std::string> out;
-    auto owed = db.owed_notifications(0, 100);
     EXPECT_TRUE(owed) << owed.error().message;
     if (owed) {
       for (const auto& n : *owed) out.push_back(n.entity.id);
     }
     return out;
   };
-  EXPECT_EQ(entities_owed(*a), (std::vector<std::string>{"urn:c:from-a", "urn:c:from-a-again"}));
-  EXPECT_EQ(entities_owed(*b), std::vector<std::string>{"urn:c:from-b"});
-  // Node a restarts: the same name, the same debts.
-  node_a_.reset();
-  a.reset();
-  node_a_ = open("a");
-  EXPECT_EQ(entities_owed(*tenant(*node_a_)),
+  const std::vector<std::string> all{"urn:c:from-a", "urn:c:from-b", "urn:c:from-a-again"};
+  EXPECT_EQ(entities(a->owed_notifications(0, 100)), all);
+  EXPECT_EQ(entities(b->owed_notifications(0, 100)), all);
+  EXPECT_EQ(entities(b->owed_notifications_of("urn:s:1", 0, 100)),
             (std::vector<std::string>{"urn:c:from-a", "urn:c:from-a-again"}));
+}
+
+// Every put or remove of a subscription, on any node, raises the version a later transaction
+// reads; counters do not.
+TEST_F(PgStoreTest, TheSubscriptionVersionFollowsChangesOfEitherNode) {
+  auto a = tenant(*node_a_), b = tenant(*node_b_);
+  auto version_in = [](TenantStore& db) {
+    std::int64_t v = -1;
+    EXPECT_TRUE(run_job(db, [&v](WriteTxn& txn) -> Status {
+      v = txn.subscriptions().version();
+      return ok();
+    }));
+    return v;
+  };
+  auto change = [](TenantStore& db, std::function<Status(SubscriptionTxn&)> op) {
+    return run_job(db, [op](WriteTxn& txn) { return op(txn.subscriptions()); });
+  };
+  model::Subscription s;
+  s.id = "urn:s:1";
+  s.notification.endpoint.uri = "http://127.0.0.1:9/n";
+  const auto start = version_in(*b);
+  ASSERT_TRUE(change(*a, [&](SubscriptionTxn& t) { return t.put(s); }));
+  EXPECT_EQ(version_in(*b), start + 1);
+  s.times_sent = 4;
+  ASSERT_TRUE(change(*a, [&](SubscriptionTxn& t) { return t.put_counters(s); }));
+  EXPECT_EQ(version_in(*b), start + 1);
+  auto set = b->subscription_set();
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->version, start + 1);
+  ASSERT_EQ(set->subscriptions.size(), 1u);
+  EXPECT_EQ(set->subscriptions[0].times_sent, 4u);
+  ASSERT_TRUE(change(*b, [&](SubscriptionTxn& t) -> Status {
+    auto removed = t.remove("urn:s:1");
+    return removed ? ok() : Status(std::unexpected(removed.error()));
+  }));
+  EXPECT_EQ(version_in(*a), start + 2);
+  set = a->subscription_set();
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->version, start + 2);
+  EXPECT_TRUE(set->subscriptions.empty());
 }
 
 TEST(PgConnectionTest, PasswordsAreRedactedFromUrls) {

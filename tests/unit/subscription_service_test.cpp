@@ -11,6 +11,7 @@
 #include <random>
 #include <thread>
 
+#include "recording_deliverer.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace tsunagu::broker {
@@ -19,53 +20,11 @@ namespace {
 namespace fs = std::filesystem;
 using model::NotificationTrigger;
 
-const std::string kShelter = "https://example.org/Shelter";
-const std::string kMarker = "https://example.org/Marker";
-
-// Deliveries arrive on the service's own thread: the test waits for them.
-class RecordingDeliverer final : public Deliverer {
- public:
-  void deliver(Delivery delivery, Report report) override {
-    std::lock_guard lock(mu);
-    deliveries.push_back(std::move(delivery));
-    reports.push_back(std::move(report));
-    arrived.notify_all();
-  }
-  std::size_t count() {
-    std::lock_guard lock(mu);
-    return deliveries.size();
-  }
-  // Waits until `n` deliveries have arrived (or 10 s); returns how many there are.
-  std::size_t wait_for(std::size_t n) {
-    std::unique_lock lock(mu);
-    arrived.wait_for(lock, std::chrono::seconds(10), [&] { return deliveries.size() >= n; });
-    return deliveries.size();
-  }
-  std::mutex mu;
-  std::condition_variable arrived;
-  std::vector<Delivery> deliveries;
-  std::vector<Report> reports;
-};
-
-model::Entity shelter(const std::string& id, int occupancy) {
-  model::Entity e;
-  e.id = id;
-  e.types = {kShelter};
-  model::Attribute a;
-  a.value = occupancy;
-  model::put_instance(e.attributes, "https://example.org/occupancy", a);
-  return e;
-}
-
-model::Subscription on_shelters(const std::string& id) {
-  model::Subscription s;
-  s.id = id;
-  s.entities = {query::of_types({kShelter})};
-  s.notification_trigger = {NotificationTrigger::EntityCreated,
-                            NotificationTrigger::AttributeUpdated};
-  s.notification.endpoint.uri = "http://127.0.0.1:9/notify";
-  return s;
-}
+using testing::kMarker;
+using testing::kShelter;
+using testing::on_shelters;
+using testing::RecordingDeliverer;
+using testing::shelter;
 
 class SubscriptionServiceTest : public ::testing::Test {
  protected:

@@ -149,9 +149,13 @@ Result<Rows> Connection::check(PGresult* result, std::string_view sql) {
 }
 
 Status Connection::exec(std::string_view sql) {
-  auto rows = check(PQexec(conn_, std::string(sql).c_str()), sql);
+  auto rows = exec_rows(sql);
   if (!rows) return std::unexpected(rows.error());
   return ok();
+}
+
+Result<Rows> Connection::exec_rows(std::string_view sql) {
+  return check(PQexec(conn_, std::string(sql).c_str()), sql);
 }
 
 namespace {

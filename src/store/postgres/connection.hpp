@@ -78,6 +78,8 @@ class Connection {
 
   // Runs one or more statements without parameters (the simple protocol): DDL, BEGIN, COMMIT.
   Status exec(std::string_view sql);
+  // The same, returning the rows of the last statement of `sql`.
+  Result<Rows> exec_rows(std::string_view sql);
   // Runs one statement, prepared on first use and kept for the connection's life.
   Result<Rows> run(std::string_view sql, std::span<const Param> params = {});
   // Runs SQL that varies (compiled queries): not kept.

@@ -1,20 +1,36 @@
 #include "store/postgres/pg_store.hpp"
 
+#include <random>
+
 #include "model/tenant.hpp"
 #include "store/postgres/schema.hpp"
 
 namespace tsunagu::store::postgres {
+namespace {
+
+// For a store opened without a node name (tools, tests): one that no other process has.
+std::string process_node_name() {
+  static constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::random_device random;
+  std::string name = "p-";
+  for (int i = 0; i < 20; ++i) name += kAlphabet[random() % kAlphabet.size()];
+  return name;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& url, PgStoreOptions options) {
   auto db = Connection::open(url);
   if (!db) return std::unexpected(db.error());
   if (auto st = bootstrap(**db); !st) return std::unexpected(st.error());
+  if (options.node.empty()) options.node = process_node_name();
   return std::unique_ptr<PgStore>(new PgStore(url, options));
 }
 
 PgStore::PgStore(std::string url, PgStoreOptions options)
     : url_(std::move(url)),
       options_(options),
+      leases_(url_, options_.node, options_.leases),
       readers_(std::make_shared<ConnectionPool>(url_, options.max_readers)) {}
 
 PgStore::~PgStore() {
@@ -73,6 +89,10 @@ void PgStore::close() {
     std::lock_guard opening(slot->opening);
     if (slot->db) slot->db->close();
   }
+  // Only now: the counters and settlements queued last are durable, and the next owner starts
+  // from them.
+  leases_.stop();
+  leases_.release();
 }
 
 }  // namespace tsunagu::store::postgres

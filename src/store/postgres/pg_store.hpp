@@ -14,6 +14,7 @@
 #include <string>
 
 #include "store/postgres/connection_pool.hpp"
+#include "store/postgres/node_leases.hpp"
 #include "store/postgres/tenant_db.hpp"
 #include "store/store.hpp"
 
@@ -22,10 +23,11 @@ namespace tsunagu::store::postgres {
 struct PgStoreOptions {
   std::size_t max_readers = 8;  // reader connections of this node, shared by its tenants
   TenantDbOptions tenant{};
-  // This node's name among the nodes sharing the database, stable across its restarts: the
-  // notifications its writes owe are its own to deliver (owed_notifications() gives only those),
-  // so a node that restarts never sends again what another node is delivering.
+  // This node's name among the nodes sharing the database, stable across its restarts, so that
+  // a node that restarts within its lease gets its subscriptions back (node_leases.hpp). Empty:
+  // a name of its own for this process.
   std::string node;
+  NodeLeaseOptions leases{};
 };
 
 class PgStore final : public Store {
@@ -36,6 +38,7 @@ class PgStore final : public Store {
 
   Result<std::shared_ptr<TenantStore>> tenant(std::string_view name, bool create) override;
   std::vector<std::string> tenant_names() override;
+  NodeCoordination& coordination() override { return leases_; }
   void close() override;
 
  private:
@@ -47,6 +50,7 @@ class PgStore final : public Store {
 
   const std::string url_;
   const PgStoreOptions options_;
+  NodeLeases leases_;
   std::shared_ptr<ConnectionPool> readers_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<Slot>, std::less<>> slots_;  // guarded by mu_

@@ -20,6 +20,17 @@ CREATE TABLE IF NOT EXISTS tsunagu.tenants(
   schema     text NOT NULL UNIQUE,
   version    integer NOT NULL DEFAULT 0,
   created_at timestamptz NOT NULL DEFAULT now());
+-- The nodes sharing the database, each live while its lease has not expired, and the node that
+-- delivers each subscription's notifications (node_leases.hpp).
+CREATE TABLE IF NOT EXISTS tsunagu.nodes(
+  name       text PRIMARY KEY,
+  expires_at timestamptz NOT NULL);
+CREATE TABLE IF NOT EXISTS tsunagu.subscription_owners(
+  tenant       integer NOT NULL REFERENCES tsunagu.tenants(key),
+  subscription text NOT NULL,
+  node         text,
+  PRIMARY KEY(tenant, subscription));
+CREATE INDEX IF NOT EXISTS subscription_owners_by_node ON tsunagu.subscription_owners(node);
 )sql";
 
 // Entities are kept whole as documents (store/entity_codec.hpp) in `text`: the codec's exact
@@ -32,7 +43,8 @@ CREATE TABLE IF NOT EXISTS tsunagu.tenants(
 //   compares in); texts are cut to an indexable prefix (value_prefix.hpp);
 // - geometries in a PostGIS column with a GiST index, for geoQ.
 // `rid` is stable for an entity's life, so ordering by it pages without shifting.
-constexpr std::array<std::string_view, 1> kTenantMigrations{{
+// `{s}` stands for the tenant's schema, `{k}` for its key in tsunagu.tenants.
+constexpr std::array<std::string_view, 2> kTenantMigrations{{
     R"sql(
 CREATE TABLE {s}.entities(
   rid         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -133,6 +145,20 @@ CREATE INDEX history_by_time ON {s}.history(hid, attr, t, exact, num);
 CREATE INDEX history_by_arrival ON {s}.history USING brin(iid, created)
   WITH (autosummarize = on);
 )sql",
+    // Owed notifications are delivered by their subscription's owner, whichever node wrote
+    // them: subscriptions made before owners existed get a row no node owns yet, and the first
+    // node to look claims them. The version of the subscriptions tells a node's writer that
+    // another node changed them (SubscriptionTxn::version).
+    R"sql(
+INSERT INTO tsunagu.subscription_owners(tenant, subscription)
+  SELECT {k}, id FROM {s}.subscriptions ON CONFLICT DO NOTHING;
+DROP INDEX {s}.owed_notifications_by_node;
+DROP INDEX {s}.owed_notifications_by_subscription;
+ALTER TABLE {s}.owed_notifications DROP COLUMN node;
+CREATE INDEX owed_notifications_by_subscription ON {s}.owed_notifications(subscription, seq);
+CREATE TABLE {s}.subscription_version(v bigint NOT NULL);
+INSERT INTO {s}.subscription_version VALUES(0);
+)sql",
 }};
 
 std::string quoted(std::string_view identifier) {
@@ -171,10 +197,11 @@ Status migrate(Connection& db, const TenantSchema& t, int from) {
                                               std::to_string(tenant_schema_version()) + ")");
   }
   for (int v = from; v < tenant_schema_version(); ++v) {
-    if (auto st = db.exec(in_schema(kTenantMigrations[static_cast<std::size_t>(v)], t.schema));
-        !st) {
-      return st;
+    std::string sql = in_schema(kTenantMigrations[static_cast<std::size_t>(v)], t.schema);
+    for (auto at = sql.find("{k}"); at != std::string::npos; at = sql.find("{k}", at)) {
+      sql.replace(at, 3, std::to_string(t.lock_key));
     }
+    if (auto st = db.exec(sql); !st) return st;
   }
   if (from == tenant_schema_version()) return ok();
   const Param p[] = {param(std::int64_t{tenant_schema_version()}), param(t.name)};

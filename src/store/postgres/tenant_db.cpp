@@ -124,11 +124,31 @@ Result<std::vector<model::Subscription>> TenantDb::subscriptions() {
   return load_subscriptions(**conn, schema_.schema);
 }
 
+Result<SubscriptionSet> TenantDb::subscription_set() {
+  auto conn = readers_->acquire();
+  if (!conn) return std::unexpected(conn.error());
+  return load_subscription_set(**conn, schema_.schema);
+}
+
+Result<std::optional<model::Subscription>> TenantDb::subscription(std::string_view id) {
+  auto conn = readers_->acquire();
+  if (!conn) return std::unexpected(conn.error());
+  return load_subscription(**conn, schema_.schema, id);
+}
+
 Result<std::vector<OwedNotification>> TenantDb::owed_notifications(std::int64_t after,
                                                                    std::size_t limit) {
   auto conn = readers_->acquire();
   if (!conn) return std::unexpected(conn.error());
-  return load_owed_notifications(**conn, schema_.schema, node_, after, limit);
+  return load_owed_notifications(**conn, schema_.schema, std::nullopt, after, limit);
+}
+
+Result<std::vector<OwedNotification>> TenantDb::owed_notifications_of(std::string_view subscription,
+                                                                      std::int64_t after,
+                                                                      std::size_t limit) {
+  auto conn = readers_->acquire();
+  if (!conn) return std::unexpected(conn.error());
+  return load_owed_notifications(**conn, schema_.schema, subscription, after, limit);
 }
 
 Result<HistoryPage> TenantDb::history(const HistoryQuery& query) {

@@ -40,8 +40,13 @@ class TenantDb final : public TenantStore {
       std::optional<std::string_view> only) override;
   void submit(WriteJob job) override;
   Result<std::vector<model::Subscription>> subscriptions() override;
+  Result<SubscriptionSet> subscription_set() override;
+  Result<std::optional<model::Subscription>> subscription(std::string_view id) override;
   Result<std::vector<OwedNotification>> owed_notifications(std::int64_t after,
                                                            std::size_t limit) override;
+  Result<std::vector<OwedNotification>> owed_notifications_of(std::string_view subscription,
+                                                              std::int64_t after,
+                                                              std::size_t limit) override;
   Result<HistoryPage> history(const HistoryQuery& query) override;
   Result<AggregatedPage> aggregate(const HistoryQuery& query,
                                    const AggregationRequest& request) override;

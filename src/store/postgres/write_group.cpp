@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "store/postgres/announcements.hpp"
 #include "store/postgres/entity_tables.hpp"
 #include "store/postgres/history_tables.hpp"
 #include "store/postgres/subscription_tables.hpp"
@@ -17,11 +18,12 @@ namespace {
 class PgTxn final : public AttemptTxn {
  public:
   PgTxn(Connection& db, const TenantSchema& tenant, const std::string& node,
-        PartitionCache& partitions, SummaryDelta& summaries)
+        PartitionCache& partitions, SummaryDelta& summaries, std::vector<std::string>& announced,
+        std::int64_t subscription_version)
       : db_(db),
         summaries_(summaries),
         writer_(db, tenant.schema, summaries),
-        subscriptions_(db, tenant.schema, node),
+        subscriptions_(db, tenant, node, announced, subscription_version),
         history_(db, tenant.schema, partitions),
         schema_(tenant.schema) {}
 
@@ -68,18 +70,39 @@ class PgGroup final : public GroupTransaction {
 
   Status begin() override {
     summaries_ = SummaryDelta{};
-    txn_ = std::make_unique<PgTxn>(db_, tenant_, node_, partitions_, summaries_);
-    // One round trip: the simple protocol runs both statements of the text.
-    return db_.exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kLockSpace) + ", " +
-                    std::to_string(tenant_.lock_key) + ")");
+    announced_.clear();
+    // One round trip: the simple protocol runs the three statements of the text. The version
+    // is read under the lock, so every other node's change of the subscriptions is in it.
+    auto version = db_.exec_rows(in_schema(
+        "BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kLockSpace) + ", " +
+            std::to_string(tenant_.lock_key) + "); SELECT v FROM {s}.subscription_version",
+        tenant_.schema));
+    if (!version) return std::unexpected(version.error());
+    txn_ = std::make_unique<PgTxn>(db_, tenant_, node_, partitions_, summaries_, announced_,
+                                   version->integer(0, 0));
+    return ok();
   }
   AttemptTxn& txn() override { return *txn_; }
   Status commit() override {
     Status st = summaries_.apply(db_, tenant_.schema);
+    if (st) st = announce();
     if (st) st = db_.exec("COMMIT");
     if (!st) roll_back();
     return st;
   }
+  // NOTIFY in the transaction: PostgreSQL sends it when (and only if) the commit succeeds.
+  Status announce() {
+    if (announced_.empty()) return ok();
+    std::vector<std::string> payloads;
+    payloads.reserve(announced_.size());
+    for (const auto& m : announced_) {
+      payloads.push_back(announcement_payload(node_, tenant_.name, m));
+    }
+    const Param p[] = {param(std::string(kAnnouncementChannel)), text_array(payloads)};
+    auto rows = db_.run("SELECT pg_notify($1, m) FROM unnest($2::text[]) AS m", p);
+    return rows ? ok() : Status(std::unexpected(rows.error()));
+  }
+
   // Partitions created by the attempt are gone with it.
   void roll_back() override {
     if (db_.in_transaction()) (void)db_.exec("ROLLBACK");
@@ -92,6 +115,7 @@ class PgGroup final : public GroupTransaction {
   const std::string& node_;
   PartitionCache& partitions_;
   SummaryDelta summaries_;
+  std::vector<std::string> announced_;  // by this attempt's jobs
   std::unique_ptr<PgTxn> txn_;
 };
 

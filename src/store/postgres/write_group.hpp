@@ -20,7 +20,8 @@ namespace tsunagu::store::postgres {
 
 // Runs every job's apply in one transaction and commits it. Returns each job's result, in order;
 // a failed commit fails them all. Writer thread only.
-// `node` names this node in the notifications its writes owe (subscription_tables.hpp).
+// `node` names this node: the owner of the subscriptions it creates, the sender of what its jobs
+// announce (subscription_tables.hpp).
 std::vector<Status> apply_group(Connection& db, const TenantSchema& tenant, const std::string& node,
                                 PartitionCache& partitions, std::vector<WriteJob>& jobs);
 

@@ -23,6 +23,7 @@ class SqliteStore final : public Store {
 
   Result<std::shared_ptr<TenantStore>> tenant(std::string_view name, bool create) override;
   std::vector<std::string> tenant_names() override;
+  NodeCoordination& coordination() override { return sole_node_; }
   void close() override;
 
   // <dir>/_default.sqlite for the default tenant, <dir>/<name>.sqlite for the others.
@@ -38,6 +39,7 @@ class SqliteStore final : public Store {
 
   const std::filesystem::path dir_;
   const TenantDbOptions options_;
+  SoleNode sole_node_;  // a file has one node
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<Slot>, std::less<>> slots_;  // guarded by mu_
   bool closed_ = false;                                              // guarded by mu_

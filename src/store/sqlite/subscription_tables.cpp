@@ -46,6 +46,19 @@ Status SqliteSubscriptionTxn::put(const model::Subscription& subscription) {
   return ok();
 }
 
+Status SqliteSubscriptionTxn::put_counters(const model::Subscription& subscription) {
+  auto stored = get(subscription.id);
+  if (!stored) return std::unexpected(stored.error());
+  if (!*stored) return ok();
+  model::Subscription& s = **stored;
+  s.times_sent = subscription.times_sent;
+  s.times_failed = subscription.times_failed;
+  s.last_notification = subscription.last_notification;
+  s.last_success = subscription.last_success;
+  s.last_failure = subscription.last_failure;
+  return put(s);
+}
+
 Result<bool> SqliteSubscriptionTxn::remove(std::string_view id) {
   auto del = db_.cached("DELETE FROM subscriptions WHERE id = ?1");
   if (!del) return std::unexpected(del.error());
@@ -110,28 +123,23 @@ Result<std::vector<model::Subscription>> load_subscriptions(Connection& db) {
   return out;
 }
 
-Result<std::vector<OwedNotification>> load_owed_notifications(Connection& db, std::int64_t after,
-                                                              std::size_t limit) {
-  auto stmt = db.prepare(
-      "SELECT seq, subscription, trigger, at, entity, previous FROM owed_notifications "
-      "WHERE seq > ?1 ORDER BY seq LIMIT ?2");
-  if (!stmt) return std::unexpected(stmt.error());
-  (*stmt)->bind(1, after);
-  (*stmt)->bind(2, static_cast<std::int64_t>(limit));
+namespace {
+
+Result<std::vector<OwedNotification>> read_owed(Connection& db, Statement& stmt) {
   std::vector<OwedNotification> out;
   int rc;
-  while ((rc = (*stmt)->step()) == SQLITE_ROW) {
+  while ((rc = stmt.step()) == SQLITE_ROW) {
     OwedNotification n;
-    n.seq = (*stmt)->column_int(0);
-    n.subscription_id = std::string((*stmt)->column_text(1));
-    auto trigger = model::trigger_from_name((*stmt)->column_text(2));
+    n.seq = stmt.column_int(0);
+    n.subscription_id = std::string(stmt.column_text(1));
+    auto trigger = model::trigger_from_name(stmt.column_text(2));
     if (!trigger) return fail(ErrorKind::InternalError, "owed notification with unknown trigger");
     n.trigger = *trigger;
-    n.at = model::Timestamp(std::chrono::milliseconds((*stmt)->column_int(3)));
-    auto entity = decode_entity_text((*stmt)->column_text(4));
+    n.at = model::Timestamp(std::chrono::milliseconds(stmt.column_int(3)));
+    auto entity = decode_entity_text(stmt.column_text(4));
     if (!entity) return std::unexpected(entity.error());
     n.entity = std::move(*entity);
-    if (auto prev = (*stmt)->column_text(5); !prev.empty()) {
+    if (auto prev = stmt.column_text(5); !prev.empty()) {
       auto previous = decode_entity_text(prev);
       if (!previous) return std::unexpected(previous.error());
       n.previous = std::move(*previous);
@@ -140,6 +148,45 @@ Result<std::vector<OwedNotification>> load_owed_notifications(Connection& db, st
   }
   if (rc != SQLITE_DONE) return db.error("read owed notifications");
   return out;
+}
+
+}  // namespace
+
+Result<std::optional<model::Subscription>> load_subscription(Connection& db, std::string_view id) {
+  auto stmt = db.prepare("SELECT doc FROM subscriptions WHERE id = ?1");
+  if (!stmt) return std::unexpected(stmt.error());
+  (*stmt)->bind(1, id);
+  const int rc = (*stmt)->step();
+  if (rc == SQLITE_DONE) return std::optional<model::Subscription>();
+  if (rc != SQLITE_ROW) return db.error("read subscription");
+  auto sub = decode_row(id, (*stmt)->column_text(0));
+  if (!sub) return std::unexpected(sub.error());
+  return std::optional<model::Subscription>(std::move(*sub));
+}
+
+Result<std::vector<OwedNotification>> load_owed_notifications(Connection& db, std::int64_t after,
+                                                              std::size_t limit) {
+  auto stmt = db.prepare(
+      "SELECT seq, subscription, trigger, at, entity, previous FROM owed_notifications "
+      "WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+  if (!stmt) return std::unexpected(stmt.error());
+  (*stmt)->bind(1, after);
+  (*stmt)->bind(2, static_cast<std::int64_t>(limit));
+  return read_owed(db, **stmt);
+}
+
+Result<std::vector<OwedNotification>> load_owed_notifications_of(Connection& db,
+                                                                 std::string_view subscription,
+                                                                 std::int64_t after,
+                                                                 std::size_t limit) {
+  auto stmt = db.prepare(
+      "SELECT seq, subscription, trigger, at, entity, previous FROM owed_notifications "
+      "WHERE subscription = ?3 AND seq > ?1 ORDER BY seq LIMIT ?2");
+  if (!stmt) return std::unexpected(stmt.error());
+  (*stmt)->bind(1, after);
+  (*stmt)->bind(2, static_cast<std::int64_t>(limit));
+  (*stmt)->bind(3, subscription);
+  return read_owed(db, **stmt);
 }
 
 }  // namespace tsunagu::store::sqlite

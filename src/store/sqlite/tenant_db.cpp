@@ -79,11 +79,32 @@ Result<std::vector<model::Subscription>> TenantDb::subscriptions() {
   return load_subscriptions(**conn);
 }
 
+// One node writes the file: its subscriptions have no version to follow.
+Result<SubscriptionSet> TenantDb::subscription_set() {
+  auto subs = subscriptions();
+  if (!subs) return std::unexpected(subs.error());
+  return SubscriptionSet{0, std::move(*subs)};
+}
+
+Result<std::optional<model::Subscription>> TenantDb::subscription(std::string_view id) {
+  auto conn = readers_.acquire();
+  if (!conn) return std::unexpected(conn.error());
+  return load_subscription(**conn, id);
+}
+
 Result<std::vector<OwedNotification>> TenantDb::owed_notifications(std::int64_t after,
                                                                    std::size_t limit) {
   auto conn = readers_.acquire();
   if (!conn) return std::unexpected(conn.error());
   return load_owed_notifications(**conn, after, limit);
+}
+
+Result<std::vector<OwedNotification>> TenantDb::owed_notifications_of(std::string_view subscription,
+                                                                      std::int64_t after,
+                                                                      std::size_t limit) {
+  auto conn = readers_.acquire();
+  if (!conn) return std::unexpected(conn.error());
+  return load_owed_notifications_of(**conn, subscription, after, limit);
 }
 
 Result<HistoryPage> TenantDb::history(const HistoryQuery& query) {
