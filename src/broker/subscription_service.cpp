@@ -666,23 +666,30 @@ void SubscriptionService::retry_deferred(const std::string& tenant) {
   auto db = store_.tenant(tenant, false);
   if (!db) return;
   std::int64_t after = 0;
+  auto st = route_owed(
+      tenant, after, [&](std::int64_t from) { return (*db)->owed_notifications(from, kOwedPage); });
+  if (!st) {
+    spdlog::warn("retrying deferred notifications of tenant '{}' failed: {}", tenant,
+                 st.error().message);
+  }
+}
+
+Status SubscriptionService::route_owed(const std::string& tenant, std::int64_t& after,
+                                       const OwedPageReader& next_page) {
   for (;;) {
-    auto owed = (*db)->owed_notifications(after, kOwedPage);
-    if (!owed) {
-      spdlog::warn("retrying deferred notifications of tenant '{}' failed: {}", tenant,
-                   owed.error().message);
-      return;
-    }
+    auto owed = next_page(after);
+    if (!owed) return std::unexpected(owed.error());
     for (auto& n : *owed) {
       after = n.seq;
       {
         std::lock_guard lock(mu_);
+        Tenant* t = tenant_state(tenant, false);
         // On its way already, or another node's to hand out.
-        if (!take_for_routing(*tenant_state(tenant, false), n)) continue;
+        if (!t || !take_for_routing(*t, n)) continue;
       }
       route(tenant, std::move(n));
     }
-    if (owed->size() < kOwedPage) break;
+    if (owed->size() < kOwedPage) return ok();
   }
 }
 

@@ -153,6 +153,12 @@ class SubscriptionService final : public ChangeObserver, private store::Coordina
   // On the service thread (subscription_service_nodes.cpp).
   void refresh_or_retry(const std::string& tenant);
   void read_owed(const std::string& tenant);  // past the tenant's cursor
+  using OwedPageReader =
+      std::function<Result<std::vector<store::OwedNotification>>(std::int64_t after)>;
+  // Hands out, oldest first, what `next_page` reads past `after` (advanced as it goes) that this
+  // node may hand out now. Any thread that reads owed rows: the service's.
+  Status route_owed(const std::string& tenant, std::int64_t& after,
+                    const OwedPageReader& next_page);
   // What this node's own job owed for subscriptions it owns (seqs first..last, consecutive):
   // handed out at once when nothing another node owed can come before it, else read in order.
   void route_own(const std::string& tenant, const std::vector<store::OwedNotification>& owed,

@@ -106,24 +106,12 @@ void SubscriptionService::refresh_or_retry(const std::string& tenant) {
 void SubscriptionService::read_owed(const std::string& tenant) {
   auto db = store_.tenant(tenant, false);
   if (!db) return;
-  std::int64_t& after = owed_cursor_[tenant];
-  for (;;) {
-    auto owed = (*db)->owed_notifications(after, kOwedPage);
-    if (!owed) {
-      spdlog::warn("notifications owed in tenant '{}' not read: {}", tenant, owed.error().message);
-      later(options_.retry_deferred_after, [this, tenant] { read_owed(tenant); });
-      return;
-    }
-    for (auto& n : *owed) {
-      after = n.seq;
-      {
-        std::lock_guard lock(mu_);
-        Tenant* t = tenant_state(tenant, false);
-        if (!t || !take_for_routing(*t, n)) continue;
-      }
-      route(tenant, std::move(n));
-    }
-    if (owed->size() < kOwedPage) return;
+  auto st = route_owed(tenant, owed_cursor_[tenant], [&](std::int64_t after) {
+    return (*db)->owed_notifications(after, kOwedPage);
+  });
+  if (!st) {
+    spdlog::warn("notifications owed in tenant '{}' not read: {}", tenant, st.error().message);
+    later(options_.retry_deferred_after, [this, tenant] { read_owed(tenant); });
   }
 }
 
@@ -184,20 +172,10 @@ void SubscriptionService::take_over(const std::string& tenant,
     }
     reschedule({tenant, id});
     std::int64_t after = 0;
-    for (;;) {
-      auto owed = (*db)->owed_notifications_of(id, after, kOwedPage);
-      if (!owed)
-        return retry({ids.begin() + static_cast<std::ptrdiff_t>(i), ids.end()}, owed.error());
-      for (auto& n : *owed) {
-        after = n.seq;
-        {
-          std::lock_guard lock(mu_);
-          if (!take_for_routing(*tenant_state(tenant, false), n)) continue;
-        }
-        route(tenant, std::move(n));
-      }
-      if (owed->size() < kOwedPage) break;
-    }
+    auto st = route_owed(tenant, after, [&](std::int64_t from) {
+      return (*db)->owed_notifications_of(id, from, kOwedPage);
+    });
+    if (!st) return retry({ids.begin() + static_cast<std::ptrdiff_t>(i), ids.end()}, st.error());
   }
 }
 

@@ -98,6 +98,14 @@ std::optional<std::string_view> delivery_status_of(const Subscription& subscript
   return std::nullopt;
 }
 
+void copy_counters(const Subscription& from, Subscription& to) {
+  to.times_sent = from.times_sent;
+  to.times_failed = from.times_failed;
+  to.last_notification = from.last_notification;
+  to.last_success = from.last_success;
+  to.last_failure = from.last_failure;
+}
+
 bool is_periodic(const Subscription& subscription) {
   return subscription.time_interval.has_value();
 }

@@ -165,6 +165,8 @@ std::optional<std::string_view> delivery_status_of(const Subscription& subscript
 
 // A periodic subscription (timeInterval) notifies on a timer, not on changes.
 bool is_periodic(const Subscription& subscription);
+// Sets `to`'s delivery counters (timesSent ... lastFailure) to `from`'s.
+void copy_counters(const Subscription& from, Subscription& to);
 
 // When a periodic subscription notifies next after `now`: every timeInterval from its last
 // modification (creation or PATCH), so the schedule is the same after a restart and ticks missed

@@ -69,6 +69,13 @@ class NodeLeasesTest : public ::testing::Test {
   Status job(std::function<Status(WriteTxn&)> apply) {
     return tsunagu::testing::run_job(*tenant_, std::move(apply));
   }
+  // A subscription created through node a's store: a owns it.
+  Status subscribe(const std::string& id) {
+    model::Subscription s;
+    s.id = id;
+    s.notification.endpoint.uri = "http://127.0.0.1:9/n";
+    return job([&](WriteTxn& txn) { return txn.subscriptions().put(s); });
+  }
   Result<Rows> query(const std::string& sql) {
     auto db = Connection::open(url_);
     if (!db) return std::unexpected(db.error());
@@ -81,10 +88,7 @@ class NodeLeasesTest : public ::testing::Test {
 };
 
 TEST_F(NodeLeasesTest, ANodeClaimsWhatNamesItWhenItStartsAndItsLeaseIsInTheDatabase) {
-  model::Subscription s;
-  s.id = "urn:s:1";
-  s.notification.endpoint.uri = "http://127.0.0.1:9/n";
-  ASSERT_TRUE(job([&](WriteTxn& txn) { return txn.subscriptions().put(s); }));
+  ASSERT_TRUE(subscribe("urn:s:1"));
   NodeLeases leases(url_, "a", {.lease = kLease});
   RecordingListener listener;
   ASSERT_TRUE(leases.start(listener));
@@ -108,10 +112,7 @@ TEST_F(NodeLeasesTest, ANodeClaimsWhatNamesItWhenItStartsAndItsLeaseIsInTheDatab
 // A node paused past its lease (here: its lease ended behind its back) is told it lost
 // everything before it claims again; since no other node claimed meanwhile, it gets its own back.
 TEST_F(NodeLeasesTest, ALapsedLeaseIsReportedLostBeforeTheSubscriptionsAreClaimedAgain) {
-  model::Subscription s;
-  s.id = "urn:s:1";
-  s.notification.endpoint.uri = "http://127.0.0.1:9/n";
-  ASSERT_TRUE(job([&](WriteTxn& txn) { return txn.subscriptions().put(s); }));
+  ASSERT_TRUE(subscribe("urn:s:1"));
   NodeLeases leases(url_, "a", {.lease = kLease});
   RecordingListener listener;
   ASSERT_TRUE(leases.start(listener));

@@ -122,6 +122,15 @@ class SubscriptionNodesTest : public ::testing::Test {
     EXPECT_TRUE(owed);
     return owed ? owed->size() : 0;
   }
+  // Nodes a and b; a subscription made on a, notified of an entity created through b.
+  std::pair<Node&, Node&> a_notified_through_b() {
+    Node& a = start("a");
+    Node& b = start("b");
+    EXPECT_TRUE(subscribe(a, on_shelters("urn:s:1")));
+    EXPECT_TRUE(create_entity(b, shelter("urn:e:1", 1)));
+    EXPECT_EQ(a.deliverer.wait_for(1), 1u);
+    return {a, b};
+  }
   // Which node owns each subscription, as the database says.
   std::map<std::string, std::string> owners() {
     auto db = store::postgres::Connection::open(url_);
@@ -142,13 +151,11 @@ class SubscriptionNodesTest : public ::testing::Test {
   int markers_ = 0;
 };
 
+// b writes at once after the subscription's creation on a: its writer learns of it from the
+// version it reads under the tenant's lock.
 TEST_F(SubscriptionNodesTest, AChangeThroughAnotherNodeIsHandedOutOnceByTheOwner) {
-  Node& a = start("a");
-  Node& b = start("b");
-  ASSERT_TRUE(subscribe(a, on_shelters("urn:s:1")));
-  // At once: b's writer learns of the subscription from the version it reads under the lock.
-  ASSERT_TRUE(create_entity(b, shelter("urn:e:1", 1)));
-  ASSERT_EQ(a.deliverer.wait_for(1), 1u);
+  auto [a, b] = a_notified_through_b();
+  ASSERT_EQ(a.deliverer.count(), 1u);
   {
     std::lock_guard lock(a.deliverer.mu);
     const auto& d = a.deliverer.deliveries[0];
@@ -178,11 +185,8 @@ TEST_F(SubscriptionNodesTest, ChangesThroughBothNodesAreHandedOutInCommitOrder) 
 }
 
 TEST_F(SubscriptionNodesTest, ASubscriptionRemovedOnOneNodeOwesNothingForTheOthersChanges) {
-  Node& a = start("a");
-  Node& b = start("b");
-  ASSERT_TRUE(subscribe(a, on_shelters("urn:s:1")));
-  ASSERT_TRUE(create_entity(b, shelter("urn:e:1", 1)));
-  ASSERT_EQ(a.deliverer.wait_for(1), 1u);
+  auto [a, b] = a_notified_through_b();
+  ASSERT_EQ(a.deliverer.count(), 1u);
   a.deliverer.reports[0](DeliveryOutcome::Delivered, clock_.now());
   ASSERT_TRUE(unsubscribe(b, "urn:s:1"));
   ASSERT_TRUE(replace_entity(b, shelter("urn:e:1", 2)));
@@ -218,11 +222,8 @@ TEST_F(SubscriptionNodesTest, ASubscriptionReadThroughAnotherNodeShowsItsOwnersC
 // a dies with a notification handed out but never reported, and b then writes a change a's
 // subscription owes: b takes the subscription over and hands out both, oldest first.
 TEST_F(SubscriptionNodesTest, WhatADeadNodeOwedIsHandedOutByTheSurvivor) {
-  Node& a = start("a");
-  Node& b = start("b");
-  ASSERT_TRUE(subscribe(a, on_shelters("urn:s:1")));
-  ASSERT_TRUE(create_entity(b, shelter("urn:e:1", 1)));
-  ASSERT_EQ(a.deliverer.wait_for(1), 1u);
+  auto [a, b] = a_notified_through_b();
+  ASSERT_EQ(a.deliverer.count(), 1u);
   kill(a);
   ASSERT_TRUE(create_entity(b, shelter("urn:e:2", 2)));
   EXPECT_EQ(owed_count(b), 2u);

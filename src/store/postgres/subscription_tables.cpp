@@ -64,11 +64,7 @@ Status PgSubscriptionTxn::put_counters(const model::Subscription& subscription) 
   if (!stored) return std::unexpected(stored.error());
   if (!*stored) return ok();
   model::Subscription& s = **stored;
-  s.times_sent = subscription.times_sent;
-  s.times_failed = subscription.times_failed;
-  s.last_notification = subscription.last_notification;
-  s.last_success = subscription.last_success;
-  s.last_failure = subscription.last_failure;
+  model::copy_counters(subscription, s);
   const Param p[] = {param(s.id), param(encode_subscription_text(s))};
   auto rows =
       db_.run(in_schema("UPDATE {s}.subscriptions SET doc = $2 WHERE id = $1", tenant_.schema), p);

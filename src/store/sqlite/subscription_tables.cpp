@@ -51,11 +51,7 @@ Status SqliteSubscriptionTxn::put_counters(const model::Subscription& subscripti
   if (!stored) return std::unexpected(stored.error());
   if (!*stored) return ok();
   model::Subscription& s = **stored;
-  s.times_sent = subscription.times_sent;
-  s.times_failed = subscription.times_failed;
-  s.last_notification = subscription.last_notification;
-  s.last_success = subscription.last_success;
-  s.last_failure = subscription.last_failure;
+  model::copy_counters(subscription, s);
   return put(s);
 }
 
