@@ -20,6 +20,10 @@ namespace tsunagu::model {
 // Longest id accepted, in bytes. Long enough for any real URN or URL, short enough to keep
 // index keys and messages small.
 inline constexpr std::size_t kMaxUriLength = 2048;
+// Longest expanded entity type or attribute name, in bytes. A name as written is at most 1,024
+// characters, but a user @context may map a short term to any IRI: two of these, with a little
+// more, fit in one index key of every backend (PostgreSQL's btree keys end near 2,700 bytes).
+inline constexpr std::size_t kMaxExpandedNameLength = 1200;
 
 // Checks an NGSI-LD id, relationship object or datasetId. `field` (e.g. "id") prefixes error
 // messages when given.

@@ -169,6 +169,52 @@ TEST_F(Robustness, VeryLongIdIsHandled) {
   }
 }
 
+// Names as long as accepted are stored and read back, on every backend: a type and an attribute
+// of 1,024 characters each, which the default vocabulary makes longer still.
+TEST_F(Robustness, TheLongestNamesAreStoredAndReadBack) {
+  const auto id = new_id();
+  const std::string type = "T" + std::string(1023, 't'), attr = "a" + std::string(1023, 'b');
+  boost::json::object entity{{"id", id}, {"type", type}};
+  entity[attr] = boost::json::object{{"type", "Property"}, {"value", 1}};
+  ASSERT_STATUS(create(entity), 201);
+  EXPECT_EQ(read(id), boost::json::value(entity));
+  const auto found = http().get(kEntities + "?type=" + type + "&attrs=" + attr);
+  ASSERT_STATUS(found, 200);
+  ASSERT_EQ(found.json().as_array().size(), 1u);
+  // And through a user @context, a type and an attribute expanding to the longest IRIs.
+  const auto other = new_id();
+  const std::string prefix = "https://example.org/";
+  boost::json::object mapped{{"id", other}, {"type", "LongType"}};
+  mapped["longAttr"] = boost::json::object{{"type", "Property"}, {"value", 2}};
+  mapped["@context"] = boost::json::array{
+      boost::json::object{{"LongType", prefix + std::string(1200 - prefix.size(), 'T')},
+                          {"longAttr", prefix + std::string(1200 - prefix.size(), 'a')}},
+      std::string(kCoreContext).c_str()};
+  ASSERT_STATUS(http().post(kEntities, S(mapped), {{"Content-Type", "application/ld+json"}}), 201);
+  const auto stored = read(other);
+  EXPECT_EQ(stored.at("type"), boost::json::value(prefix + std::string(1200 - prefix.size(), 'T')));
+}
+
+// A user @context may map a short term to any IRI: one too long to be a name is refused, naming
+// the term, and nothing is stored.
+TEST_F(Robustness, ATermExpandingToAnOverlongIriIs400) {
+  const auto id = new_id();
+  const std::string iri = "https://example.org/" + std::string(1200, 'x');
+  for (const bool as_type : {false, true}) {
+    boost::json::object entity{{"id", id}, {"type", as_type ? "long" : "Shelter"}};
+    if (!as_type) entity["long"] = boost::json::object{{"type", "Property"}, {"value", 1}};
+    entity["@context"] =
+        boost::json::array{boost::json::object{{"long", iri}}, std::string(kCoreContext).c_str()};
+    const auto res = http().post(kEntities, S(entity), {{"Content-Type", "application/ld+json"}});
+    EXPECT_PROBLEM(res, 400, "BadRequestData");
+    EXPECT_NE(res.json().at("detail").as_string().find(
+                  "term 'long' expands to an IRI of 1220 bytes; the limit is 1200"),
+              std::string::npos)
+        << res.body;
+    EXPECT_PROBLEM(http().get(entity_path(id)), 404, "ResourceNotFound");
+  }
+}
+
 TEST_F(Robustness, BadPercentEncodingInPathIsNotAServerError) {
   const auto res = http().get(kEntities + "/urn%ZZngsi-ld%3");
   EXPECT_TRUE(NotAServerError(res));

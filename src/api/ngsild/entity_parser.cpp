@@ -117,6 +117,10 @@ class AttributeParser {
   Result<std::string> expand(std::string_view term) {
     std::string iri = ctx_.expand(term);
     if (iri.empty()) return bad("term " + quoted(term) + " is defined as null by the @context");
+    if (iri.size() > model::kMaxExpandedNameLength) {
+      return bad("term " + quoted(term) + " expands to an IRI of " + std::to_string(iri.size()) +
+                 " bytes; the limit is " + std::to_string(model::kMaxExpandedNameLength));
+    }
     return iri;
   }
 
