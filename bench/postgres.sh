@@ -22,7 +22,6 @@
 # The pgbench baselines store the entities row only: none of the value, geometry, summary and
 # history rows a Tsunagu write adds.
 
-PG_SCENARIOS="pg-get-by-id pg-query-type pg-patch-attr pg-create pg-batch-upsert pg-two-nodes"
 # Loading the fixture into PostgreSQL is the longest step of these scenarios: a fifth of the
 # SQLite fixture keeps them within about 2.5 minutes at BENCH_SCALE=1 (25 s of loading).
 PG_FIXTURE_N=$(scaled 20000)
