@@ -44,15 +44,75 @@ struct InstanceArrays {
   }
 };
 
-// The order of instances in one append is kept in iid order, which readers use to break ties.
-constexpr std::string_view kInsert =
-    "INSERT INTO {s}.history(hid, attr, dataset, t, exact, created, modified, deleted, kind, "
-    "class, num, txt, doc) SELECT $1::bigint, u.attr, u.dataset, coalesce(u.observed, u.created), "
-    "u.observed IS NOT NULL, u.created, u.modified, u.deleted, u.kind, u.class, u.num, u.txt, "
-    "u.doc FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], "
-    "$7::bigint[], $8::smallint[], $9::smallint[], $10::float8[], $11::text[], $12::text[]) "
-    "WITH ORDINALITY AS u(attr, dataset, observed, created, modified, deleted, kind, class, num, "
-    "txt, doc, n) ORDER BY u.n";
+// What an append notes of each attribute, as parallel arrays.
+struct NoteArrays {
+  std::vector<std::string> attrs;
+  std::vector<std::int64_t> bits, kinds;
+  template <typename Notes>
+  explicit NoteArrays(const Notes& notes) {
+    for (const auto& [attr, noted] : notes) {
+      attrs.push_back(attr);
+      bits.push_back(noted.first);
+      kinds.push_back(static_cast<std::int64_t>(noted.second));
+    }
+  }
+};
+
+// An append is one statement (data-modifying CTEs), whatever it writes: a round trip per table
+// was most of a write's time. {hid} stands for the history entity's hid: $1 when it exists, the
+// new row's when the statement creates it.
+//
+// The instances ($2-$12); their order in one append is kept in iid order, which readers use to
+// break ties.
+constexpr std::string_view kInsertInstances =
+    "rows AS (INSERT INTO {s}.history(hid, attr, dataset, t, exact, created, modified, deleted, "
+    "kind, class, num, txt, doc) SELECT {hid}, u.attr, u.dataset, "
+    "coalesce(u.observed, u.created), u.observed IS NOT NULL, u.created, u.modified, u.deleted, "
+    "u.kind, u.class, u.num, u.txt, u.doc FROM unnest($2::text[], $3::text[], $4::bigint[], "
+    "$5::bigint[], $6::bigint[], $7::bigint[], $8::smallint[], $9::smallint[], $10::float8[], "
+    "$11::text[], $12::text[]) WITH ORDINALITY AS u(attr, dataset, observed, created, modified, "
+    "deleted, kind, class, num, txt, doc, n) ORDER BY u.n)";
+// The value classes each attribute gained and the kind of its last instance ($13-$15), written
+// once per attribute, not per instance, and rewritten only when something changed: most appends
+// add a reading of a kind already seen.
+constexpr std::string_view kNoteAttributes =
+    "INSERT INTO {s}.history_attrs AS a(hid, attr, classes, kind) SELECT {hid}, * FROM "
+    "unnest($13::text[], $14::bigint[], $15::smallint[]) ON CONFLICT(hid, attr) DO UPDATE SET "
+    "classes = a.classes | excluded.classes, kind = excluded.kind "
+    "WHERE a.classes | excluded.classes <> a.classes OR a.kind <> excluded.kind";
+// A new history entity ($16 id, $17 types as JSON, $18 created) with its types ($19).
+constexpr std::string_view kNewEntity =
+    "new AS (INSERT INTO {s}.history_entities(id, types, created) VALUES($16, $17, $18) "
+    "RETURNING hid), "
+    "types AS (INSERT INTO {s}.history_types(type, hid) SELECT unnest($19::text[]), hid FROM new "
+    "ON CONFLICT DO NOTHING)";
+
+std::string with_hid(std::string sql, std::string_view hid) {
+  for (auto at = sql.find("{hid}"); at != std::string::npos; at = sql.find("{hid}", at)) {
+    sql.replace(at, 5, hid);
+  }
+  return sql;
+}
+
+// The attributes alone, of an existing entity ($1 its hid, $2-$4 the attributes' arrays).
+std::string notes_alone() {
+  std::string sql = with_hid(std::string(kNoteAttributes), "$1::bigint");
+  for (const auto& [from, to] : {std::pair{"$13", "$2"}, {"$14", "$3"}, {"$15", "$4"}}) {
+    sql.replace(sql.find(from), 3, to);
+  }
+  return sql;
+}
+const std::string kNoteAttributesAlone = notes_alone();
+
+// For an entity with history: its instances and attributes.
+const std::string kAppendToExisting = with_hid(
+    "WITH " + std::string(kInsertInstances) + " " + std::string(kNoteAttributes), "$1::bigint");
+// For an entity without: the entity and its types too. $1 is NULL (a prepared statement must
+// use every parameter it is given).
+const std::string kAppendToNew =
+    with_hid("WITH " + std::string(kNewEntity) + ", " + std::string(kInsertInstances) +
+                 ", attrs AS (" + std::string(kNoteAttributes) + ") SELECT hid FROM new",
+             "coalesce($1::bigint, (SELECT hid FROM new))");
 
 }  // namespace
 
@@ -68,23 +128,33 @@ Result<std::optional<std::int64_t>> PgHistoryTxn::find_entity(std::string_view e
   return std::optional<std::int64_t>(rows->integer(0, 0));
 }
 
-// The history entity of the append, created when new; its types grow when the append brings
-// new ones, and nothing else is written for an existing entity (a row rewritten per change of a
-// sensor would be a dead tuple per change).
-Result<std::int64_t> PgHistoryTxn::entity_for(const HistoryAppend& append) {
+Status PgHistoryTxn::note_attributes(std::int64_t hid, const AttributeNotes& notes) {
+  const NoteArrays a(notes);
+  const Param p[] = {param(hid), text_array(a.attrs), integer_array(a.bits),
+                     integer_array(a.kinds)};
+  auto rows = run(kNoteAttributesAlone, p);
+  return rows ? ok() : Status(std::unexpected(rows.error()));
+}
+
+Result<std::int64_t> PgHistoryTxn::create_entity(const HistoryAppend& append) {
+  const Param p[] = {param(append.entity_id), param(types_text(append.types)),
+                     param(to_ms(append.at))};
+  auto made = run(
+      "INSERT INTO {s}.history_entities(id, types, created) VALUES($1, $2, $3) RETURNING hid", p);
+  if (!made) return std::unexpected(made.error());
+  const auto hid = made->integer(0, 0);
+  if (auto st = add_types(hid, append.types); !st) return std::unexpected(st.error());
+  return hid;
+}
+
+// The hid of the append's history entity, nullopt when it has none yet; its types grow when the
+// append brings new ones, and nothing else is written for an existing entity (a row rewritten
+// per change of a sensor would be a dead tuple per change).
+Result<std::optional<std::int64_t>> PgHistoryTxn::existing_entity(const HistoryAppend& append) {
   const Param id[] = {param(append.entity_id)};
   auto found = run("SELECT hid, types FROM {s}.history_entities WHERE id = $1", id);
   if (!found) return std::unexpected(found.error());
-  if (found->size() == 0) {
-    const Param p[] = {param(append.entity_id), param(types_text(append.types)),
-                       param(to_ms(append.at))};
-    auto made = run(
-        "INSERT INTO {s}.history_entities(id, types, created) VALUES($1, $2, $3) RETURNING hid", p);
-    if (!made) return std::unexpected(made.error());
-    const auto hid = made->integer(0, 0);
-    if (auto st = add_types(hid, append.types); !st) return std::unexpected(st.error());
-    return hid;
-  }
+  if (found->size() == 0) return std::optional<std::int64_t>();
   const auto hid = found->integer(0, 0);
   const auto grown = united_types(parse_types(found->text(0, 1)), append.types);
   if (!grown) return hid;
@@ -111,10 +181,27 @@ Status PgHistoryTxn::ensure_partitions_for(const HistoryAppend& append) {
   return ensure_partitions(db_, schema_, partitions_, {months.begin(), months.end()});
 }
 
-Status PgHistoryTxn::insert(std::int64_t hid, const std::vector<HistoryInstance>& instances) {
+Status PgHistoryTxn::append(const HistoryAppend& append) {
+  auto existing = existing_entity(append);
+  if (!existing) return std::unexpected(existing.error());
+  if (append.instances.empty()) {
+    if (*existing) return ok();
+    auto made = create_entity(append);
+    return made ? ok() : Status(std::unexpected(made.error()));
+  }
+  if (auto st = ensure_partitions_for(append); !st) return st;
   InstanceArrays a;
-  for (const auto& i : instances) a.add(i.attr, stored_instance(i.value, i.deleted_at));
-  const Param p[] = {param(hid),
+  AttributeNotes notes;
+  for (const auto& instance : append.instances) {
+    a.add(instance.attr, stored_instance(instance.value, instance.deleted_at));
+    const auto view = view_of(instance.value, instance.deleted_at.has_value());
+    auto& [bits, kind] = notes[instance.attr];
+    bits |= class_bit(view.value_class);
+    kind = instance.value.kind;
+  }
+  const NoteArrays noted(notes);
+  const bool created = !existing->has_value();
+  const Param p[] = {created ? Param() : param(**existing),
                      text_array(a.attrs),
                      text_array(a.datasets),
                      optional_integers(a.observed),
@@ -125,45 +212,15 @@ Status PgHistoryTxn::insert(std::int64_t hid, const std::vector<HistoryInstance>
                      integer_array(a.classes),
                      number_array(a.nums),
                      text_array(a.txts),
-                     text_array(a.docs)};
-  auto rows = run(kInsert, p);
-  return rows ? ok() : Status(std::unexpected(rows.error()));
-}
-
-Status PgHistoryTxn::append(const HistoryAppend& append) {
-  auto hid = entity_for(append);
-  if (!hid) return std::unexpected(hid.error());
-  if (append.instances.empty()) return ok();
-  if (auto st = ensure_partitions_for(append); !st) return st;
-  if (auto st = insert(*hid, append.instances); !st) return st;
-  // The value classes each attribute gained, and the kind of its last instance, written once per
-  // attribute, not per instance.
-  AttributeNotes notes;
-  for (const auto& instance : append.instances) {
-    const auto view = view_of(instance.value, instance.deleted_at.has_value());
-    auto& [bits, kind] = notes[instance.attr];
-    bits |= class_bit(view.value_class);
-    kind = instance.value.kind;
-  }
-  return note_attributes(*hid, notes);
-}
-
-Status PgHistoryTxn::note_attributes(std::int64_t hid, const AttributeNotes& notes) {
-  std::vector<std::string> attrs;
-  std::vector<std::int64_t> bits, kinds;
-  for (const auto& [attr, noted] : notes) {
-    attrs.push_back(attr);
-    bits.push_back(noted.first);
-    kinds.push_back(static_cast<std::int64_t>(noted.second));
-  }
-  const Param p[] = {param(hid), text_array(attrs), integer_array(bits), integer_array(kinds)};
-  // Rewritten only when something changed: most appends add a reading of a kind already seen.
-  auto rows =
-      run("INSERT INTO {s}.history_attrs AS a(hid, attr, classes, kind) SELECT $1::bigint, * FROM "
-          "unnest($2::text[], $3::bigint[], $4::smallint[]) ON CONFLICT(hid, attr) DO UPDATE SET "
-          "classes = a.classes | excluded.classes, kind = excluded.kind "
-          "WHERE a.classes | excluded.classes <> a.classes OR a.kind <> excluded.kind",
-          p);
+                     text_array(a.docs),
+                     text_array(noted.attrs),
+                     integer_array(noted.bits),
+                     integer_array(noted.kinds),
+                     param(append.entity_id),
+                     param(types_text(append.types)),
+                     param(to_ms(append.at)),
+                     text_array(append.types)};
+  auto rows = created ? run(kAppendToNew, p) : run(kAppendToExisting, std::span(p, 15));
   return rows ? ok() : Status(std::unexpected(rows.error()));
 }
 

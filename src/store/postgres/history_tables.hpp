@@ -52,10 +52,10 @@ class PgHistoryTxn final : public HistoryTxn {
 
   Result<Rows> run(std::string_view sql, std::span<const Param> params);
   Result<std::optional<std::int64_t>> find_entity(std::string_view entity_id);
-  Result<std::int64_t> entity_for(const HistoryAppend& append);
+  Result<std::optional<std::int64_t>> existing_entity(const HistoryAppend& append);
+  Result<std::int64_t> create_entity(const HistoryAppend& append);
   Status add_types(std::int64_t hid, const std::vector<std::string>& types);
   Status ensure_partitions_for(const HistoryAppend& append);
-  Status insert(std::int64_t hid, const std::vector<HistoryInstance>& instances);
   Status note_attributes(std::int64_t hid, const AttributeNotes& notes);
   Status forget_attribute_if_empty(std::int64_t hid, std::string_view attr);
   // history_expiry.cpp
