@@ -14,12 +14,12 @@
 #include "identity/upstream.hpp"
 #include "notify/mail_outbox.hpp"
 #include "notify/smtp_relay.hpp"
-#include "store/sqlite/platform_db.hpp"
+#include "store/sqlite/platform_schema.hpp"
 
 namespace tsunagu::app {
 
 struct Identity {
-  std::unique_ptr<store::sqlite::PlatformDb> db;
+  std::unique_ptr<store::PlatformDb> db;
   std::unique_ptr<identity::KeyRing> keys;
   std::unique_ptr<identity::TokenService> tokens;
   std::unique_ptr<identity::ClientRegistry> clients;

@@ -118,7 +118,7 @@ TEST_F(AuditLogStore, TheChainContinuesAfterReopening) {
 }
 
 TEST_F(AuditLogStore, TwoConnectionsAppendingFormOneChain) {
-  auto other = PlatformDb::open(dir_);
+  auto other = sqlite::open_platform_db(dir_);
   ASSERT_TRUE(other) << other.error().message;
   for (int n = 1; n <= 6; ++n) {
     auto& db = n % 2 ? *db_ : **other;

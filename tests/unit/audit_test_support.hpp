@@ -9,7 +9,7 @@
 #include <random>
 #include <string>
 
-#include "store/sqlite/platform_db.hpp"
+#include "store/sqlite/platform_schema.hpp"
 
 namespace tsunagu::store::sqlite {
 
@@ -27,7 +27,7 @@ class AuditDbTest : public ::testing::Test {
 
   void reopen() {
     db_.reset();
-    auto db = PlatformDb::open(dir_);
+    auto db = sqlite::open_platform_db(dir_);
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::move(*db);
   }

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "store/sqlite/platform_db.hpp"
+#include "store/sqlite/platform_schema.hpp"
 
 namespace tsunagu::consent {
 namespace {
@@ -63,7 +63,7 @@ class ConsentServiceTest : public ::testing::Test {
   void open(ConsentLimits limits = {}) {
     service_.reset();
     db_.reset();
-    auto db = store::sqlite::PlatformDb::open(dir_);
+    auto db = store::sqlite::open_platform_db(dir_);
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::move(*db);
     rules_ = std::make_unique<RuleBook>();
@@ -106,7 +106,7 @@ class ConsentServiceTest : public ::testing::Test {
   model::ManualClock clock_{at(0)};
   std::set<std::string> clients_{"clinic", "school"};
   std::set<std::string> residents_{"alice", "bob"};
-  std::unique_ptr<store::sqlite::PlatformDb> db_;
+  std::unique_ptr<store::PlatformDb> db_;
   std::unique_ptr<RuleBook> rules_;
   std::unique_ptr<GrantIndex> grants_;
   std::unique_ptr<ConsentService> service_;

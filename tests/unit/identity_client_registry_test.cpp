@@ -332,7 +332,7 @@ TEST_F(ClientRegistryTest, ClientsSurviveReopeningTheDatabase) {
   const auto created = create(confidential());
   registry_.reset();
   db_.reset();
-  auto db = store::sqlite::PlatformDb::open(dir_);
+  auto db = store::sqlite::open_platform_db(dir_);
   ASSERT_TRUE(db) << db.error().message;
   db_ = std::move(*db);
   registry_ = std::make_unique<ClientRegistry>(*db_, clock_);

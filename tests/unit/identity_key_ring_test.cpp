@@ -89,7 +89,7 @@ TEST_F(KeyRingTest, TheKeySurvivesReopeningTheDatabase) {
     kid = signer_kid(ring);
   }
   db_.reset();
-  auto db = store::sqlite::PlatformDb::open(dir_);
+  auto db = store::sqlite::open_platform_db(dir_);
   ASSERT_TRUE(db) << db.error().message;
   db_ = std::move(*db);
   KeyRing ring(*db_, clock_, kLifetime);

@@ -1,4 +1,4 @@
-// The platform database (store/sqlite/platform_db.hpp) with real files: signing keys, clients
+// The platform database (store/platform/platform_db.hpp) with real files: signing keys, clients
 // and revoked tokens surviving a reopen, key retirement and forgetting, revocation expiry, the
 // schema version, and the file's permissions (it holds private keys).
 
@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <random>
 
-#include "store/sqlite/platform_db.hpp"
+#include "store/sqlite/platform_schema.hpp"
 
 namespace tsunagu::store::sqlite {
 namespace {
@@ -75,7 +75,7 @@ class PlatformDbTest : public ::testing::Test {
 
   void reopen() {
     db_.reset();
-    auto db = PlatformDb::open(dir_);
+    auto db = sqlite::open_platform_db(dir_);
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::move(*db);
   }
@@ -108,7 +108,7 @@ TEST_F(PlatformDbTest, StartsEmpty) {
 TEST_F(PlatformDbTest, OpenCreatesAMissingDataDirectory) {
   db_.reset();
   const auto nested = dir_ / "a" / "b";
-  auto db = PlatformDb::open(nested);
+  auto db = sqlite::open_platform_db(nested);
   ASSERT_TRUE(db) << db.error().message;
   EXPECT_TRUE(fs::exists(nested / "platform.sqlite"));
 }
@@ -356,7 +356,7 @@ TEST_F(PlatformDbTest, ANewerSchemaIsRefused) {
   sqlite3_finalize(stmt);
   ASSERT_EQ(sqlite3_exec(raw, "PRAGMA user_version = 6", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(raw);
-  const auto db = PlatformDb::open(dir_);
+  const auto db = sqlite::open_platform_db(dir_);
   ASSERT_FALSE(db);
   EXPECT_EQ(db.error().kind, ErrorKind::InternalError);
   EXPECT_EQ(db.error().message, "the platform database is newer than this Tsunagu understands");

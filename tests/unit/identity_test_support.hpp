@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "model/time.hpp"
-#include "store/sqlite/platform_db.hpp"
+#include "store/sqlite/platform_schema.hpp"
 
 namespace tsunagu::identity::testing {
 
@@ -45,7 +45,7 @@ class WithPlatformDb : public ::testing::Test {
  protected:
   explicit WithPlatformDb(std::string_view what) : dir_(unique_temp_dir(what)) {}
   void SetUp() override {
-    auto db = store::sqlite::PlatformDb::open(dir_);
+    auto db = store::sqlite::open_platform_db(dir_);
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::move(*db);
   }
@@ -55,7 +55,7 @@ class WithPlatformDb : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
-  std::unique_ptr<store::sqlite::PlatformDb> db_;
+  std::unique_ptr<store::PlatformDb> db_;
   model::ManualClock clock_{kStart};
 };
 

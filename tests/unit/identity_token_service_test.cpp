@@ -14,7 +14,7 @@
 #include "identity/token_service.hpp"
 #include "identity_test_support.hpp"
 #include "model/json_text.hpp"
-#include "store/sqlite/platform_db.hpp"
+#include "store/sqlite/platform_schema.hpp"
 
 namespace tsunagu::identity {
 namespace {
@@ -46,7 +46,7 @@ class TokenServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = temp_dir("main");
-    auto db = store::sqlite::PlatformDb::open(dir_);
+    auto db = store::sqlite::open_platform_db(dir_);
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::move(*db);
     keys_ = std::make_unique<KeyRing>(*db_, clock_, kLifetime);
@@ -107,7 +107,7 @@ class TokenServiceTest : public ::testing::Test {
   fs::path dir_;
   std::vector<fs::path> other_dirs_;
   model::ManualClock clock_{kStart};
-  std::unique_ptr<store::sqlite::PlatformDb> db_;
+  std::unique_ptr<store::PlatformDb> db_;
   std::unique_ptr<KeyRing> keys_;
   std::unique_ptr<ClientRegistry> clients_;
   std::unique_ptr<TokenService> tokens_;
@@ -313,7 +313,7 @@ TEST_F(TokenServiceTest, ATamperedPayloadIsRefused) {
 TEST_F(TokenServiceTest, ATokenSignedByAnotherStoresKeyIsRefused) {
   const auto other_dir = temp_dir("other");
   other_dirs_.push_back(other_dir);
-  auto other_db = store::sqlite::PlatformDb::open(other_dir);
+  auto other_db = store::sqlite::open_platform_db(other_dir);
   ASSERT_TRUE(other_db) << other_db.error().message;
   KeyRing other_keys(**other_db, clock_, kLifetime);
   ASSERT_TRUE(other_keys.load());
@@ -414,7 +414,7 @@ TEST_F(TokenServiceTest, RevocationsSurviveANewServiceAfterLoadRevocations) {
 
   // A restart: a new ring and service over the same database file.
   db_.reset();
-  auto db = store::sqlite::PlatformDb::open(dir_);
+  auto db = store::sqlite::open_platform_db(dir_);
   ASSERT_TRUE(db) << db.error().message;
   db_ = std::move(*db);
   keys_ = std::make_unique<KeyRing>(*db_, clock_, kLifetime);

@@ -1,16 +1,16 @@
 #pragma once
-// The platform database, <data-dir>/platform.sqlite: what belongs to no tenant (oneID's keys,
-// clients and revoked tokens, store/identity_store.hpp; residents' accounts,
-// store/account_store.hpp; the audit log of accesses to personal data, store/audit_log.hpp).
-// Writes are rare and small (a client registered, a key rotated, a token revoked, a read
-// audited), so one connection serves reads and writes under a mutex; WAL and synchronous=FULL
-// make each write durable when it returns. Another process (`tsunagu keys rotate`,
-// `tsunagu clients add`) may write the same file meanwhile: SQLite locks it, and the server
-// reloads what it caches on the next start.
+// The platform database: what belongs to no tenant (oneID's keys, clients and revoked tokens,
+// store/identity_store.hpp; residents' accounts, store/account_store.hpp; the audit log of
+// accesses to personal data, store/audit_log.hpp; consent, store/consent_store.hpp; metering,
+// store/usage_store.hpp), written once over store/sql_session.hpp for every backend: SQLite's
+// <data-dir>/platform.sqlite (sqlite/platform_schema.hpp) or PostgreSQL. Writes are rare and
+// small (a client registered, a key rotated, a token revoked, a read audited), so one
+// connection serves reads and writes under a mutex; each write is durable when it returns.
+// Another process (`tsunagu keys rotate`, `tsunagu clients add`) may write meanwhile: the
+// backend serializes writers, and the server reloads what it caches on the next start.
 //
-// Thread safety: every method may be called from any thread; db_ is guarded by mu_.
+// Thread safety: every method may be called from any thread; session_ is guarded by mu_.
 
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -19,10 +19,10 @@
 #include "store/audit_log.hpp"
 #include "store/consent_store.hpp"
 #include "store/identity_store.hpp"
-#include "store/sqlite/connection.hpp"
+#include "store/sql_session.hpp"
 #include "store/usage_store.hpp"
 
-namespace tsunagu::store::sqlite {
+namespace tsunagu::store {
 
 class PlatformDb final : public IdentityStore,
                          public AccountStore,
@@ -30,8 +30,8 @@ class PlatformDb final : public IdentityStore,
                          public ConsentStore,
                          public UsageStore {
  public:
-  // Creates the file and its schema when missing.
-  static Result<std::unique_ptr<PlatformDb>> open(const std::filesystem::path& data_dir);
+  // Over a session whose database has the platform schema (the backend's migrations ran).
+  explicit PlatformDb(std::unique_ptr<SqlSession> session) : session_(std::move(session)) {}
 
   Result<std::vector<StoredKey>> keys() override;
   Status add_signing_key(const StoredKey& key) override;
@@ -113,24 +113,40 @@ class PlatformDb final : public IdentityStore,
                               const std::optional<GrantRecord>& grant) override;
 
  private:
-  explicit PlatformDb(std::unique_ptr<Connection> db) : db_(std::move(db)) {}
-  Status in_transaction(const std::function<Status()>& work);
+  Status in_transaction(const std::function<Status()>& work) {
+    return session_->in_transaction(work);
+  }
   // Runs one statement that returns no rows, binding its parameters with `bind`; the number of
   // rows it changed. Callers hold mu_.
-  Result<int> run(std::string_view sql, const std::function<void(Statement&)>& bind,
-                  std::string_view what);
+  Result<int> run(std::string_view sql, const SqlBind& bind, std::string_view what) {
+    return session_->run(sql, bind, what);
+  }
   // run() for a statement whose count of changed rows does not matter.
-  Status exec_one(std::string_view sql, const std::function<void(Statement&)>& bind,
-                  std::string_view what);
+  Status exec_one(std::string_view sql, const SqlBind& bind, std::string_view what);
   // Runs a query of at most one row: nullopt when there is none, else `row` of it.
   template <typename T>
-  Result<std::optional<T>> one(std::string_view sql, const std::function<void(Statement&)>& bind,
-                               const std::function<T(Statement&)>& row, std::string_view what);
-
+  Result<std::optional<T>> one(std::string_view sql, const SqlBind& bind,
+                               const std::function<T(SqlStatement&)>& row, std::string_view what) {
+    std::optional<T> out;
+    auto st = session_->query(
+        sql, bind,
+        [&](SqlStatement& s) {
+          if (!out) out = row(s);
+        },
+        what);
+    if (!st) return std::unexpected(st.error());
+    return out;
+  }
   // Runs a query, turning each row into a T with `row`.
   template <typename T>
-  Result<std::vector<T>> many(std::string_view sql, const std::function<void(Statement&)>& bind,
-                              const std::function<T(Statement&)>& row, std::string_view what);
+  Result<std::vector<T>> many(std::string_view sql, const SqlBind& bind,
+                              const std::function<T(SqlStatement&)>& row, std::string_view what) {
+    std::vector<T> out;
+    auto st = session_->query(
+        sql, bind, [&](SqlStatement& s) { out.push_back(row(s)); }, what);
+    if (!st) return std::unexpected(st.error());
+    return out;
+  }
 
   // The last audit record's seq and hash; 0 and the genesis hash when the log is empty. Callers
   // hold mu_.
@@ -141,43 +157,10 @@ class PlatformDb final : public IdentityStore,
   Result<ChainEnd> chain_end();
   // The audit records the query `sql` returns, binding its parameters with `bind`. Callers hold
   // mu_.
-  Result<std::vector<AuditRecord>> audit_rows(std::string_view sql,
-                                              const std::function<void(Statement&)>& bind);
+  Result<std::vector<AuditRecord>> audit_rows(std::string_view sql, const SqlBind& bind);
 
   std::mutex mu_;
-  std::unique_ptr<Connection> db_;  // guarded by mu_
+  std::unique_ptr<SqlSession> session_;  // guarded by mu_
 };
 
-// The row helpers are templates for every platform_*.cpp; callers hold mu_.
-template <typename T>
-Result<std::optional<T>> PlatformDb::one(std::string_view sql,
-                                         const std::function<void(Statement&)>& bind,
-                                         const std::function<T(Statement&)>& row,
-                                         std::string_view what) {
-  auto stmt = db_->cached(sql);
-  if (!stmt) return std::unexpected(stmt.error());
-  StatementUse s(**stmt);
-  bind(*s);
-  const int rc = s->step();
-  if (rc == SQLITE_DONE) return std::optional<T>();
-  if (rc != SQLITE_ROW) return db_->error(what);
-  return std::optional<T>(row(*s));
-}
-
-template <typename T>
-Result<std::vector<T>> PlatformDb::many(std::string_view sql,
-                                        const std::function<void(Statement&)>& bind,
-                                        const std::function<T(Statement&)>& row,
-                                        std::string_view what) {
-  auto stmt = db_->cached(sql);
-  if (!stmt) return std::unexpected(stmt.error());
-  StatementUse s(**stmt);
-  bind(*s);
-  std::vector<T> out;
-  int rc;
-  while ((rc = s->step()) == SQLITE_ROW) out.push_back(row(*s));
-  if (rc != SQLITE_DONE) return db_->error(what);
-  return out;
-}
-
-}  // namespace tsunagu::store::sqlite
+}  // namespace tsunagu::store

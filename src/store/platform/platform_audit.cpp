@@ -7,18 +7,18 @@
 #include <limits>
 
 #include "store/audit_chain.hpp"
-#include "store/sqlite/platform_db.hpp"
+#include "store/platform/platform_db.hpp"
 
-namespace tsunagu::store::sqlite {
+namespace tsunagu::store {
 namespace {
 
 constexpr std::string_view kAuditColumns =
     "seq, at, client_id, subject, data, purpose, grant_id, prev_hash, hash";
 
-AuditRecord audit_row(Statement& s) {
+AuditRecord audit_row(SqlStatement& s) {
   AuditRecord r;
   r.seq = s.column_int(0);
-  r.at = from_ms(s.column_int(1));
+  r.at = sql_time(s.column_int(1));
   r.client_id = s.column_text(2);
   r.subject = s.column_text(3);
   r.data = s.column_text(4);
@@ -29,9 +29,9 @@ AuditRecord audit_row(Statement& s) {
   return r;
 }
 
-void bind_audit(Statement& s, const AuditRecord& r) {
+void bind_audit(SqlStatement& s, const AuditRecord& r) {
   s.bind(1, r.seq);
-  s.bind(2, to_ms(r.at));
+  s.bind(2, sql_ms(r.at));
   s.bind(3, r.client_id);
   s.bind(4, r.subject);
   s.bind(5, r.data);
@@ -71,7 +71,7 @@ Result<std::vector<AuditRecord>> PlatformDb::append_all(std::vector<AuditRecord>
       auto inserted = run(
           "INSERT INTO audit_log(" + std::string(kAuditColumns) +
               ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-          [&](Statement& s) { bind_audit(s, r); }, "append to the audit log");
+          [&](SqlStatement& s) { bind_audit(s, r); }, "append to the audit log");
       if (!inserted) return std::unexpected(inserted.error());
     }
     return ok();
@@ -87,7 +87,7 @@ Result<std::vector<AuditRecord>> PlatformDb::for_subject(std::string_view subjec
   return audit_rows("SELECT " + std::string(kAuditColumns) +
                         " FROM audit_log WHERE subject = ?1 AND seq < ?2 ORDER BY seq DESC "
                         "LIMIT ?3",
-                    [&](Statement& s) {
+                    [&](SqlStatement& s) {
                       s.bind(1, subject);
                       s.bind(2, before_seq);
                       s.bind(3, sql_limit(limit));
@@ -98,25 +98,26 @@ Result<std::vector<AuditRecord>> PlatformDb::range(std::int64_t from_seq, std::s
   std::lock_guard lock(mu_);
   return audit_rows("SELECT " + std::string(kAuditColumns) +
                         " FROM audit_log WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
-                    [&](Statement& s) {
+                    [&](SqlStatement& s) {
                       s.bind(1, from_seq);
                       s.bind(2, sql_limit(limit));
                     });
 }
 
 Result<PlatformDb::ChainEnd> PlatformDb::chain_end() {
-  auto stmt = db_->cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
-  if (!stmt) return std::unexpected(stmt.error());
-  StatementUse s(**stmt);
-  const int rc = s->step();
-  if (rc == SQLITE_DONE) return ChainEnd{0, std::string(kAuditGenesis)};
-  if (rc != SQLITE_ROW) return db_->error("read the end of the audit log");
-  return ChainEnd{s->column_int(0), std::string(s->column_text(1))};
+  auto end = one<ChainEnd>(
+      "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [](SqlStatement&) {},
+      [](SqlStatement& s) {
+        return ChainEnd{s.column_int(0), std::string(s.column_text(1))};
+      },
+      "read the end of the audit log");
+  if (!end) return std::unexpected(end.error());
+  return end->value_or(ChainEnd{0, std::string(kAuditGenesis)});
 }
 
 Result<std::vector<AuditRecord>> PlatformDb::audit_rows(
-    std::string_view sql, const std::function<void(Statement&)>& bind) {
+    std::string_view sql, const std::function<void(SqlStatement&)>& bind) {
   return many<AuditRecord>(sql, bind, audit_row, "read the audit log");
 }
 
-}  // namespace tsunagu::store::sqlite
+}  // namespace tsunagu::store

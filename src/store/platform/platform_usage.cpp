@@ -1,14 +1,14 @@
 // Metering in the platform database (store/usage_store.hpp): the SQLite side of PlatformDb's
 // UsageStore, the table client_usage of migration 5.
 
-#include "store/sqlite/platform_db.hpp"
+#include "store/platform/platform_db.hpp"
 
-namespace tsunagu::store::sqlite {
+namespace tsunagu::store {
 namespace {
 
-UsageRow usage_row(Statement& s) {
+UsageRow usage_row(SqlStatement& s) {
   UsageRow r;
-  r.hour = from_ms(s.column_int(0));
+  r.hour = sql_time(s.column_int(0));
   r.client_id = s.column_text(1);
   r.tenant = s.column_text(2);
   r.type = s.column_text(3);
@@ -30,8 +30,8 @@ Status PlatformDb::add_usage(const std::vector<UsageRow>& rows) {
           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(hour, client_id, tenant, type) DO "
           "UPDATE SET requests = requests + excluded.requests, entities = entities + "
           "excluded.entities, bytes = bytes + excluded.bytes",
-          [&](Statement& s) {
-            s.bind(1, to_ms(r.hour));
+          [&](SqlStatement& s) {
+            s.bind(1, sql_ms(r.hour));
             s.bind(2, r.client_id);
             s.bind(3, r.tenant);
             s.bind(4, r.type);
@@ -53,12 +53,12 @@ Result<std::vector<UsageRow>> PlatformDb::usage(model::Timestamp from, model::Ti
       "SELECT hour, client_id, tenant, type, requests, entities, bytes FROM client_usage WHERE "
       "hour >= ?1 AND hour < ?2 AND (?3 = '' OR client_id = ?3) ORDER BY hour, client_id, "
       "tenant, type",
-      [&](Statement& s) {
-        s.bind(1, to_ms(from));
-        s.bind(2, to_ms(to));
+      [&](SqlStatement& s) {
+        s.bind(1, sql_ms(from));
+        s.bind(2, sql_ms(to));
         s.bind(3, client_id);
       },
       usage_row, "read client usage");
 }
 
-}  // namespace tsunagu::store::sqlite
+}  // namespace tsunagu::store

@@ -3,9 +3,9 @@
 
 #include <sstream>
 
-#include "store/sqlite/platform_db.hpp"
+#include "store/platform/platform_db.hpp"
 
-namespace tsunagu::store::sqlite {
+namespace tsunagu::store {
 namespace {
 
 std::string joined(const std::vector<std::string>& words) {
@@ -25,13 +25,13 @@ std::string_view purpose_name(MailPurpose p) {
   return p == MailPurpose::VerifyEmail ? "verify" : "reset";
 }
 
-void bind_optional(Statement& s, int i, const std::optional<std::string>& v) {
+void bind_optional(SqlStatement& s, int i, const std::optional<std::string>& v) {
   if (v)
     s.bind(i, *v);
   else
     s.bind_null(i);
 }
-void bind_optional(Statement& s, int i, const std::optional<std::int64_t>& v) {
+void bind_optional(SqlStatement& s, int i, const std::optional<std::int64_t>& v) {
   if (v)
     s.bind(i, *v);
   else
@@ -42,7 +42,7 @@ constexpr std::string_view kAccountColumns =
     "id, email, email_verified, password_hash, name, locale, totp_secret, totp_last_step, "
     "created";
 
-AccountRecord account_row(Statement& s) {
+AccountRecord account_row(SqlStatement& s) {
   AccountRecord a;
   a.id = s.column_text(0);
   a.email = s.column_text(1);
@@ -52,11 +52,11 @@ AccountRecord account_row(Statement& s) {
   a.locale = s.column_text(5);
   if (!s.column_null(6)) a.totp_secret = std::string(s.column_text(6));
   if (!s.column_null(7)) a.totp_last_step = s.column_int(7);
-  a.created = from_ms(s.column_int(8));
+  a.created = sql_time(s.column_int(8));
   return a;
 }
 
-void bind_account(Statement& s, const AccountRecord& a) {
+void bind_account(SqlStatement& s, const AccountRecord& a) {
   s.bind(1, a.id);
   s.bind(2, a.email);
   s.bind(3, std::int64_t{a.email_verified});
@@ -65,22 +65,22 @@ void bind_account(Statement& s, const AccountRecord& a) {
   s.bind(6, a.locale);
   bind_optional(s, 7, a.totp_secret);
   bind_optional(s, 8, a.totp_last_step);
-  s.bind(9, to_ms(a.created));
+  s.bind(9, sql_ms(a.created));
 }
 
-SessionRecord session_row(Statement& s) {
+SessionRecord session_row(SqlStatement& s) {
   SessionRecord r;
   r.id_hash = s.column_text(0);
   r.account_id = s.column_text(1);
-  r.created = from_ms(s.column_int(2));
-  r.expires = from_ms(s.column_int(3));
-  r.auth_time = from_ms(s.column_int(4));
+  r.created = sql_time(s.column_int(2));
+  r.expires = sql_time(s.column_int(3));
+  r.auth_time = sql_time(s.column_int(4));
   r.second_factor_pending = s.column_int(5) != 0;
   r.amr = split(s.column_text(6));
   return r;
 }
 
-RefreshTokenRecord refresh_row(Statement& s) {
+RefreshTokenRecord refresh_row(SqlStatement& s) {
   RefreshTokenRecord r;
   r.token_hash = s.column_text(0);
   r.family = s.column_text(1);
@@ -88,24 +88,24 @@ RefreshTokenRecord refresh_row(Statement& s) {
   r.client_id = s.column_text(3);
   r.scope = s.column_text(4);
   r.session_hash = s.column_text(5);
-  r.auth_time = from_ms(s.column_int(6));
-  r.created = from_ms(s.column_int(7));
-  r.expires = from_ms(s.column_int(8));
-  if (!s.column_null(9)) r.rotated = from_ms(s.column_int(9));
+  r.auth_time = sql_time(s.column_int(6));
+  r.created = sql_time(s.column_int(7));
+  r.expires = sql_time(s.column_int(8));
+  if (!s.column_null(9)) r.rotated = sql_time(s.column_int(9));
   r.revoked = s.column_int(10) != 0;
   return r;
 }
 
-void bind_refresh(Statement& s, const RefreshTokenRecord& r) {
+void bind_refresh(SqlStatement& s, const RefreshTokenRecord& r) {
   s.bind(1, r.token_hash);
   s.bind(2, r.family);
   s.bind(3, r.account_id);
   s.bind(4, r.client_id);
   s.bind(5, r.scope);
   s.bind(6, r.session_hash);
-  s.bind(7, to_ms(r.auth_time));
-  s.bind(8, to_ms(r.created));
-  s.bind(9, to_ms(r.expires));
+  s.bind(7, sql_ms(r.auth_time));
+  s.bind(8, sql_ms(r.created));
+  s.bind(9, sql_ms(r.expires));
 }
 
 constexpr std::string_view kInsertRefresh =
@@ -114,51 +114,32 @@ constexpr std::string_view kInsertRefresh =
 
 }  // namespace
 
-Result<int> PlatformDb::run(std::string_view sql, const std::function<void(Statement&)>& bind,
-                            std::string_view what) {
-  auto stmt = db_->cached(sql);
-  if (!stmt) return std::unexpected(stmt.error());
-  StatementUse s(**stmt);
-  bind(*s);
-  if (s->step() != SQLITE_DONE) return db_->error(what);
-  return sqlite3_changes(db_->handle());
-}
-
-Status PlatformDb::exec_one(std::string_view sql, const std::function<void(Statement&)>& bind,
-                            std::string_view what) {
-  auto changed = run(sql, bind, what);
-  return changed ? ok() : Status(std::unexpected(changed.error()));
-}
-
 // ---- accounts
 
 Status PlatformDb::add_account(const AccountRecord& account) {
   std::lock_guard lock(mu_);
-  auto stmt = db_->cached("INSERT INTO accounts(" + std::string(kAccountColumns) +
-                          ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-  if (!stmt) return std::unexpected(stmt.error());
-  StatementUse s(**stmt);
-  bind_account(*s, account);
-  const int rc = s->step();
-  if ((rc & 0xff) == SQLITE_CONSTRAINT) {  // extended codes (SQLITE_CONSTRAINT_UNIQUE) included
+  auto added = run(
+      "INSERT INTO accounts(" + std::string(kAccountColumns) +
+          ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+      [&](SqlStatement& s) { bind_account(s, account); }, "store account");
+  if (!added && added.error().kind == ErrorKind::AlreadyExists) {
     return fail(ErrorKind::AlreadyExists, "an account with this e-mail address exists");
   }
-  if (rc != SQLITE_DONE) return db_->error("store account");
-  return ok();
+  return added ? ok() : Status(std::unexpected(added.error()));
 }
 
 Result<std::optional<AccountRecord>> PlatformDb::account(std::string_view id) {
   std::lock_guard lock(mu_);
   return one<AccountRecord>(
       "SELECT " + std::string(kAccountColumns) + " FROM accounts WHERE id = ?1",
-      [&](Statement& s) { s.bind(1, id); }, account_row, "read account");
+      [&](SqlStatement& s) { s.bind(1, id); }, account_row, "read account");
 }
 
 Result<std::optional<AccountRecord>> PlatformDb::account_by_email(std::string_view email) {
   std::lock_guard lock(mu_);
   return one<AccountRecord>(
       "SELECT " + std::string(kAccountColumns) + " FROM accounts WHERE email = ?1",
-      [&](Statement& s) { s.bind(1, email); }, account_row, "read account");
+      [&](SqlStatement& s) { s.bind(1, email); }, account_row, "read account");
 }
 
 Status PlatformDb::update_account(const AccountRecord& account) {
@@ -166,7 +147,7 @@ Status PlatformDb::update_account(const AccountRecord& account) {
   auto changed = run(
       "UPDATE accounts SET email = ?2, email_verified = ?3, password_hash = ?4, name = ?5, "
       "locale = ?6, totp_secret = ?7, totp_last_step = ?8, created = ?9 WHERE id = ?1",
-      [&](Statement& s) { bind_account(s, account); }, "update account");
+      [&](SqlStatement& s) { bind_account(s, account); }, "update account");
   if (!changed) return std::unexpected(changed.error());
   if (*changed == 0) return fail(ErrorKind::ResourceNotFound, "no such account");
   return ok();
@@ -175,10 +156,10 @@ Status PlatformDb::update_account(const AccountRecord& account) {
 Status PlatformDb::set_password(std::string_view account_id, std::string_view password_hash) {
   std::lock_guard lock(mu_);
   return in_transaction([&]() -> Status {
-    auto id = [&](Statement& s) { s.bind(1, account_id); };
+    auto id = [&](SqlStatement& s) { s.bind(1, account_id); };
     auto changed = run(
         "UPDATE accounts SET password_hash = ?2 WHERE id = ?1",
-        [&](Statement& s) {
+        [&](SqlStatement& s) {
           s.bind(1, account_id);
           s.bind(2, password_hash);
         },
@@ -202,7 +183,7 @@ Result<bool> PlatformDb::use_totp_step(std::string_view account_id, std::int64_t
   auto changed = run(
       "UPDATE accounts SET totp_last_step = ?2 "
       "WHERE id = ?1 AND (totp_last_step IS NULL OR totp_last_step < ?2)",
-      [&](Statement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, account_id);
         s.bind(2, step);
       },
@@ -215,7 +196,7 @@ Result<bool> PlatformDb::delete_account(std::string_view id) {
   std::lock_guard lock(mu_);
   bool existed = false;
   auto st = in_transaction([&]() -> Status {
-    auto bind = [&](Statement& s) { s.bind(1, id); };
+    auto bind = [&](SqlStatement& s) { s.bind(1, id); };
     auto changed = run("DELETE FROM accounts WHERE id = ?1", bind, "delete account");
     if (!changed) return std::unexpected(changed.error());
     existed = *changed > 0;
@@ -241,12 +222,12 @@ Status PlatformDb::add_session(const SessionRecord& r) {
   return exec_one(
       "INSERT INTO sessions(id_hash, account_id, created, expires, auth_time, "
       "pending_second_factor, amr) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-      [&](Statement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, r.id_hash);
         s.bind(2, r.account_id);
-        s.bind(3, to_ms(r.created));
-        s.bind(4, to_ms(r.expires));
-        s.bind(5, to_ms(r.auth_time));
+        s.bind(3, sql_ms(r.created));
+        s.bind(4, sql_ms(r.expires));
+        s.bind(5, sql_ms(r.auth_time));
         s.bind(6, std::int64_t{r.second_factor_pending});
         s.bind(7, joined(r.amr));
       },
@@ -259,9 +240,9 @@ Result<std::optional<SessionRecord>> PlatformDb::session(std::string_view id_has
   return one<SessionRecord>(
       "SELECT id_hash, account_id, created, expires, auth_time, pending_second_factor, amr "
       "FROM sessions WHERE id_hash = ?1 AND expires > ?2",
-      [&](Statement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, id_hash);
-        s.bind(2, to_ms(now));
+        s.bind(2, sql_ms(now));
       },
       session_row, "read session");
 }
@@ -271,10 +252,10 @@ Status PlatformDb::update_session(const SessionRecord& r) {
   return exec_one(
       "UPDATE sessions SET expires = ?2, auth_time = ?3, pending_second_factor = ?4, amr = ?5 "
       "WHERE id_hash = ?1",
-      [&](Statement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, r.id_hash);
-        s.bind(2, to_ms(r.expires));
-        s.bind(3, to_ms(r.auth_time));
+        s.bind(2, sql_ms(r.expires));
+        s.bind(3, sql_ms(r.auth_time));
         s.bind(4, std::int64_t{r.second_factor_pending});
         s.bind(5, joined(r.amr));
       },
@@ -284,7 +265,7 @@ Status PlatformDb::update_session(const SessionRecord& r) {
 Status PlatformDb::end_session(std::string_view id_hash) {
   std::lock_guard lock(mu_);
   return in_transaction([&]() -> Status {
-    auto bind = [&](Statement& s) { s.bind(1, id_hash); };
+    auto bind = [&](SqlStatement& s) { s.bind(1, id_hash); };
     for (const auto* sql : {"DELETE FROM sessions WHERE id_hash = ?1",
                             "UPDATE refresh_tokens SET revoked = 1 WHERE session_hash = ?1"}) {
       if (auto r = run(sql, bind, "end session"); !r) return std::unexpected(r.error());
@@ -299,11 +280,11 @@ Status PlatformDb::put_ticket(std::string_view kind, const Ticket& t) {
   std::lock_guard lock(mu_);
   return exec_one(
       "INSERT INTO tickets(kind, id_hash, doc, expires) VALUES(?1, ?2, ?3, ?4)",
-      [&](Statement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, kind);
         s.bind(2, t.id_hash);
         s.bind(3, t.doc);
-        s.bind(4, to_ms(t.expires));
+        s.bind(4, sql_ms(t.expires));
       },
       "store ticket");
 }
@@ -314,14 +295,14 @@ Result<std::optional<Ticket>> PlatformDb::ticket(std::string_view kind, std::str
   return one<Ticket>(
       "SELECT doc, expires FROM tickets WHERE kind = ?1 AND id_hash = ?2 AND expires > ?3 "
       "AND used = 0",
-      [&](Statement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, kind);
         s.bind(2, id_hash);
-        s.bind(3, to_ms(now));
+        s.bind(3, sql_ms(now));
       },
-      [&](Statement& s) {
+      [&](SqlStatement& s) {
         return Ticket{std::string(id_hash), std::string(s.column_text(0)),
-                      from_ms(s.column_int(1))};
+                      sql_time(s.column_int(1))};
       },
       "read ticket");
 }
@@ -330,7 +311,7 @@ Status PlatformDb::drop_ticket(std::string_view kind, std::string_view id_hash) 
   std::lock_guard lock(mu_);
   return exec_one(
       "DELETE FROM tickets WHERE kind = ?1 AND id_hash = ?2",
-      [&](Statement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, kind);
         s.bind(2, id_hash);
       },
@@ -342,26 +323,28 @@ Result<std::pair<Consumed, std::optional<Ticket>>> PlatformDb::consume_ticket(
   std::lock_guard lock(mu_);
   std::pair<Consumed, std::optional<Ticket>> out{Consumed::Missing, std::nullopt};
   auto st = in_transaction([&]() -> Status {
-    auto stmt = db_->cached(
+    auto found = one<std::pair<Consumed, Ticket>>(
         "SELECT doc, expires, used FROM tickets WHERE kind = ?1 AND id_hash = ?2 AND "
-        "expires > ?3");
-    if (!stmt) return std::unexpected(stmt.error());
-    {
-      StatementUse s(**stmt);
-      s->bind(1, kind);
-      s->bind(2, id_hash);
-      s->bind(3, to_ms(now));
-      const int rc = s->step();
-      if (rc == SQLITE_DONE) return ok();
-      if (rc != SQLITE_ROW) return db_->error("read ticket");
-      out.first = s->column_int(2) != 0 ? Consumed::AlreadyUsed : Consumed::Fresh;
-      out.second =
-          Ticket{std::string(id_hash), std::string(s->column_text(0)), from_ms(s->column_int(1))};
-    }
+        "expires > ?3",
+        [&](SqlStatement& s) {
+          s.bind(1, kind);
+          s.bind(2, id_hash);
+          s.bind(3, sql_ms(now));
+        },
+        [&](SqlStatement& s) {
+          return std::pair{s.column_int(2) != 0 ? Consumed::AlreadyUsed : Consumed::Fresh,
+                           Ticket{std::string(id_hash), std::string(s.column_text(0)),
+                                  sql_time(s.column_int(1))}};
+        },
+        "read ticket");
+    if (!found) return std::unexpected(found.error());
+    if (!*found) return ok();
+    out.first = (*found)->first;
+    out.second = std::move((*found)->second);
     if (out.first == Consumed::AlreadyUsed) return ok();
     auto used = run(
         "UPDATE tickets SET used = 1 WHERE kind = ?1 AND id_hash = ?2",
-        [&](Statement& s) {
+        [&](SqlStatement& s) {
           s.bind(1, kind);
           s.bind(2, id_hash);
         },
@@ -377,7 +360,7 @@ Status PlatformDb::update_ticket_doc(std::string_view kind, std::string_view id_
   std::lock_guard lock(mu_);
   return exec_one(
       "UPDATE tickets SET doc = ?3 WHERE kind = ?1 AND id_hash = ?2",
-      [&](Statement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, kind);
         s.bind(2, id_hash);
         s.bind(3, doc);
@@ -390,7 +373,7 @@ Status PlatformDb::update_ticket_doc(std::string_view kind, std::string_view id_
 Status PlatformDb::add_refresh_token(const RefreshTokenRecord& token) {
   std::lock_guard lock(mu_);
   return exec_one(
-      kInsertRefresh, [&](Statement& s) { bind_refresh(s, token); }, "store refresh token");
+      kInsertRefresh, [&](SqlStatement& s) { bind_refresh(s, token); }, "store refresh token");
 }
 
 Result<std::optional<RefreshTokenRecord>> PlatformDb::refresh_token(std::string_view hash) {
@@ -398,7 +381,7 @@ Result<std::optional<RefreshTokenRecord>> PlatformDb::refresh_token(std::string_
   return one<RefreshTokenRecord>(
       "SELECT token_hash, family, account_id, client_id, scope, session_hash, auth_time, "
       "created, expires, rotated, revoked FROM refresh_tokens WHERE token_hash = ?1",
-      [&](Statement& s) { s.bind(1, hash); }, refresh_row, "read refresh token");
+      [&](SqlStatement& s) { s.bind(1, hash); }, refresh_row, "read refresh token");
 }
 
 Result<bool> PlatformDb::rotate_refresh_token(std::string_view old_hash, model::Timestamp now,
@@ -409,16 +392,17 @@ Result<bool> PlatformDb::rotate_refresh_token(std::string_view old_hash, model::
     auto changed = run(
         "UPDATE refresh_tokens SET rotated = ?2 "
         "WHERE token_hash = ?1 AND rotated IS NULL AND revoked = 0",
-        [&](Statement& s) {
+        [&](SqlStatement& s) {
           s.bind(1, old_hash);
-          s.bind(2, to_ms(now));
+          s.bind(2, sql_ms(now));
         },
         "rotate refresh token");
     if (!changed) return std::unexpected(changed.error());
     rotated = *changed > 0;
     if (!rotated) return ok();
     auto added = run(
-        kInsertRefresh, [&](Statement& s) { bind_refresh(s, successor); }, "store refresh token");
+        kInsertRefresh, [&](SqlStatement& s) { bind_refresh(s, successor); },
+        "store refresh token");
     return added ? ok() : Status(std::unexpected(added.error()));
   });
   if (!st) return std::unexpected(st.error());
@@ -429,7 +413,7 @@ Status PlatformDb::revoke_refresh_family(std::string_view family) {
   std::lock_guard lock(mu_);
   return exec_one(
       "UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1",
-      [&](Statement& s) { s.bind(1, family); }, "revoke refresh tokens");
+      [&](SqlStatement& s) { s.bind(1, family); }, "revoke refresh tokens");
 }
 
 // ---- consents
@@ -439,13 +423,13 @@ Result<std::optional<ConsentRecord>> PlatformDb::consent(std::string_view accoun
   std::lock_guard lock(mu_);
   return one<ConsentRecord>(
       "SELECT scopes, granted FROM consents WHERE account_id = ?1 AND client_id = ?2",
-      [&](Statement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, account_id);
         s.bind(2, client_id);
       },
-      [&](Statement& s) {
+      [&](SqlStatement& s) {
         return ConsentRecord{std::string(account_id), std::string(client_id),
-                             split(s.column_text(0)), from_ms(s.column_int(1))};
+                             split(s.column_text(0)), sql_time(s.column_int(1))};
       },
       "read consent");
 }
@@ -455,11 +439,11 @@ Status PlatformDb::put_consent(const ConsentRecord& c) {
   return exec_one(
       "INSERT INTO consents(account_id, client_id, scopes, granted) VALUES(?1, ?2, ?3, ?4) "
       "ON CONFLICT(account_id, client_id) DO UPDATE SET scopes = ?3, granted = ?4",
-      [&](Statement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, c.account_id);
         s.bind(2, c.client_id);
         s.bind(3, joined(c.scopes));
-        s.bind(4, to_ms(c.granted));
+        s.bind(4, sql_ms(c.granted));
       },
       "store consent");
 }
@@ -470,11 +454,11 @@ Status PlatformDb::add_mail_token(const MailTokenRecord& t) {
   std::lock_guard lock(mu_);
   return exec_one(
       "INSERT INTO mail_tokens(token_hash, account_id, purpose, expires) VALUES(?1, ?2, ?3, ?4)",
-      [&](Statement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, t.token_hash);
         s.bind(2, t.account_id);
         s.bind(3, purpose_name(t.purpose));
-        s.bind(4, to_ms(t.expires));
+        s.bind(4, sql_ms(t.expires));
       },
       "store mail token");
 }
@@ -485,23 +469,24 @@ Result<std::optional<MailTokenRecord>> PlatformDb::take_mail_token(std::string_v
   std::lock_guard lock(mu_);
   std::optional<MailTokenRecord> out;
   auto st = in_transaction([&]() -> Status {
-    auto stmt = db_->cached(
+    auto found = one<MailTokenRecord>(
         "SELECT account_id, expires FROM mail_tokens WHERE token_hash = ?1 AND purpose = ?2 "
-        "AND expires > ?3");
-    if (!stmt) return std::unexpected(stmt.error());
-    {
-      StatementUse s(**stmt);
-      s->bind(1, hash);
-      s->bind(2, purpose_name(purpose));
-      s->bind(3, to_ms(now));
-      const int rc = s->step();
-      if (rc == SQLITE_DONE) return ok();
-      if (rc != SQLITE_ROW) return db_->error("read mail token");
-      out = MailTokenRecord{std::string(hash), std::string(s->column_text(0)), purpose,
-                            from_ms(s->column_int(1))};
-    }
+        "AND expires > ?3",
+        [&](SqlStatement& s) {
+          s.bind(1, hash);
+          s.bind(2, purpose_name(purpose));
+          s.bind(3, sql_ms(now));
+        },
+        [&](SqlStatement& s) {
+          return MailTokenRecord{std::string(hash), std::string(s.column_text(0)), purpose,
+                                 sql_time(s.column_int(1))};
+        },
+        "read mail token");
+    if (!found) return std::unexpected(found.error());
+    if (!*found) return ok();
+    out = std::move(*found);
     auto gone = run(
-        "DELETE FROM mail_tokens WHERE token_hash = ?1", [&](Statement& s) { s.bind(1, hash); },
+        "DELETE FROM mail_tokens WHERE token_hash = ?1", [&](SqlStatement& s) { s.bind(1, hash); },
         "use mail token");
     return gone ? ok() : Status(std::unexpected(gone.error()));
   });
@@ -516,36 +501,35 @@ Result<std::optional<std::string>> PlatformDb::linked_account(std::string_view p
   std::lock_guard lock(mu_);
   return one<std::string>(
       "SELECT account_id FROM account_links WHERE provider = ?1 AND subject = ?2",
-      [&](Statement& s) {
+      [&](SqlStatement& s) {
         s.bind(1, provider);
         s.bind(2, subject);
       },
-      [](Statement& s) { return std::string(s.column_text(0)); }, "read account link");
+      [](SqlStatement& s) { return std::string(s.column_text(0)); }, "read account link");
 }
 
 Status PlatformDb::link_account(std::string_view provider, std::string_view subject,
                                 std::string_view account_id, model::Timestamp now) {
   std::lock_guard lock(mu_);
-  auto stmt = db_->cached(
-      "INSERT INTO account_links(provider, subject, account_id, created) VALUES(?1, ?2, ?3, ?4)");
-  if (!stmt) return std::unexpected(stmt.error());
-  StatementUse s(**stmt);
-  s->bind(1, provider);
-  s->bind(2, subject);
-  s->bind(3, account_id);
-  s->bind(4, to_ms(now));
-  const int rc = s->step();
-  if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+  auto linked = run(
+      "INSERT INTO account_links(provider, subject, account_id, created) VALUES(?1, ?2, ?3, ?4)",
+      [&](SqlStatement& s) {
+        s.bind(1, provider);
+        s.bind(2, subject);
+        s.bind(3, account_id);
+        s.bind(4, sql_ms(now));
+      },
+      "link account");
+  if (!linked && linked.error().kind == ErrorKind::AlreadyExists) {
     return fail(ErrorKind::AlreadyExists, "this upstream account is linked already");
   }
-  if (rc != SQLITE_DONE) return db_->error("link account");
-  return ok();
+  return linked ? ok() : Status(std::unexpected(linked.error()));
 }
 
 Status PlatformDb::prune(model::Timestamp now) {
   std::lock_guard lock(mu_);
   return in_transaction([&]() -> Status {
-    auto bind = [&](Statement& s) { s.bind(1, to_ms(now)); };
+    auto bind = [&](SqlStatement& s) { s.bind(1, sql_ms(now)); };
     for (const auto* sql :
          {"DELETE FROM sessions WHERE expires <= ?1", "DELETE FROM tickets WHERE expires <= ?1",
           "DELETE FROM refresh_tokens WHERE expires <= ?1",
@@ -558,4 +542,4 @@ Status PlatformDb::prune(model::Timestamp now) {
   });
 }
 
-}  // namespace tsunagu::store::sqlite
+}  // namespace tsunagu::store
