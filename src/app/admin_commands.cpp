@@ -7,9 +7,9 @@
 #include <limits>
 
 #include "app/identity_setup.hpp"
+#include "app/platform_store.hpp"
 #include "model/json_text.hpp"
 #include "store/audit_chain.hpp"
-#include "store/sqlite/platform_schema.hpp"
 
 namespace tsunagu::app {
 
@@ -30,7 +30,7 @@ std::string joined(const std::vector<std::string>& list) {
 // ends.
 Status each_audit_page(const Config& config, std::size_t page_size,
                        const std::function<bool(const std::vector<store::AuditRecord>&)>& page) {
-  auto db = store::sqlite::open_platform_db(config.data_dir);
+  auto db = open_platform_store(config);
   if (!db) return std::unexpected(db.error());
   // From the lowest seq there is: a row slipped in below seq 1 is out of line too.
   for (std::int64_t from = std::numeric_limits<std::int64_t>::min();;) {

@@ -29,7 +29,8 @@ struct Config {
   // [storage]
   std::filesystem::path data_dir = "var";
   // Where tenants' data lives: empty for the embedded SQLite files under data_dir, or a
-  // postgresql:// URL (docs/postgresql.md). oneID and consent stay under data_dir for now.
+  // postgresql:// URL (docs/postgresql.md), which then also holds oneID, consent and the audit
+  // log (the platform database; else <data_dir>/platform.sqlite).
   std::string store;
   // With several nodes on PostgreSQL: a node silent for this long is taken for dead and its
   // subscriptions move to the others (store/postgres/node_leases.hpp).

@@ -7,7 +7,7 @@ namespace tsunagu::app {
 
 Result<Identity> open_identity(const Config& config, const model::Clock& clock) {
   Identity id;
-  auto db = store::sqlite::open_platform_db(config.data_dir);
+  auto db = open_platform_store(config);
   if (!db) return std::unexpected(db.error());
   id.db = std::move(*db);
   id.keys = std::make_unique<identity::KeyRing>(*id.db, clock, config.access_token_lifetime);

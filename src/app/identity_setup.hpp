@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "app/config.hpp"
+#include "app/platform_store.hpp"
 #include "identity/accounts.hpp"
 #include "identity/authorization.hpp"
 #include "identity/client_registry.hpp"
@@ -14,7 +15,6 @@
 #include "identity/upstream.hpp"
 #include "notify/mail_outbox.hpp"
 #include "notify/smtp_relay.hpp"
-#include "store/sqlite/platform_schema.hpp"
 
 namespace tsunagu::app {
 

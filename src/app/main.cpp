@@ -85,12 +85,15 @@ tsunagu::Status apply_flags(const ServeFlags& f, Config& c) {
 
 // Flags every subcommand shares: where the configuration and the data are.
 struct CommonFlags {
-  std::string config_file, data_dir;
+  std::string config_file, data_dir, store;
 };
 
 void add_common_flags(CLI::App& cmd, CommonFlags& f) {
   cmd.add_option("--config", f.config_file, "TOML configuration file");
   cmd.add_option("--data-dir", f.data_dir, "directory of the databases (default ./var)");
+  cmd.add_option("--store", f.store,
+                 "where the platform's data is: 'sqlite' (default, under --data-dir) or the "
+                 "postgresql:// URL the servers use");
 }
 
 // The configuration: defaults, the file, the environment; then `more` (the subcommand's flags).
@@ -160,6 +163,7 @@ int main(int argc, char** argv) {
   }
   auto config = load_config(common.config_file, [&](Config& c) {
     if (!common.data_dir.empty()) c.data_dir = common.data_dir;
+    if (!common.store.empty()) return tsunagu::app::set_store(c, common.store);
     return tsunagu::ok();
   });
   if (!config) return 2;

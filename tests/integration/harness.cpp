@@ -308,9 +308,36 @@ unsigned short closed_port() {
 // ---------------------------------------------------------------------------------------------
 // ServerProcess
 
+namespace {
+
+std::mutex stores_mutex;
+std::map<std::filesystem::path, std::string> stores_by_data_dir;  // guarded by stores_mutex
+
+void remember_store(const std::filesystem::path& data_dir, const std::string& url) {
+  std::lock_guard lock(stores_mutex);
+  stores_by_data_dir[data_dir] = url;
+}
+
+}  // namespace
+
+std::string store_of_data_dir(const std::filesystem::path& data_dir) {
+  std::lock_guard lock(stores_mutex);
+  auto it = stores_by_data_dir.find(data_dir);
+  return it == stores_by_data_dir.end() ? std::string() : it->second;
+}
+
 ServerProcess::ServerProcess(std::vector<std::string> extra_args)
     : root_(make_temp_dir("tsunagu-it-")), extra_args_(std::move(extra_args)) {
   std::filesystem::create_directories(data_dir());
+  // Known before start: a test registers clients on a server's data before starting it.
+  if (tsunagu::testing::integration_store_is_postgres()) {
+    set_store_url(tsunagu::testing::new_test_database("it"));
+  }
+}
+
+void ServerProcess::set_store_url(std::string url) {
+  store_url_ = std::move(url);
+  remember_store(data_dir(), store_url_);
 }
 
 ServerProcess::~ServerProcess() {
@@ -335,9 +362,6 @@ void ServerProcess::start(std::chrono::milliseconds timeout) {
                                    "--ready-file",   ready.string()};
   // Tests of the NGSI-LD API run without tokens (loopback only); those of oneID ask for them.
   if (!require_tokens_) args.emplace_back("--insecure-no-auth");
-  if (store_url_.empty() && tsunagu::testing::integration_store_is_postgres()) {
-    store_url_ = tsunagu::testing::new_test_database("it");
-  }
   if (!store_url_.empty()) {
     args.emplace_back("--store");
     args.emplace_back(store_url_);

@@ -107,6 +107,11 @@ int spawn_process(std::vector<std::string> args, const std::filesystem::path& lo
 // The contents of a file, or "" when it cannot be read.
 std::string read_text_file(const std::filesystem::path& path);
 
+// The PostgreSQL database of the server whose data directory is `data_dir` ("" for none): the
+// admin commands run on a server's data (`tsunagu clients add --data-dir …`) are given its
+// --store too (run_tsunagu), so that they reach the platform database the server uses.
+std::string store_of_data_dir(const std::filesystem::path& data_dir);
+
 // The `tsunagu serve` child process. Each instance owns a fresh temporary directory holding the
 // data directory, the ready file and the captured stdout+stderr (appended across restarts).
 class ServerProcess {
@@ -122,7 +127,7 @@ class ServerProcess {
   void set_require_tokens(bool require) { require_tokens_ = require; }
   // Tenants' data in this PostgreSQL database instead of the run's default (several nodes on one
   // database); set before start().
-  void set_store_url(std::string url) { store_url_ = std::move(url); }
+  void set_store_url(std::string url);
   // The PostgreSQL database of this server ("" on SQLite). With TSUNAGU_TEST_STORE=postgresql
   // every server gets a new database of its own, kept across restarts.
   const std::string& store_url() const { return store_url_; }

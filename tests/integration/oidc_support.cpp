@@ -9,11 +9,14 @@
 #include <sqlite3.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
 #include <thread>
+
+#include "store/postgres/connection.hpp"
 
 namespace tsunagu::it {
 
@@ -62,6 +65,14 @@ CliResult run_tsunagu(const std::vector<std::string>& args, std::chrono::millise
   const auto log = dir / "output";
   std::vector<std::string> argv = {tsunagu_binary()};
   argv.insert(argv.end(), args.begin(), args.end());
+  // An admin command on a server's data directory reaches the server's platform database.
+  const auto data_dir = std::find(args.begin(), args.end(), "--data-dir");
+  if (!args.empty() && args.front() != "serve" && data_dir != args.end() &&
+      data_dir + 1 != args.end()) {
+    if (auto url = store_of_data_dir(data_dir[1]); !url.empty()) {
+      argv.insert(argv.end(), {"--store", url});
+    }
+  }
   const int pid = spawn_process(std::move(argv), log);
   CliResult result;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -223,6 +234,18 @@ std::string jwk_thumbprint(const boost::json::value& jwk) {
 }
 
 std::string stored_private_key(const std::filesystem::path& data_dir, std::string_view kid) {
+  // The server's platform database: PostgreSQL in the pg.* pass.
+  if (const auto url = store_of_data_dir(data_dir); !url.empty()) {
+    auto db = store::postgres::Connection::open(url);
+    if (!db) throw std::runtime_error(db.error().message);
+    const store::postgres::Param p[] = {store::postgres::param(kid)};
+    auto rows =
+        (*db)->run("SELECT private_pem FROM tsunagu_platform.signing_keys WHERE kid = $1", p);
+    if (!rows || rows->size() != 1) {
+      throw std::runtime_error("no signing key '" + std::string(kid) + "' in " + url);
+    }
+    return std::string(rows->text(0, 0));
+  }
   const auto path = (data_dir / "platform.sqlite").string();
   sqlite3* raw = nullptr;
   const int opened = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);

@@ -1,4 +1,5 @@
-// The AccountStore contract (store/account_store.hpp) as the SQLite platform database keeps it:
+// The AccountStore contract (store/account_store.hpp) as the platform database keeps it, on
+// every backend:
 // single use of tickets and mailed tokens, one rotation per refresh token, what a password
 // change, a sign-out and a deletion take with them, and expiry.
 
@@ -14,9 +15,11 @@ using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-class AccountStoreTest : public identity::testing::WithPlatformDb {
+class AccountStoreTest : public identity::testing::WithPlatformDb,
+                         public ::testing::WithParamInterface<testing::Backend> {
  protected:
   AccountStoreTest() : WithPlatformDb("account-store-test") {}
+  testing::Backend backend() const override { return GetParam(); }
 
   AccountStore& store() { return *db_; }
 
@@ -66,7 +69,7 @@ class AccountStoreTest : public identity::testing::WithPlatformDb {
   }
 };
 
-TEST_F(AccountStoreTest, AnAccountRoundTripsAndItsEmailIsUnique) {
+TEST_P(AccountStoreTest, AnAccountRoundTripsAndItsEmailIsUnique) {
   auto a = account("sub-1", "hanako@example.jp");
   a.totp_secret = "JBSWY3DPEHPK3PXP";
   a.totp_last_step = 42;
@@ -89,7 +92,7 @@ TEST_F(AccountStoreTest, AnAccountRoundTripsAndItsEmailIsUnique) {
   EXPECT_EQ(store().update_account(ghost).error().kind, ErrorKind::ResourceNotFound);
 }
 
-TEST_F(AccountStoreTest, ATotpStepIsAcceptedOnlyOnceAndOnlyForward) {
+TEST_P(AccountStoreTest, ATotpStepIsAcceptedOnlyOnceAndOnlyForward) {
   account("sub-1", "a@example.jp");
   EXPECT_EQ(store().use_totp_step("sub-1", 100).value(), true);
   EXPECT_EQ(store().use_totp_step("sub-1", 100).value(), false);
@@ -97,7 +100,7 @@ TEST_F(AccountStoreTest, ATotpStepIsAcceptedOnlyOnceAndOnlyForward) {
   EXPECT_EQ(store().use_totp_step("sub-1", 101).value(), true);
 }
 
-TEST_F(AccountStoreTest, ATicketIsFreshOnceThenKnownAsUsed) {
+TEST_P(AccountStoreTest, ATicketIsFreshOnceThenKnownAsUsed) {
   ASSERT_TRUE(store().put_ticket("code", {"h1", R"({"a":1})", kStart + seconds(60)}));
   auto first = store().consume_ticket("code", "h1", kStart);
   ASSERT_TRUE(first);
@@ -112,14 +115,14 @@ TEST_F(AccountStoreTest, ATicketIsFreshOnceThenKnownAsUsed) {
   EXPECT_EQ(store().consume_ticket("request", "h1", kStart)->first, Consumed::Missing);
 }
 
-TEST_F(AccountStoreTest, AnExpiredTicketIsMissing) {
+TEST_P(AccountStoreTest, AnExpiredTicketIsMissing) {
   ASSERT_TRUE(store().put_ticket("code", {"h1", "{}", kStart + seconds(60)}));
   EXPECT_TRUE(store().ticket("code", "h1", kStart + seconds(59)).value().has_value());
   EXPECT_FALSE(store().ticket("code", "h1", kStart + seconds(60)).value().has_value());
   EXPECT_EQ(store().consume_ticket("code", "h1", kStart + seconds(61))->first, Consumed::Missing);
 }
 
-TEST_F(AccountStoreTest, ARefreshTokenRotatesOnce) {
+TEST_P(AccountStoreTest, ARefreshTokenRotatesOnce) {
   account("sub-1", "a@example.jp");
   ASSERT_TRUE(store().add_refresh_token(refresh("r1", "fam", "sub-1")));
   EXPECT_EQ(store().rotate_refresh_token("r1", kStart, refresh("r2", "fam", "sub-1")).value(),
@@ -137,7 +140,7 @@ TEST_F(AccountStoreTest, ARefreshTokenRotatesOnce) {
             false);
 }
 
-TEST_F(AccountStoreTest, SigningOutEndsTheSessionAndRevokesItsRefreshTokensOnly) {
+TEST_P(AccountStoreTest, SigningOutEndsTheSessionAndRevokesItsRefreshTokensOnly) {
   account("sub-1", "a@example.jp");
   session("s1", "sub-1");
   session("s2", "sub-1");
@@ -150,7 +153,7 @@ TEST_F(AccountStoreTest, SigningOutEndsTheSessionAndRevokesItsRefreshTokensOnly)
   EXPECT_FALSE(refresh_revoked("r2"));
 }
 
-TEST_F(AccountStoreTest, APasswordChangeEndsEverythingTheOldPasswordOpened) {
+TEST_P(AccountStoreTest, APasswordChangeEndsEverythingTheOldPasswordOpened) {
   account("sub-1", "a@example.jp");
   account("sub-2", "b@example.jp");
   session("s1", "sub-1");
@@ -169,7 +172,7 @@ TEST_F(AccountStoreTest, APasswordChangeEndsEverythingTheOldPasswordOpened) {
   EXPECT_EQ(store().set_password("nobody", "x").error().kind, ErrorKind::ResourceNotFound);
 }
 
-TEST_F(AccountStoreTest, AMailedTokenIsTakenOnceForItsPurposeBeforeItExpires) {
+TEST_P(AccountStoreTest, AMailedTokenIsTakenOnceForItsPurposeBeforeItExpires) {
   account("sub-1", "a@example.jp");
   ASSERT_TRUE(store().add_mail_token({"m1", "sub-1", MailPurpose::VerifyEmail, kStart + hours(1)}));
   EXPECT_FALSE(store().take_mail_token("m1", MailPurpose::ResetPassword, kStart).value());
@@ -180,7 +183,7 @@ TEST_F(AccountStoreTest, AMailedTokenIsTakenOnceForItsPurposeBeforeItExpires) {
   EXPECT_FALSE(store().take_mail_token("m1", MailPurpose::VerifyEmail, kStart).value());
 }
 
-TEST_F(AccountStoreTest, DeletingAnAccountTakesEverythingOfItsAlong) {
+TEST_P(AccountStoreTest, DeletingAnAccountTakesEverythingOfItsAlong) {
   account("sub-1", "a@example.jp");
   account("sub-2", "b@example.jp");
   session("s1", "sub-1");
@@ -201,7 +204,7 @@ TEST_F(AccountStoreTest, DeletingAnAccountTakesEverythingOfItsAlong) {
   account("sub-3", "a@example.jp");
 }
 
-TEST_F(AccountStoreTest, ConsentIsReplacedAndItsScopesKept) {
+TEST_P(AccountStoreTest, ConsentIsReplacedAndItsScopesKept) {
   ASSERT_TRUE(store().put_consent({"sub-1", "client", {"openid", "email"}, kStart}));
   ASSERT_TRUE(store().put_consent({"sub-1", "client", {"openid", "profile"}, kStart + hours(1)}));
   auto c = store().consent("sub-1", "client");
@@ -210,7 +213,7 @@ TEST_F(AccountStoreTest, ConsentIsReplacedAndItsScopesKept) {
   EXPECT_EQ((*c)->granted, kStart + hours(1));
 }
 
-TEST_F(AccountStoreTest, PruneForgetsOnlyWhatExpired) {
+TEST_P(AccountStoreTest, PruneForgetsOnlyWhatExpired) {
   account("sub-1", "a@example.jp");
   session("s1", "sub-1");  // expires after 12 h
   ASSERT_TRUE(store().put_ticket("request", {"t1", "{}", kStart + minutes(30)}));
@@ -223,6 +226,9 @@ TEST_F(AccountStoreTest, PruneForgetsOnlyWhatExpired) {
   EXPECT_TRUE(store().refresh_token("r1").value().has_value());
   EXPECT_TRUE(store().account("sub-1").value().has_value());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, AccountStoreTest, testing::all_backends(),
+                         testing::backend_name);
 
 }  // namespace
 }  // namespace tsunagu::store

@@ -22,7 +22,7 @@ class AuditCommands : public AuditDbTest {
   // Runs `tsunagu audit verify` with pages of `page` records: its exit code; output in out_.
   int verify(std::size_t page = app::kAuditPage) {
     app::Config config;
-    config.data_dir = dir_;
+    config.data_dir = location_.dir;
     out_.str("");
     return app::verify_audit(config, out_, page);
   }
@@ -30,13 +30,13 @@ class AuditCommands : public AuditDbTest {
   std::ostringstream out_;
 };
 
-TEST_F(AuditCommands, AnEmptyLogIsIntact) {
+TEST_P(AuditCommands, AnEmptyLogIsIntact) {
   db_.reset();
   EXPECT_EQ(verify(), 0);
   EXPECT_EQ(out_.str(), "audit log intact: 0 records\n");
 }
 
-TEST_F(AuditCommands, AnIntactLogVerifiesAcrossPages) {
+TEST_P(AuditCommands, AnIntactLogVerifiesAcrossPages) {
   fill(7);
   for (std::size_t page : {std::size_t{1}, std::size_t{3}, std::size_t{7}, app::kAuditPage}) {
     EXPECT_EQ(verify(page), 0) << out_.str();
@@ -45,7 +45,7 @@ TEST_F(AuditCommands, AnIntactLogVerifiesAcrossPages) {
   }
 }
 
-TEST_F(AuditCommands, AChangedFieldIsReported) {
+TEST_P(AuditCommands, AChangedFieldIsReported) {
   fill(7);
   tamper("UPDATE audit_log SET data = 'something else' WHERE seq = 5");
   EXPECT_EQ(verify(3), 1);
@@ -54,7 +54,7 @@ TEST_F(AuditCommands, AChangedFieldIsReported) {
             "changed (4 records intact before it)\n");
 }
 
-TEST_F(AuditCommands, ARecordRemovedAtAPageBoundaryIsReported) {
+TEST_P(AuditCommands, ARecordRemovedAtAPageBoundaryIsReported) {
   fill(7);
   tamper("DELETE FROM audit_log WHERE seq = 4");
   EXPECT_EQ(verify(3), 1);
@@ -65,14 +65,14 @@ TEST_F(AuditCommands, ARecordRemovedAtAPageBoundaryIsReported) {
       << out_.str();
 }
 
-TEST_F(AuditCommands, ARemovedFirstRecordIsReported) {
+TEST_P(AuditCommands, ARemovedFirstRecordIsReported) {
   fill(3);
   tamper("DELETE FROM audit_log WHERE seq = 1");
   EXPECT_EQ(verify(), 1);
   EXPECT_EQ(out_.str().rfind("audit log broken at seq 2: ", 0), 0u) << out_.str();
 }
 
-TEST_F(AuditCommands, SwappedRowsAreReported) {
+TEST_P(AuditCommands, SwappedRowsAreReported) {
   fill(4);
   tamper(
       "UPDATE audit_log SET seq = -2 WHERE seq = 2; UPDATE audit_log SET seq = 2 WHERE seq = 3; "
@@ -81,10 +81,10 @@ TEST_F(AuditCommands, SwappedRowsAreReported) {
   EXPECT_EQ(out_.str().rfind("audit log broken at seq 2: ", 0), 0u) << out_.str();
 }
 
-TEST_F(AuditCommands, ExportPrintsOneJsonObjectPerRecord) {
+TEST_P(AuditCommands, ExportPrintsOneJsonObjectPerRecord) {
   fill(4);
   app::Config config;
-  config.data_dir = dir_;
+  config.data_dir = location_.dir;
   std::ostringstream out;
   ASSERT_EQ(app::export_audit(config, out, 3), 0);
   std::istringstream lines(out.str());
@@ -101,6 +101,11 @@ TEST_F(AuditCommands, ExportPrintsOneJsonObjectPerRecord) {
   }
   EXPECT_EQ(seq, 4);
 }
+
+// The commands read <data-dir>/platform.sqlite: SQLite only.
+INSTANTIATE_TEST_SUITE_P(Backends, AuditCommands,
+                         ::testing::Values(tsunagu::testing::Backend::Sqlite),
+                         tsunagu::testing::backend_name);
 
 }  // namespace
 }  // namespace tsunagu::store::sqlite

@@ -1,6 +1,6 @@
-// The audit log in the platform database (store/sqlite/platform_audit.cpp): append() numbers
-// and chains records, for_subject() pages newest first, range() oldest first, the triggers refuse
-// UPDATE and DELETE, and the chain continues after a reopen.
+// The audit log in the platform database (store/platform/platform_audit.cpp), on every backend:
+// append() numbers and chains records, for_subject() pages newest first, range() oldest first, the
+// triggers refuse UPDATE and DELETE, and the chain continues after a reopen.
 
 #include "audit_test_support.hpp"
 #include "store/audit_chain.hpp"
@@ -19,7 +19,7 @@ std::vector<std::int64_t> seqs(const Result<std::vector<AuditRecord>>& records) 
 
 using AuditLogStore = AuditDbTest;
 
-TEST_F(AuditLogStore, AppendAssignsSeqAndChains) {
+TEST_P(AuditLogStore, AppendAssignsSeqAndChains) {
   auto first = access("resident-1", 1);
   first.seq = 99;  // ignored, as are the hashes
   first.prev_hash = "forged";
@@ -48,7 +48,7 @@ TEST_F(AuditLogStore, AppendAssignsSeqAndChains) {
   EXPECT_TRUE(verify_chain(*all, kAuditGenesis).ok);
 }
 
-TEST_F(AuditLogStore, RangePagesOldestFirst) {
+TEST_P(AuditLogStore, RangePagesOldestFirst) {
   for (int n = 1; n <= 5; ++n) append("resident-" + std::to_string(n % 2), n);
   EXPECT_EQ(seqs(db_->range(1, 2)), (std::vector<std::int64_t>{1, 2}));
   EXPECT_EQ(seqs(db_->range(3, 2)), (std::vector<std::int64_t>{3, 4}));
@@ -57,7 +57,7 @@ TEST_F(AuditLogStore, RangePagesOldestFirst) {
   EXPECT_TRUE(seqs(db_->range(1, 0)).empty());
 }
 
-TEST_F(AuditLogStore, ForSubjectPagesNewestFirst) {
+TEST_P(AuditLogStore, ForSubjectPagesNewestFirst) {
   for (int n = 1; n <= 7; ++n) append(n % 2 ? "resident-a" : "resident-b", n);
   EXPECT_EQ(seqs(db_->for_subject("resident-a", 3, kAuditNewest)),
             (std::vector<std::int64_t>{7, 5, 3}));
@@ -72,7 +72,7 @@ TEST_F(AuditLogStore, ForSubjectPagesNewestFirst) {
   EXPECT_EQ(page->front().grant_id, "grant-6");
 }
 
-TEST_F(AuditLogStore, UpdateAndDeleteThroughSqlAreRefused) {
+TEST_P(AuditLogStore, UpdateAndDeleteThroughSqlAreRefused) {
   append("resident-1", 1);
   append("resident-1", 2);
   db_.reset();
@@ -91,7 +91,7 @@ TEST_F(AuditLogStore, UpdateAndDeleteThroughSqlAreRefused) {
   EXPECT_TRUE(verify_chain(*all, kAuditGenesis).ok);
 }
 
-TEST_F(AuditLogStore, AnEditByAnotherToolIsFoundByTheChain) {
+TEST_P(AuditLogStore, AnEditByAnotherToolIsFoundByTheChain) {
   for (int n = 1; n <= 4; ++n) append("resident-1", n);
   db_.reset();
   tamper("UPDATE audit_log SET subject = 'resident-9' WHERE seq = 3");
@@ -103,7 +103,7 @@ TEST_F(AuditLogStore, AnEditByAnotherToolIsFoundByTheChain) {
   EXPECT_EQ(check.first_bad_seq, std::optional<std::int64_t>(3));
 }
 
-TEST_F(AuditLogStore, TheChainContinuesAfterReopening) {
+TEST_P(AuditLogStore, TheChainContinuesAfterReopening) {
   const auto a = append("resident-1", 1);
   const auto b = append("resident-1", 2);
   reopen();
@@ -117,8 +117,8 @@ TEST_F(AuditLogStore, TheChainContinuesAfterReopening) {
   EXPECT_TRUE(verify_chain(*all, kAuditGenesis).ok);
 }
 
-TEST_F(AuditLogStore, TwoConnectionsAppendingFormOneChain) {
-  auto other = sqlite::open_platform_db(dir_);
+TEST_P(AuditLogStore, TwoConnectionsAppendingFormOneChain) {
+  auto other = testing::open_platform(location_);
   ASSERT_TRUE(other) << other.error().message;
   for (int n = 1; n <= 6; ++n) {
     auto& db = n % 2 ? *db_ : **other;
@@ -129,6 +129,8 @@ TEST_F(AuditLogStore, TwoConnectionsAppendingFormOneChain) {
   EXPECT_EQ(all->size(), 6u);
   EXPECT_TRUE(verify_chain(*all, kAuditGenesis).ok);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, AuditLogStore, testing::all_backends(), testing::backend_name);
 
 }  // namespace
 }  // namespace tsunagu::store::sqlite

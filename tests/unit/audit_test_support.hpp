@@ -1,6 +1,7 @@
 #pragma once
-// A platform database in a fresh temporary directory for the audit log's tests, with a raw
-// sqlite3 handle to tamper with the file as another tool would.
+// A platform database of each backend for the audit log's tests (SQLite in a fresh temporary
+// directory, PostgreSQL in a fresh database), with a connection of its own to tamper with the
+// log as another tool would.
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -9,25 +10,25 @@
 #include <random>
 #include <string>
 
-#include "store/sqlite/platform_schema.hpp"
+#include "store/postgres/connection.hpp"
+#include "store_backends.hpp"
 
 namespace tsunagu::store::sqlite {
 
-class AuditDbTest : public ::testing::Test {
+class AuditDbTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    static std::mt19937_64 rng{std::random_device{}()};
-    dir_ = std::filesystem::temp_directory_path() / ("tsunagu-audit-test-" + std::to_string(rng()));
+    location_ = testing::fresh_location(GetParam());
     reopen();
   }
   void TearDown() override {
     db_.reset();
-    std::filesystem::remove_all(dir_);
+    testing::remove_location(location_);
   }
 
   void reopen() {
     db_.reset();
-    auto db = sqlite::open_platform_db(dir_);
+    auto db = testing::open_platform(location_);
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::move(*db);
   }
@@ -49,10 +50,16 @@ class AuditDbTest : public ::testing::Test {
     return r ? *r : AuditRecord{};
   }
 
-  // Runs `sql` on the file through its own connection; SQLite's message, empty when it worked.
+  // Runs `sql` through a connection of its own; the database's message, empty when it worked.
   std::string raw_sql(const std::string& sql) {
+    if (GetParam() == testing::Backend::Postgres) {
+      auto db = postgres::Connection::open(location_.url);
+      if (!db) return db.error().message;
+      auto st = (*db)->exec("SET search_path TO tsunagu_platform; " + sql);
+      return st ? "" : st.error().message;
+    }
     sqlite3* raw = nullptr;
-    EXPECT_EQ(sqlite3_open((dir_ / "platform.sqlite").c_str(), &raw), SQLITE_OK);
+    EXPECT_EQ(sqlite3_open((location_.dir / "platform.sqlite").c_str(), &raw), SQLITE_OK);
     char* message = nullptr;
     const int rc = sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, &message);
     std::string out = rc == SQLITE_OK ? "" : (message ? message : "failed");
@@ -61,13 +68,41 @@ class AuditDbTest : public ::testing::Test {
     return out;
   }
 
-  // Edits the file as a tool that ignores the triggers would.
+  // Edits the log as a tool that ignores the triggers would.
   void tamper(const std::string& sql) {
-    ASSERT_EQ(raw_sql("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; " + sql),
+    const std::string drop =
+        GetParam() == testing::Backend::Postgres
+            ? "DROP TRIGGER audit_log_no_change ON audit_log; "
+            : "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete; ";
+    ASSERT_EQ(raw_sql(drop + sql), "");
+  }
+
+  // Makes every append fail (of `subject` only, when given), as a full disk would, until
+  // allow_appends(name).
+  void refuse_appends(const std::string& name, const std::string& subject = {}) {
+    const bool pg = GetParam() == testing::Backend::Postgres;
+    std::string when;
+    if (!subject.empty()) {
+      when =
+          pg ? " WHEN (NEW.subject = '" + subject + "')" : " WHEN NEW.subject = '" + subject + "'";
+    }
+    const std::string sql = pg ? "CREATE FUNCTION " + name +
+                                     "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE " +
+                                     "EXCEPTION 'refused'; END $$; CREATE TRIGGER " + name +
+                                     " BEFORE INSERT ON audit_log FOR EACH ROW" + when +
+                                     " EXECUTE FUNCTION " + name + "();"
+                               : "CREATE TRIGGER " + name + " BEFORE INSERT ON audit_log" + when +
+                                     " BEGIN SELECT RAISE(ABORT, 'refused'); END;";
+    ASSERT_EQ(raw_sql(sql), "");
+  }
+  void allow_appends(const std::string& name) {
+    ASSERT_EQ(raw_sql(GetParam() == testing::Backend::Postgres
+                          ? "DROP TRIGGER " + name + " ON audit_log; DROP FUNCTION " + name + "();"
+                          : "DROP TRIGGER " + name),
               "");
   }
 
-  std::filesystem::path dir_;
+  testing::StoreLocation location_;
   std::unique_ptr<PlatformDb> db_;
 };
 

@@ -33,7 +33,7 @@ std::vector<ReadAccesses> answer(int thread, int request) {
   return reads;
 }
 
-TEST_F(AuditTrailTest, ConcurrentAnswersAreAllWrittenEachInOnePieceAndTheChainHolds) {
+TEST_P(AuditTrailTest, ConcurrentAnswersAreAllWrittenEachInOnePieceAndTheChainHolds) {
   model::ManualClock clock;
   AuditTrail trail(*db_, clock);
   constexpr int kThreads = 8;
@@ -69,6 +69,9 @@ TEST_F(AuditTrailTest, ConcurrentAnswersAreAllWrittenEachInOnePieceAndTheChainHo
   EXPECT_TRUE(check.ok) << check.problem;
   EXPECT_EQ(check.checked, kThreads * kRequests * 3);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, AuditTrailTest, tsunagu::testing::all_backends(),
+                         tsunagu::testing::backend_name);
 
 }  // namespace
 }  // namespace tsunagu::consent

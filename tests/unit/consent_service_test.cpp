@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "store/sqlite/platform_schema.hpp"
+#include "store_backends.hpp"
 
 namespace tsunagu::consent {
 namespace {
@@ -44,18 +45,17 @@ GrantTerms terms(std::string category = "health-checkup", Timestamp expires = at
   return {std::move(client), std::move(tenant), std::move(category), "yearly checkup", expires};
 }
 
-class ConsentServiceTest : public ::testing::Test {
+class ConsentServiceTest : public ::testing::TestWithParam<tsunagu::testing::Backend> {
  protected:
   void SetUp() override {
-    static std::mt19937_64 rng{std::random_device{}()};
-    dir_ = fs::temp_directory_path() / ("tsunagu-consent-test-" + std::to_string(rng()));
+    location_ = tsunagu::testing::fresh_location(GetParam());
     open();
     ASSERT_TRUE(service_->set_rules("city", city_rules()));
   }
   void TearDown() override {
     service_.reset();
     db_.reset();
-    fs::remove_all(dir_);
+    tsunagu::testing::remove_location(location_);
   }
 
   // A fresh database connection, rule book, index and service over the same directory: the
@@ -63,7 +63,7 @@ class ConsentServiceTest : public ::testing::Test {
   void open(ConsentLimits limits = {}) {
     service_.reset();
     db_.reset();
-    auto db = store::sqlite::open_platform_db(dir_);
+    auto db = tsunagu::testing::open_platform(location_);
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::move(*db);
     rules_ = std::make_unique<RuleBook>();
@@ -102,7 +102,7 @@ class ConsentServiceTest : public ::testing::Test {
     return g.error().message;
   }
 
-  fs::path dir_;
+  tsunagu::testing::StoreLocation location_;
   model::ManualClock clock_{at(0)};
   std::set<std::string> clients_{"clinic", "school"};
   std::set<std::string> residents_{"alice", "bob"};
@@ -124,13 +124,13 @@ void expect_same(const store::GrantRecord& a, const store::GrantRecord& b) {
   EXPECT_EQ(a.withdrawn, b.withdrawn);
 }
 
-TEST_F(ConsentServiceTest, GrantsNeedARegisteredClient) {
+TEST_P(ConsentServiceTest, GrantsNeedARegisteredClient) {
   EXPECT_EQ(grant_error(terms("health-checkup", at(60), "nobody")),
             "no client 'nobody' is registered");
   EXPECT_EQ(grant_error(terms("health-checkup", at(60), "")), "no client '' is registered");
 }
 
-TEST_F(ConsentServiceTest, GrantsNeedADeclaredCategory) {
+TEST_P(ConsentServiceTest, GrantsNeedADeclaredCategory) {
   EXPECT_EQ(grant_error(terms("pets")),
             "tenant 'city' declares no personal data of category 'pets'");
   EXPECT_EQ(grant_error(terms("health-checkup", at(60), "clinic", "")),
@@ -139,7 +139,7 @@ TEST_F(ConsentServiceTest, GrantsNeedADeclaredCategory) {
             "tenant 'town' declares no personal data of category 'health-checkup'");
 }
 
-TEST_F(ConsentServiceTest, GrantsNeedAPurposeOfBoundedLength) {
+TEST_P(ConsentServiceTest, GrantsNeedAPurposeOfBoundedLength) {
   auto t = terms();
   t.purpose = "";
   EXPECT_EQ(grant_error(t), "the purpose must be 1 to 500 characters");
@@ -151,7 +151,7 @@ TEST_F(ConsentServiceTest, GrantsNeedAPurposeOfBoundedLength) {
   EXPECT_TRUE(service_->grant("alice", t));
 }
 
-TEST_F(ConsentServiceTest, GrantsMustEndInTheFutureAndNotTooLate) {
+TEST_P(ConsentServiceTest, GrantsMustEndInTheFutureAndNotTooLate) {
   clock_.set(at(10));
   EXPECT_EQ(grant_error(terms("health-checkup", at(9))), "the grant must end in the future");
   EXPECT_EQ(grant_error(terms("health-checkup", at(10))), "the grant must end in the future");
@@ -162,7 +162,7 @@ TEST_F(ConsentServiceTest, GrantsMustEndInTheFutureAndNotTooLate) {
   EXPECT_TRUE(service_->grant("alice", terms("health-checkup", longest)));
 }
 
-TEST_F(ConsentServiceTest, TheLongestGrantFollowsTheLimits) {
+TEST_P(ConsentServiceTest, TheLongestGrantFollowsTheLimits) {
   open(ConsentLimits{.longest_grant = days(30), .purpose_chars = 20, .pending_requests = 20});
   ASSERT_TRUE(service_->load());
   EXPECT_EQ(grant_error(terms("health-checkup", at(0) + days(30) + milliseconds(1))),
@@ -175,7 +175,7 @@ TEST_F(ConsentServiceTest, TheLongestGrantFollowsTheLimits) {
   EXPECT_TRUE(service_->grant("alice", t));
 }
 
-TEST_F(ConsentServiceTest, ARefusedGrantIsNeitherStoredNorIndexed) {
+TEST_P(ConsentServiceTest, ARefusedGrantIsNeitherStoredNorIndexed) {
   grant_error(terms("pets"));
   grant_error(terms("health-checkup", at(0)));
   auto list = service_->grants_of("alice");
@@ -184,7 +184,7 @@ TEST_F(ConsentServiceTest, ARefusedGrantIsNeitherStoredNorIndexed) {
   EXPECT_TRUE(grants_->subjects("clinic", "city", "health-checkup", at(0)).empty());
 }
 
-TEST_F(ConsentServiceTest, AGrantIsStoredAndIndexed) {
+TEST_P(ConsentServiceTest, AGrantIsStoredAndIndexed) {
   clock_.set(at(1));
   const auto g = granted("alice");
   EXPECT_FALSE(g.id.empty());
@@ -212,7 +212,7 @@ TEST_F(ConsentServiceTest, AGrantIsStoredAndIndexed) {
   EXPECT_EQ(indexed("alice"), "");
 }
 
-TEST_F(ConsentServiceTest, GrantsOfASubjectAreNewestFirst) {
+TEST_P(ConsentServiceTest, GrantsOfASubjectAreNewestFirst) {
   const auto first = granted("alice");
   clock_.set(at(1));
   const auto second = granted("alice", terms("childcare-application"));
@@ -224,7 +224,7 @@ TEST_F(ConsentServiceTest, GrantsOfASubjectAreNewestFirst) {
   EXPECT_EQ((*list)[1].id, first.id);
 }
 
-TEST_F(ConsentServiceTest, WithdrawalTakesEffectAtOnceAndOnlyOnce) {
+TEST_P(ConsentServiceTest, WithdrawalTakesEffectAtOnceAndOnlyOnce) {
   const auto g = granted("alice");
   clock_.set(at(3));
   auto w = service_->withdraw("alice", g.id);
@@ -245,7 +245,7 @@ TEST_F(ConsentServiceTest, WithdrawalTakesEffectAtOnceAndOnlyOnce) {
   EXPECT_EQ(indexed("alice"), "");
 }
 
-TEST_F(ConsentServiceTest, WithdrawingOneGrantLeavesTheOthers) {
+TEST_P(ConsentServiceTest, WithdrawingOneGrantLeavesTheOthers) {
   const auto health = granted("alice");
   const auto longer = granted("alice", terms("health-checkup", at(90)));
   EXPECT_EQ(indexed("alice"), longer.id);
@@ -253,7 +253,7 @@ TEST_F(ConsentServiceTest, WithdrawingOneGrantLeavesTheOthers) {
   EXPECT_EQ(indexed("alice"), health.id);
 }
 
-TEST_F(ConsentServiceTest, AnotherResidentsGrantIsNotFound) {
+TEST_P(ConsentServiceTest, AnotherResidentsGrantIsNotFound) {
   const auto g = granted("alice");
   auto w = service_->withdraw("bob", g.id);
   ASSERT_FALSE(w);
@@ -271,7 +271,7 @@ TEST_F(ConsentServiceTest, AnotherResidentsGrantIsNotFound) {
   EXPECT_EQ(none.error().message, "no consent grant 'no-such-grant'");
 }
 
-TEST_F(ConsentServiceTest, WithdrawAllEndsEveryGrantOfTheSubject) {
+TEST_P(ConsentServiceTest, WithdrawAllEndsEveryGrantOfTheSubject) {
   const auto a1 = granted("alice");
   const auto a2 = granted("alice", terms("childcare-application", at(60), "school"));
   const auto a3 = granted("alice", terms("health-checkup", at(30)));
@@ -297,7 +297,7 @@ TEST_F(ConsentServiceTest, WithdrawAllEndsEveryGrantOfTheSubject) {
   (void)a2;
 }
 
-TEST_F(ConsentServiceTest, AnApprovedRequestBecomesAGrant) {
+TEST_P(ConsentServiceTest, AnApprovedRequestBecomesAGrant) {
   clock_.set(at(1));
   const auto r = requested("alice");
   EXPECT_FALSE(r.id.empty());
@@ -333,7 +333,7 @@ TEST_F(ConsentServiceTest, AnApprovedRequestBecomesAGrant) {
   EXPECT_EQ(decided->grant_id, g->id);
 }
 
-TEST_F(ConsentServiceTest, ARequestIsDecidedOnce) {
+TEST_P(ConsentServiceTest, ARequestIsDecidedOnce) {
   const auto r = requested("alice");
   ASSERT_TRUE(service_->approve("alice", r.id));
   auto twice = service_->approve("alice", r.id);
@@ -348,7 +348,7 @@ TEST_F(ConsentServiceTest, ARequestIsDecidedOnce) {
   EXPECT_EQ(list->size(), 1U);
 }
 
-TEST_F(ConsentServiceTest, ADeclinedRequestGrantsNothing) {
+TEST_P(ConsentServiceTest, ADeclinedRequestGrantsNothing) {
   const auto r = requested("alice");
   clock_.set(at(4));
   const auto declined = service_->decline("alice", r.id);
@@ -366,7 +366,7 @@ TEST_F(ConsentServiceTest, ADeclinedRequestGrantsNothing) {
   EXPECT_EQ(approve.error().message, "consent request '" + r.id + "' was decided already");
 }
 
-TEST_F(ConsentServiceTest, OnlyTheSubjectDecidesARequest) {
+TEST_P(ConsentServiceTest, OnlyTheSubjectDecidesARequest) {
   const auto r = requested("alice");
   auto g = service_->approve("bob", r.id);
   ASSERT_FALSE(g);
@@ -381,7 +381,7 @@ TEST_F(ConsentServiceTest, OnlyTheSubjectDecidesARequest) {
   EXPECT_EQ(service_->request_for(r.id, "alice", "")->state, store::RequestState::Pending);
 }
 
-TEST_F(ConsentServiceTest, ARequestIsVisibleToItsSubjectAndItsClientOnly) {
+TEST_P(ConsentServiceTest, ARequestIsVisibleToItsSubjectAndItsClientOnly) {
   const auto r = requested("alice");
   EXPECT_TRUE(service_->request_for(r.id, "alice", ""));
   EXPECT_TRUE(service_->request_for(r.id, "", "clinic"));
@@ -398,7 +398,7 @@ TEST_F(ConsentServiceTest, ARequestIsVisibleToItsSubjectAndItsClientOnly) {
   EXPECT_EQ(none.error().kind, ErrorKind::ResourceNotFound);
 }
 
-TEST_F(ConsentServiceTest, RequestsAreCheckedLikeGrants) {
+TEST_P(ConsentServiceTest, RequestsAreCheckedLikeGrants) {
   auto r = service_->request("alice", terms("pets"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ErrorKind::BadRequestData);
@@ -415,7 +415,7 @@ TEST_F(ConsentServiceTest, RequestsAreCheckedLikeGrants) {
   EXPECT_TRUE(list->empty());
 }
 
-TEST_F(ConsentServiceTest, ApprovalChecksTheTermsAgain) {
+TEST_P(ConsentServiceTest, ApprovalChecksTheTermsAgain) {
   const auto r = requested("alice", terms("health-checkup", at(10)));
   const auto other = requested("alice", terms("childcare-application"));
   clock_.set(at(10));
@@ -433,7 +433,7 @@ TEST_F(ConsentServiceTest, ApprovalChecksTheTermsAgain) {
   EXPECT_TRUE(service_->grants_of("alice")->empty());
 }
 
-TEST_F(ConsentServiceTest, PendingRequestsPerClientAndResidentAreLimited) {
+TEST_P(ConsentServiceTest, PendingRequestsPerClientAndResidentAreLimited) {
   open(ConsentLimits{.pending_requests = 2});
   ASSERT_TRUE(service_->load());
   const auto first = requested("alice");
@@ -455,7 +455,7 @@ TEST_F(ConsentServiceTest, PendingRequestsPerClientAndResidentAreLimited) {
   EXPECT_EQ(list->size(), 4U);
 }
 
-TEST_F(ConsentServiceTest, RulesAreStoredAndRemoved) {
+TEST_P(ConsentServiceTest, RulesAreStoredAndRemoved) {
   EXPECT_EQ(service_->rules("city").rules.size(), 2U);
   EXPECT_TRUE(service_->rules("town").empty());
   auto stored = db_->all_rules();
@@ -470,7 +470,7 @@ TEST_F(ConsentServiceTest, RulesAreStoredAndRemoved) {
   EXPECT_TRUE(stored->empty());
 }
 
-TEST_F(ConsentServiceTest, LoadRestoresRulesAndTheGrantsInForce) {
+TEST_P(ConsentServiceTest, LoadRestoresRulesAndTheGrantsInForce) {
   ASSERT_TRUE(service_->set_rules("", RuleSet{{city_rules().rules[0]}}));
   const auto active = granted("alice");
   const auto in_default = granted("bob", terms("childcare-application", at(60), "school", ""));
@@ -507,7 +507,7 @@ TEST_F(ConsentServiceTest, LoadRestoresRulesAndTheGrantsInForce) {
   (void)expiring;
 }
 
-TEST_F(ConsentServiceTest, LoadRefusesCorruptRules) {
+TEST_P(ConsentServiceTest, LoadRefusesCorruptRules) {
   ASSERT_TRUE(db_->put_rules("town", "[{\"type\": \"T\"}]"));
   open();
   auto st = service_->load();
@@ -526,7 +526,7 @@ TEST_F(ConsentServiceTest, LoadRefusesCorruptRules) {
 
 // The platform database's side of consent, where the service does not show it.
 
-TEST_F(ConsentServiceTest, TheStoreDecidesARequestAndAddsItsGrantInOneTransaction) {
+TEST_P(ConsentServiceTest, TheStoreDecidesARequestAndAddsItsGrantInOneTransaction) {
   const auto existing = granted("alice");
   const auto r = requested("alice");
   store::GrantRecord clash = existing;  // the same id: the insert fails
@@ -548,7 +548,7 @@ TEST_F(ConsentServiceTest, TheStoreDecidesARequestAndAddsItsGrantInOneTransactio
   EXPECT_EQ(*db_->grant("g-new"), std::nullopt);
 }
 
-TEST_F(ConsentServiceTest, TheStoreListsPendingRequestsAndActiveGrants) {
+TEST_P(ConsentServiceTest, TheStoreListsPendingRequestsAndActiveGrants) {
   const auto first = requested("alice");
   clock_.set(at(1));
   const auto second = requested("alice", terms("childcare-application"));
@@ -582,6 +582,9 @@ TEST_F(ConsentServiceTest, TheStoreListsPendingRequestsAndActiveGrants) {
   EXPECT_FALSE(*withdrawn);  // once
   EXPECT_EQ((*db_->grant(g.id))->withdrawn, at(2));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ConsentServiceTest, tsunagu::testing::all_backends(),
+                         tsunagu::testing::backend_name);
 
 }  // namespace
 }  // namespace tsunagu::consent

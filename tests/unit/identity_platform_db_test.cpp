@@ -1,6 +1,6 @@
-// The platform database (store/platform/platform_db.hpp) with real files: signing keys, clients
-// and revoked tokens surviving a reopen, key retirement and forgetting, revocation expiry, the
-// schema version, and the file's permissions (it holds private keys).
+// The platform database (store/platform/platform_db.hpp) on every backend: signing keys,
+// clients and revoked tokens surviving a reopen, key retirement and forgetting, revocation
+// expiry; on SQLite also the schema version and the file's permissions (it holds private keys).
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -10,6 +10,7 @@
 #include <random>
 
 #include "store/sqlite/platform_schema.hpp"
+#include "store_backends.hpp"
 
 namespace tsunagu::store::sqlite {
 namespace {
@@ -61,21 +62,21 @@ std::vector<std::string> jtis(const std::vector<RevokedToken>& list) {
   return out;
 }
 
-class PlatformDbTest : public ::testing::Test {
+class PlatformDbTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    static std::mt19937_64 rng{std::random_device{}()};
-    dir_ = fs::temp_directory_path() / ("tsunagu-platform-db-test-" + std::to_string(rng()));
+    location_ = testing::fresh_location(GetParam());
+    dir_ = location_.dir;
     reopen();
   }
   void TearDown() override {
     db_.reset();
-    fs::remove_all(dir_);
+    testing::remove_location(location_);
   }
 
   void reopen() {
     db_.reset();
-    auto db = sqlite::open_platform_db(dir_);
+    auto db = testing::open_platform(location_);
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::move(*db);
   }
@@ -92,11 +93,14 @@ class PlatformDbTest : public ::testing::Test {
     return r ? *r : std::vector<RevokedToken>{};
   }
 
-  fs::path dir_;
+  testing::StoreLocation location_;
+  fs::path dir_;  // SQLite's data directory
   std::unique_ptr<PlatformDb> db_;
 };
+// What only the SQLite file has: its place, its permissions, its schema version.
+using PlatformDbFileTest = PlatformDbTest;
 
-TEST_F(PlatformDbTest, StartsEmpty) {
+TEST_P(PlatformDbFileTest, StartsEmpty) {
   EXPECT_TRUE(keys().empty());
   const auto clients = db_->clients();
   ASSERT_TRUE(clients);
@@ -105,7 +109,7 @@ TEST_F(PlatformDbTest, StartsEmpty) {
   EXPECT_TRUE(fs::exists(dir_ / "platform.sqlite"));
 }
 
-TEST_F(PlatformDbTest, OpenCreatesAMissingDataDirectory) {
+TEST_P(PlatformDbFileTest, OpenCreatesAMissingDataDirectory) {
   db_.reset();
   const auto nested = dir_ / "a" / "b";
   auto db = sqlite::open_platform_db(nested);
@@ -113,7 +117,7 @@ TEST_F(PlatformDbTest, OpenCreatesAMissingDataDirectory) {
   EXPECT_TRUE(fs::exists(nested / "platform.sqlite"));
 }
 
-TEST_F(PlatformDbTest, EverythingSurvivesClosingAndReopening) {
+TEST_P(PlatformDbTest, EverythingSurvivesClosingAndReopening) {
   ASSERT_TRUE(db_->add_signing_key(key("k1", at(0))));
   ASSERT_TRUE(db_->add_signing_key(key("k2", at(5))));
   ASSERT_TRUE(db_->put_client(client("c1")));
@@ -154,7 +158,7 @@ TEST_F(PlatformDbTest, EverythingSurvivesClosingAndReopening) {
   for (const auto& t : r) EXPECT_EQ(t.expires, t.jti == "j1" ? at(10) : at(20));
 }
 
-TEST_F(PlatformDbTest, MillisecondsArePreserved) {
+TEST_P(PlatformDbTest, MillisecondsArePreserved) {
   const Timestamp created = kStart + milliseconds(987);
   ASSERT_TRUE(db_->add_signing_key(key("k1", created)));
   ASSERT_TRUE(db_->add_signing_key(key("k2", created + milliseconds(1))));
@@ -167,7 +171,7 @@ TEST_F(PlatformDbTest, MillisecondsArePreserved) {
 
 // ---- signing keys ----------------------------------------------------------------------------
 
-TEST_F(PlatformDbTest, AddingAKeyRetiresThePreviousAtTheNewKeysCreation) {
+TEST_P(PlatformDbTest, AddingAKeyRetiresThePreviousAtTheNewKeysCreation) {
   ASSERT_TRUE(db_->add_signing_key(key("k1", at(0))));
   auto k = keys();
   ASSERT_EQ(k.size(), 1U);
@@ -191,7 +195,7 @@ TEST_F(PlatformDbTest, AddingAKeyRetiresThePreviousAtTheNewKeysCreation) {
   EXPECT_FALSE(k[2].retired.has_value());
 }
 
-TEST_F(PlatformDbTest, KeysAreListedOldestFirst) {
+TEST_P(PlatformDbTest, KeysAreListedOldestFirst) {
   ASSERT_TRUE(db_->add_signing_key(key("zz", at(0))));
   ASSERT_TRUE(db_->add_signing_key(key("aa", at(1))));
   ASSERT_TRUE(db_->add_signing_key(key("mm", at(2))));
@@ -202,7 +206,7 @@ TEST_F(PlatformDbTest, KeysAreListedOldestFirst) {
   EXPECT_EQ(k[2].kid, "mm");
 }
 
-TEST_F(PlatformDbTest, ADuplicateKidIsRefusedAndRetiresNothing) {
+TEST_P(PlatformDbTest, ADuplicateKidIsRefusedAndRetiresNothing) {
   ASSERT_TRUE(db_->add_signing_key(key("k1", at(0))));
   const auto st = db_->add_signing_key(key("k1", at(3)));
   ASSERT_FALSE(st);
@@ -216,7 +220,7 @@ TEST_F(PlatformDbTest, ADuplicateKidIsRefusedAndRetiresNothing) {
   EXPECT_EQ(keys().size(), 2U);
 }
 
-TEST_F(PlatformDbTest, ForgetsKeysRetiredBeforeTheGivenTimeOnly) {
+TEST_P(PlatformDbTest, ForgetsKeysRetiredBeforeTheGivenTimeOnly) {
   ASSERT_TRUE(db_->add_signing_key(key("k1", at(0))));
   ASSERT_TRUE(db_->add_signing_key(key("k2", at(10))));  // k1 retired at 10
   ASSERT_TRUE(db_->add_signing_key(key("k3", at(20))));  // k2 retired at 20
@@ -244,7 +248,7 @@ TEST_F(PlatformDbTest, ForgetsKeysRetiredBeforeTheGivenTimeOnly) {
 
 // ---- clients ---------------------------------------------------------------------------------
 
-TEST_F(PlatformDbTest, PutReplacesAClientWithTheSameId) {
+TEST_P(PlatformDbTest, PutReplacesAClientWithTheSameId) {
   ASSERT_TRUE(db_->put_client(client("c1")));
   ClientRecord changed = client("c1");
   changed.name = "renamed";
@@ -261,7 +265,7 @@ TEST_F(PlatformDbTest, PutReplacesAClientWithTheSameId) {
   expect_same(**one, changed);
 }
 
-TEST_F(PlatformDbTest, ClientLookupAndRemoval) {
+TEST_P(PlatformDbTest, ClientLookupAndRemoval) {
   ASSERT_TRUE(db_->put_client(client("b")));
   ASSERT_TRUE(db_->put_client(client("a")));
   const auto none = db_->client("c");
@@ -291,7 +295,7 @@ TEST_F(PlatformDbTest, ClientLookupAndRemoval) {
 
 // ---- revoked tokens --------------------------------------------------------------------------
 
-TEST_F(PlatformDbTest, RevokedReturnsOnlyTheUnexpired) {
+TEST_P(PlatformDbTest, RevokedReturnsOnlyTheUnexpired) {
   ASSERT_TRUE(db_->revoke({"j5", at(5)}, at(0)));
   ASSERT_TRUE(db_->revoke({"j10", at(10)}, at(0)));
   ASSERT_TRUE(db_->revoke({"j15", at(15)}, at(0)));
@@ -305,7 +309,7 @@ TEST_F(PlatformDbTest, RevokedReturnsOnlyTheUnexpired) {
   EXPECT_EQ(revoked(at(0)).size(), 3U);
 }
 
-TEST_F(PlatformDbTest, RevokePrunesTheExpired) {
+TEST_P(PlatformDbTest, RevokePrunesTheExpired) {
   ASSERT_TRUE(db_->revoke({"j5", at(5)}, at(0)));
   ASSERT_TRUE(db_->revoke({"j10", at(10)}, at(0)));
   ASSERT_TRUE(db_->revoke({"j30", at(30)}, at(0)));
@@ -316,7 +320,7 @@ TEST_F(PlatformDbTest, RevokePrunesTheExpired) {
   EXPECT_EQ(jtis(revoked(Timestamp{})), (std::vector<std::string>{"j30", "j40"}));
 }
 
-TEST_F(PlatformDbTest, RevokingTwiceKeepsTheFirstExpiry) {
+TEST_P(PlatformDbTest, RevokingTwiceKeepsTheFirstExpiry) {
   ASSERT_TRUE(db_->revoke({"j", at(10)}, at(0)));
   ASSERT_TRUE(db_->revoke({"j", at(99)}, at(0)));
   const auto r = revoked(at(0));
@@ -328,7 +332,7 @@ TEST_F(PlatformDbTest, RevokingTwiceKeepsTheFirstExpiry) {
 
 constexpr fs::perms kOwnerOnly = fs::perms::owner_read | fs::perms::owner_write;
 
-TEST_F(PlatformDbTest, TheFileIsReadableByItsOwnerOnly) {
+TEST_P(PlatformDbFileTest, TheFileIsReadableByItsOwnerOnly) {
   ASSERT_TRUE(db_->add_signing_key(key("k1", at(0))));
   EXPECT_EQ(fs::status(dir_ / "platform.sqlite").permissions(), kOwnerOnly);
   // The write-ahead log holds the same secrets until a checkpoint.
@@ -336,7 +340,7 @@ TEST_F(PlatformDbTest, TheFileIsReadableByItsOwnerOnly) {
   EXPECT_EQ(fs::status(dir_ / "platform.sqlite-wal").permissions() & fs::perms::all, kOwnerOnly);
 }
 
-TEST_F(PlatformDbTest, ReopeningNarrowsWiderPermissions) {
+TEST_P(PlatformDbFileTest, ReopeningNarrowsWiderPermissions) {
   db_.reset();
   fs::permissions(dir_ / "platform.sqlite",
                   kOwnerOnly | fs::perms::group_read | fs::perms::others_read);
@@ -344,7 +348,7 @@ TEST_F(PlatformDbTest, ReopeningNarrowsWiderPermissions) {
   EXPECT_EQ(fs::status(dir_ / "platform.sqlite").permissions(), kOwnerOnly);
 }
 
-TEST_F(PlatformDbTest, ANewerSchemaIsRefused) {
+TEST_P(PlatformDbFileTest, ANewerSchemaIsRefused) {
   db_.reset();
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open((dir_ / "platform.sqlite").c_str(), &raw), SQLITE_OK);
@@ -361,6 +365,10 @@ TEST_F(PlatformDbTest, ANewerSchemaIsRefused) {
   EXPECT_EQ(db.error().kind, ErrorKind::InternalError);
   EXPECT_EQ(db.error().message, "the platform database is newer than this Tsunagu understands");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, PlatformDbTest, testing::all_backends(), testing::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, PlatformDbFileTest, ::testing::Values(testing::Backend::Sqlite),
+                         testing::backend_name);
 
 }  // namespace
 }  // namespace tsunagu::store::sqlite

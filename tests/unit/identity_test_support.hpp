@@ -14,6 +14,7 @@
 
 #include "model/time.hpp"
 #include "store/sqlite/platform_schema.hpp"
+#include "store_backends.hpp"
 
 namespace tsunagu::identity::testing {
 
@@ -40,12 +41,24 @@ inline std::vector<std::string> jwt_parts(const std::string& token) {
   return out;
 }
 
-// A fixture with a platform database of its own in a fresh directory, and a manual clock.
+// A fixture with a platform database of its own (on SQLite in a fresh directory, or, when a
+// suite's backend() says so, in a fresh PostgreSQL database), and a manual clock.
 class WithPlatformDb : public ::testing::Test {
  protected:
   explicit WithPlatformDb(std::string_view what) : dir_(unique_temp_dir(what)) {}
+  virtual tsunagu::testing::Backend backend() const { return tsunagu::testing::Backend::Sqlite; }
   void SetUp() override {
-    auto db = store::sqlite::open_platform_db(dir_);
+    if (backend() == tsunagu::testing::Backend::Sqlite) {
+      location_ = {tsunagu::testing::Backend::Sqlite, dir_, {}};
+    } else {
+      location_ = tsunagu::testing::fresh_location(backend());
+    }
+    reopen();
+  }
+  // Opens the database again (a restart), or for the first time.
+  void reopen() {
+    db_.reset();
+    auto db = tsunagu::testing::open_platform(location_);
     ASSERT_TRUE(db) << db.error().message;
     db_ = std::move(*db);
   }
@@ -55,6 +68,7 @@ class WithPlatformDb : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+  tsunagu::testing::StoreLocation location_;
   std::unique_ptr<store::PlatformDb> db_;
   model::ManualClock clock_{kStart};
 };

@@ -5,6 +5,8 @@
 
 #include "pg/test_database.hpp"
 #include "store/postgres/pg_store.hpp"
+#include "store/postgres/platform_schema.hpp"
+#include "store/sqlite/platform_schema.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace tsunagu::testing {
@@ -48,6 +50,12 @@ Result<std::unique_ptr<store::Store>> open_store(const StoreLocation& location,
   auto s = store::postgres::PgStore::open(location.url);
   if (!s) return std::unexpected(s.error());
   return std::unique_ptr<store::Store>(std::move(*s));
+}
+
+Result<std::unique_ptr<store::PlatformDb>> open_platform(const StoreLocation& location) {
+  if (location.backend == Backend::Sqlite) return store::sqlite::open_platform_db(location.dir);
+  if (location.url.empty()) return fail(ErrorKind::InternalError, "no PostgreSQL database");
+  return store::postgres::open_platform_db(location.url);
 }
 
 Status run_job(store::TenantStore& db, std::function<Status(store::WriteTxn&)> apply) {

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "model/error.hpp"
+#include "store/platform/platform_db.hpp"
 #include "store/store.hpp"
 
 namespace tsunagu::testing {
@@ -45,6 +46,10 @@ struct StoreOptions {
 
 Result<std::unique_ptr<store::Store>> open_store(const StoreLocation& location,
                                                  StoreOptions options = {});
+
+// The platform database (oneID, accounts, audit, consent, usage) at the location; opening it
+// again sees what an earlier open wrote.
+Result<std::unique_ptr<store::PlatformDb>> open_platform(const StoreLocation& location);
 
 // Submits a job and waits until it is durable (or failed).
 Status run_job(store::TenantStore& db, std::function<Status(store::WriteTxn&)> apply);

@@ -62,7 +62,7 @@ class FlakyUsageStore final : public store::UsageStore {
   store::UsageStore& real_;
 };
 
-TEST_F(UsageMeterTest, ARequestWithoutEntitiesCountsUnderTheEmptyType) {
+TEST_P(UsageMeterTest, ARequestWithoutEntitiesCountsUnderTheEmptyType) {
   UsageMeter meter(*db_, clock_);
   meter.count("shelter-app", "", RequestUsage{}, 120);
   ASSERT_TRUE(meter.flush());
@@ -77,7 +77,7 @@ TEST_F(UsageMeterTest, ARequestWithoutEntitiesCountsUnderTheEmptyType) {
   EXPECT_EQ(r[0].bytes, 120U);
 }
 
-TEST_F(UsageMeterTest, BytesAreSharedAmongTypesByTheirEntitiesAndAddUpToTheWhole) {
+TEST_P(UsageMeterTest, BytesAreSharedAmongTypesByTheirEntitiesAndAddUpToTheWhole) {
   UsageMeter meter(*db_, clock_);
   meter.count("app", "osaka", returned({"A", "A", "B"}), 1000);
   ASSERT_TRUE(meter.flush());
@@ -93,7 +93,7 @@ TEST_F(UsageMeterTest, BytesAreSharedAmongTypesByTheirEntitiesAndAddUpToTheWhole
   EXPECT_EQ(r[1].bytes, 334U);  // the remainder: 666 + 334 = 1000
 }
 
-TEST_F(UsageMeterTest, FlushesSumIntoTheSameHourAndANewHourGetsItsOwnRow) {
+TEST_P(UsageMeterTest, FlushesSumIntoTheSameHourAndANewHourGetsItsOwnRow) {
   UsageMeter meter(*db_, clock_);
   meter.count("app", "", returned({"A"}), 10);
   ASSERT_TRUE(meter.flush());
@@ -112,7 +112,7 @@ TEST_F(UsageMeterTest, FlushesSumIntoTheSameHourAndANewHourGetsItsOwnRow) {
   EXPECT_EQ(r[1].requests, 1U);
 }
 
-TEST_F(UsageMeterTest, RowsOfOneClientAndOfATimeRange) {
+TEST_P(UsageMeterTest, RowsOfOneClientAndOfATimeRange) {
   UsageMeter meter(*db_, clock_);
   meter.count("a", "", returned({"T"}), 1);
   meter.count("b", "", returned({"T"}), 2);
@@ -125,7 +125,7 @@ TEST_F(UsageMeterTest, RowsOfOneClientAndOfATimeRange) {
   EXPECT_TRUE(later->empty());
 }
 
-TEST_F(UsageMeterTest, AFailedFlushKeepsTheCountsForTheNext) {
+TEST_P(UsageMeterTest, AFailedFlushKeepsTheCountsForTheNext) {
   FlakyUsageStore flaky(*db_);
   UsageMeter meter(flaky, clock_);
   meter.count("app", "", returned({"A"}), 7);
@@ -143,11 +143,14 @@ TEST_F(UsageMeterTest, AFailedFlushKeepsTheCountsForTheNext) {
   EXPECT_EQ(r[0].bytes, 10U);
 }
 
-TEST_F(UsageMeterTest, NothingCountedWritesNothing) {
+TEST_P(UsageMeterTest, NothingCountedWritesNothing) {
   UsageMeter meter(*db_, clock_);
   ASSERT_TRUE(meter.flush());
   EXPECT_TRUE(rows().empty());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, UsageMeterTest, tsunagu::testing::all_backends(),
+                         tsunagu::testing::backend_name);
 
 }  // namespace
 }  // namespace tsunagu::metering

@@ -1,5 +1,5 @@
-// Metering in the platform database (store/usage_store.hpp): the SQLite side of PlatformDb's
-// UsageStore, the table client_usage of migration 5.
+// Metering in the platform database (store/usage_store.hpp): PlatformDb's UsageStore, the
+// table client_usage.
 
 #include "store/platform/platform_db.hpp"
 
@@ -28,8 +28,9 @@ Status PlatformDb::add_usage(const std::vector<UsageRow>& rows) {
       auto st = exec_one(
           "INSERT INTO client_usage(hour, client_id, tenant, type, requests, entities, bytes) "
           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(hour, client_id, tenant, type) DO "
-          "UPDATE SET requests = requests + excluded.requests, entities = entities + "
-          "excluded.entities, bytes = bytes + excluded.bytes",
+          "UPDATE SET requests = client_usage.requests + excluded.requests, "
+          "entities = client_usage.entities + excluded.entities, "
+          "bytes = client_usage.bytes + excluded.bytes",
           [&](SqlStatement& s) {
             s.bind(1, sql_ms(r.hour));
             s.bind(2, r.client_id);
