@@ -23,6 +23,7 @@
 #include "app/identity_setup.hpp"
 #include "app/node_name.hpp"
 #include "app/periodic.hpp"
+#include "app/platform_refresh.hpp"
 #include "app/resident_erasure.hpp"
 #include "broker/entity_service.hpp"
 #include "broker/history_recorder.hpp"
@@ -246,6 +247,9 @@ int serve_until_stopped(const Config& config) {
   notify::Dispatcher dispatcher({}, std::move(senders));
   api::ngsild::NotificationDeliverer deliverer(dispatcher, contexts, clock, deps.run_blocking);
   deliverer.guard_personal_data(policy, audit);
+  // Declared before the subscriptions, whose stop() ends the coordination's calls to it.
+  PlatformRefresh platform_refresh(*identity->keys, *identity->tokens);
+  (*store)->coordination().watch(platform_refresh);
   broker::SubscriptionService subscriptions(**store, clock, deliverer);
   if (auto st = subscriptions.start(); !st) {
     spdlog::critical("subscriptions not loaded: {}", st.error().message);

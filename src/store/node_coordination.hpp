@@ -53,6 +53,9 @@ class NodeCoordination {
   // unless another node took it meanwhile) and then its share of what no live node owns, and
   // from now on calls `listener`.
   virtual Status start(CoordinationListener& listener) = 0;
+  // Also tells `watcher` of announcements and of missed ones (not of claims), on the same
+  // thread; call before start(). For what nodes cache besides subscriptions (the platform's).
+  virtual void watch(CoordinationListener& watcher) = 0;
   // Stops calling the listener and renewing. Ownership is given up by Store::close(), once the
   // last writes (counters, settlements) are durable; a node that dies gives it up when its
   // lease expires.
@@ -65,6 +68,7 @@ class SoleNode final : public NodeCoordination {
   bool shared() const override { return false; }
   bool holds_lease() const override { return true; }
   Status start(CoordinationListener&) override { return ok(); }
+  void watch(CoordinationListener&) override {}
   void stop() override {}
 };
 

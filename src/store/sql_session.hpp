@@ -50,6 +50,10 @@ class SqlSession {
   // Runs `work` in a transaction that writers of the same database (other processes or nodes
   // included) run one at a time; rolled back when it fails.
   virtual Status in_transaction(const std::function<Status()>& work) = 0;
+  // Tells every node sharing the database (store/node_coordination.hpp: an announcement with no
+  // tenant) once what was just written is committed: inside a transaction, at its commit. A
+  // database no other node uses has nobody to tell.
+  virtual Status announce(std::string_view message) = 0;
 };
 
 }  // namespace tsunagu::store

@@ -6,9 +6,11 @@
 // (pg.*), which has a database server.
 
 #include <future>
+#include <thread>
 
 #include "fixture.hpp"
 #include "notification_support.hpp"
+#include "oidc_support.hpp"
 #include "pg/test_database.hpp"
 
 namespace tsunagu::it {
@@ -182,6 +184,44 @@ TEST_F(MultiNode, AKilledNodesSubscriptionMovesToTheSurvivorWithWhatItOwed) {
   ASSERT_STATUS(set_value(on_a_again, id, "capacity", 4), 204);
   values = first_values(bodies_of(receiver.wait_for("/late", 4)), "capacity");
   EXPECT_EQ(values, (std::vector<boost::json::value>{1, 2, 3, 4}));
+}
+
+// oneID on two nodes: one platform database. A client registered once gets tokens from either
+// node; a token revoked through one node is refused by the other as soon as it is told.
+TEST(MultiNodeOneId, ATokenRevokedThroughOneNodeIsRefusedByTheOther) {
+  if (!testing::integration_store_is_postgres()) {
+    GTEST_SKIP() << "several nodes need PostgreSQL: this test runs in the pg.* pass";
+  }
+  const auto url = testing::new_test_database("nodes-oneid");
+  std::array<std::unique_ptr<ServerProcess>, 2> nodes;
+  for (auto& node : nodes) {
+    node = std::make_unique<ServerProcess>();
+    node->set_store_url(url);
+    node->set_require_tokens(true);
+    // One issuer for the platform, as behind one public address.
+    node->set_extra_args({"--issuer", "http://tsunagu.test"});
+  }
+  const auto reader = add_client(nodes[0]->data_dir(), "reader", {std::string(kScopeRead)});
+  for (auto& node : nodes) node->start();
+  auto on_a = nodes[0]->client(), on_b = nodes[1]->client();
+  const auto from_b = get_token(on_b, reader);
+  ASSERT_FALSE(from_b.empty());
+  const auto token = get_token(on_a, reader);
+  ASSERT_FALSE(token.empty());
+  const std::string query = kEntities + "?type=Shelter";
+  ASSERT_STATUS(on_b.get(query, bearer(token)), 200);
+  ASSERT_STATUS(on_a.get(query, bearer(from_b)), 200);
+
+  Headers headers = kFormType;
+  headers.emplace_back("Authorization", basic_auth(reader.id, reader.secret));
+  ASSERT_STATUS(on_a.post(kRevokePath, form({{"token", token}}), headers), 200);
+  int status = 0;
+  for (int i = 0; i < 100 && status != 401; ++i) {
+    status = on_b.get(query, bearer(token)).status;
+    if (status != 401) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(status, 401) << "node b still accepts a token revoked through node a";
+  EXPECT_STATUS(on_b.get(query, bearer(from_b)), 200);
 }
 
 }  // namespace

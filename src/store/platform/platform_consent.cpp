@@ -116,6 +116,10 @@ Result<std::vector<std::pair<std::string, std::string>>> PlatformDb::all_rules()
 
 Status PlatformDb::put_rules(std::string_view tenant, std::string_view rules_json) {
   std::lock_guard lock(mu_);
+  return told(put_rules_locked(tenant, rules_json), kRulesChanged);
+}
+
+Status PlatformDb::put_rules_locked(std::string_view tenant, std::string_view rules_json) {
   if (rules_json.empty()) {
     return exec_one(
         "DELETE FROM personal_data_rules WHERE tenant = ?1",
@@ -133,8 +137,10 @@ Status PlatformDb::put_rules(std::string_view tenant, std::string_view rules_jso
 
 Status PlatformDb::add_grant(const GrantRecord& grant) {
   std::lock_guard lock(mu_);
-  return exec_one(
-      kInsertGrant, [&](SqlStatement& s) { bind_grant(s, grant); }, "store consent grant");
+  return told(
+      exec_one(
+          kInsertGrant, [&](SqlStatement& s) { bind_grant(s, grant); }, "store consent grant"),
+      kGrantsChanged);
 }
 
 Result<std::optional<GrantRecord>> PlatformDb::grant(std::string_view id) {
@@ -157,6 +163,7 @@ Result<bool> PlatformDb::withdraw_grant(std::string_view id, std::string_view su
       },
       "withdraw consent grant");
   if (!changed) return std::unexpected(changed.error());
+  if (*changed > 0) tell_nodes(kGrantsChanged);
   return *changed > 0;
 }
 
@@ -178,13 +185,15 @@ Result<std::vector<GrantRecord>> PlatformDb::active_grants(model::Timestamp now)
 
 Result<int> PlatformDb::withdraw_all(std::string_view subject, model::Timestamp at) {
   std::lock_guard lock(mu_);
-  return run(
-      "UPDATE consent_grants SET withdrawn = ?2 WHERE subject = ?1 AND withdrawn IS NULL",
-      [&](SqlStatement& s) {
-        s.bind(1, subject);
-        s.bind(2, sql_ms(at));
-      },
-      "withdraw consent grants");
+  return told(run(
+                  "UPDATE consent_grants SET withdrawn = ?2 WHERE subject = ?1 AND withdrawn "
+                  "IS NULL",
+                  [&](SqlStatement& s) {
+                    s.bind(1, subject);
+                    s.bind(2, sql_ms(at));
+                  },
+                  "withdraw consent grants"),
+              kGrantsChanged);
 }
 
 Status PlatformDb::add_request(const ConsentRequestRecord& request) {
@@ -220,6 +229,12 @@ Result<bool> PlatformDb::decide_request(std::string_view id, std::string_view su
                                         RequestState state, model::Timestamp at,
                                         const std::optional<GrantRecord>& grant) {
   std::lock_guard lock(mu_);
+  return told(decide_request_locked(id, subject, state, at, grant), kGrantsChanged);
+}
+
+Result<bool> PlatformDb::decide_request_locked(std::string_view id, std::string_view subject,
+                                               RequestState state, model::Timestamp at,
+                                               const std::optional<GrantRecord>& grant) {
   bool decided = false;
   auto st = in_transaction([&]() -> Status {
     auto changed = run(

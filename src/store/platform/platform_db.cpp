@@ -1,5 +1,7 @@
 #include "store/platform/platform_db.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/json/parse.hpp>
 
 #include "model/json_text.hpp"
@@ -63,6 +65,12 @@ Result<ClientRecord> decode_client(std::string id, std::string_view doc) {
 
 }  // namespace
 
+void PlatformDb::tell_nodes(std::string_view what) {
+  if (auto st = session_->announce(what); !st) {
+    spdlog::warn("the other nodes were not told of '{}': {}", what, st.error().message);
+  }
+}
+
 Status PlatformDb::exec_one(std::string_view sql, const SqlBind& bind, std::string_view what) {
   auto changed = run(sql, bind, what);
   return changed ? ok() : Status(std::unexpected(changed.error()));
@@ -84,6 +92,10 @@ Result<std::vector<StoredKey>> PlatformDb::keys() {
 
 Status PlatformDb::add_signing_key(const StoredKey& key) {
   std::lock_guard lock(mu_);
+  return told(add_signing_key_locked(key), kKeysChanged);
+}
+
+Status PlatformDb::add_signing_key_locked(const StoredKey& key) {
   return in_transaction([&]() -> Status {
     auto retired = run(
         "UPDATE signing_keys SET retired = ?1 WHERE retired IS NULL",
@@ -166,6 +178,10 @@ Result<bool> PlatformDb::remove_client(std::string_view id) {
 
 Status PlatformDb::revoke(const RevokedToken& token, model::Timestamp now) {
   std::lock_guard lock(mu_);
+  return told(revoke_locked(token, now), kRevocationsChanged);
+}
+
+Status PlatformDb::revoke_locked(const RevokedToken& token, model::Timestamp now) {
   return in_transaction([&]() -> Status {
     auto added = run(
         "INSERT INTO revoked_tokens(jti, expires) VALUES(?1, ?2) ON CONFLICT(jti) DO NOTHING",

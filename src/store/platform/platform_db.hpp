@@ -30,6 +30,13 @@ class PlatformDb final : public IdentityStore,
                          public ConsentStore,
                          public UsageStore {
  public:
+  // What the platform's writes tell the other nodes sharing the database, which cache these
+  // (store/sql_session.hpp announce): to read them again.
+  static constexpr std::string_view kKeysChanged = "platform keys";
+  static constexpr std::string_view kRevocationsChanged = "platform revocations";
+  static constexpr std::string_view kRulesChanged = "platform rules";
+  static constexpr std::string_view kGrantsChanged = "platform grants";
+
   // Over a session whose database has the platform schema (the backend's migrations ran).
   explicit PlatformDb(std::unique_ptr<SqlSession> session) : session_(std::move(session)) {}
 
@@ -113,6 +120,12 @@ class PlatformDb final : public IdentityStore,
                               const std::optional<GrantRecord>& grant) override;
 
  private:
+  Status add_signing_key_locked(const StoredKey& key);
+  Status revoke_locked(const RevokedToken& token, model::Timestamp now);
+  Status put_rules_locked(std::string_view tenant, std::string_view rules_json);
+  Result<bool> decide_request_locked(std::string_view id, std::string_view subject,
+                                     RequestState state, model::Timestamp at,
+                                     const std::optional<GrantRecord>& grant);
   Status in_transaction(const std::function<Status()>& work) {
     return session_->in_transaction(work);
   }
@@ -120,6 +133,15 @@ class PlatformDb final : public IdentityStore,
   // rows it changed. Callers hold mu_.
   Result<int> run(std::string_view sql, const SqlBind& bind, std::string_view what) {
     return session_->run(sql, bind, what);
+  }
+  // Announces `what` changed (after a write that succeeded); a failure is logged: the write
+  // stands, and the other nodes read it at their next start or reconnection.
+  void tell_nodes(std::string_view what);
+  // Passes `result` through, telling the nodes `what` changed when it is a success.
+  template <typename R>
+  R told(R result, std::string_view what) {
+    if (result) tell_nodes(what);
+    return result;
   }
   // run() for a statement whose count of changed rows does not matter.
   Status exec_one(std::string_view sql, const SqlBind& bind, std::string_view what);

@@ -158,6 +158,7 @@ void NodeLeases::run() {
       }
       db_ = std::move(*fresh);
       listener_->on_missed();
+      for (auto* w : watchers_) w->on_missed();
       next_renewal = Clock::now();
     }
     const bool released = drain(*db_);
@@ -261,7 +262,9 @@ bool NodeLeases::drain(Connection& db) {
       continue;
     }
     if (auto a = parse_announcement(payload)) {
-      listener_->on_announced(a->tenant, a->message, a->node == node_);
+      const bool own = a->node == node_;
+      listener_->on_announced(a->tenant, a->message, own);
+      for (auto* w : watchers_) w->on_announced(a->tenant, a->message, own);
     }
   }
   return released;

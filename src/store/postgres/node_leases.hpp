@@ -27,6 +27,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "store/node_coordination.hpp"
 #include "store/postgres/connection.hpp"
@@ -49,6 +50,7 @@ class NodeLeases final : public NodeCoordination {
   // this thread then), then listens and renews on a thread of its own.
   Status start(CoordinationListener& listener) override;
   void stop() override;
+  void watch(CoordinationListener& watcher) override { watchers_.push_back(&watcher); }
   // Ends this node's lease at once and tells the other nodes, which claim what it owned. After
   // stop(); nothing when it never started.
   void release();
@@ -71,6 +73,7 @@ class NodeLeases final : public NodeCoordination {
   const std::string node_;
   const NodeLeaseOptions options_;
   CoordinationListener* listener_ = nullptr;
+  std::vector<CoordinationListener*> watchers_;  // set before start()
   std::atomic<bool> holding_{false};
   Clock::time_point valid_until_{};  // run() thread only (and start() before it)
   std::unique_ptr<Connection> db_;   // likewise

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "store/postgres/announcements.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/postgres/schema.hpp"
 
@@ -96,6 +97,13 @@ Status PgSession::query(std::string_view sql, const SqlBind& bind, const SqlRowR
     row(reader);
   }
   return ok();
+}
+
+Status PgSession::announce(std::string_view message) {
+  if (auto st = reconnect_if_cut(); !st) return st;
+  const Param p[] = {param(kAnnouncementChannel), param(announcement_payload("", "", message))};
+  auto rows = db_->run("SELECT pg_notify($1, $2)", p);
+  return rows ? ok() : Status(std::unexpected(rows.error()));
 }
 
 Status PgSession::in_transaction(const std::function<Status()>& work) {

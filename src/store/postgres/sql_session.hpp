@@ -23,6 +23,8 @@ class PgSession final : public SqlSession {
   Status query(std::string_view sql, const SqlBind& bind, const SqlRowReader& row,
                std::string_view what) override;
   Status in_transaction(const std::function<Status()>& work) override;
+  // A NOTIFY on the announcement channel (announcements.hpp), from no node in particular.
+  Status announce(std::string_view message) override;
 
  private:
   PgSession(std::string url, std::string setup, std::unique_ptr<Connection> db)

@@ -18,6 +18,7 @@ class SqliteSession final : public SqlSession {
   Status query(std::string_view sql, const SqlBind& bind, const SqlRowReader& row,
                std::string_view what) override;
   Status in_transaction(const std::function<Status()>& work) override;
+  Status announce(std::string_view) override { return ok(); }  // one node per file
 
  private:
   std::unique_ptr<Connection> db_;
