@@ -20,12 +20,16 @@ void PlatformRefresh::on_announced(const std::string& tenant, const std::string&
     reloaded("token revocations", tokens_.load_revocations());
   } else if (message == store::PlatformDb::kKeysChanged) {
     reloaded("signing keys", keys_.load());
+  } else if (message == store::PlatformDb::kRulesChanged ||
+             message == store::PlatformDb::kGrantsChanged) {
+    reloaded("consent", consents_.load());
   }
 }
 
 void PlatformRefresh::on_missed() {
   reloaded("token revocations", tokens_.load_revocations());
   reloaded("signing keys", keys_.load());
+  reloaded("consent", consents_.load());
 }
 
 }  // namespace tsunagu::app

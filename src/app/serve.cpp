@@ -248,7 +248,7 @@ int serve_until_stopped(const Config& config) {
   api::ngsild::NotificationDeliverer deliverer(dispatcher, contexts, clock, deps.run_blocking);
   deliverer.guard_personal_data(policy, audit);
   // Declared before the subscriptions, whose stop() ends the coordination's calls to it.
-  PlatformRefresh platform_refresh(*identity->keys, *identity->tokens);
+  PlatformRefresh platform_refresh(*identity->keys, *identity->tokens, consents);
   (*store)->coordination().watch(platform_refresh);
   broker::SubscriptionService subscriptions(**store, clock, deliverer);
   if (auto st = subscriptions.start(); !st) {

@@ -55,7 +55,10 @@ Result<TenantSubjectData> SubjectData::find_in(const std::string& tenant, store:
   TenantSubjectData out{tenant, {}, {}};
   std::set<std::string> entity_ids;
   std::set<std::string> histories;
-  for (const auto& rule : rules_.rules(tenant)->rules) {
+  // Held for the loop: the range-for would keep only the set, not the pointer that owns it, and
+  // a reload of the rules (another node's change) may replace them meanwhile.
+  const auto rules = rules_.rules(tenant);
+  for (const auto& rule : rules->rules) {
     store::EntityQuery q;
     q.entities = {query::of_types({rule.type})};
     q.restrictions = {{rule.type, rule.subject, consent::indexed_forms(subject)}};
