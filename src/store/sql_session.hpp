@@ -10,17 +10,9 @@
 #include <string_view>
 
 #include "model/error.hpp"
-#include "model/time.hpp"
+#include "store/stored_time.hpp"
 
 namespace tsunagu::store {
-
-// Timestamps are stored as integer milliseconds since the epoch.
-inline std::int64_t sql_ms(model::Timestamp t) {
-  return t.time_since_epoch().count();
-}
-inline model::Timestamp sql_time(std::int64_t ms) {
-  return model::Timestamp(std::chrono::milliseconds(ms));
-}
 
 // A statement being run: its parameters are bound before, its row is read after.
 class SqlStatement {

@@ -52,7 +52,7 @@ AccountRecord account_row(SqlStatement& s) {
   a.locale = s.column_text(5);
   if (!s.column_null(6)) a.totp_secret = std::string(s.column_text(6));
   if (!s.column_null(7)) a.totp_last_step = s.column_int(7);
-  a.created = sql_time(s.column_int(8));
+  a.created = from_ms(s.column_int(8));
   return a;
 }
 
@@ -65,16 +65,16 @@ void bind_account(SqlStatement& s, const AccountRecord& a) {
   s.bind(6, a.locale);
   bind_optional(s, 7, a.totp_secret);
   bind_optional(s, 8, a.totp_last_step);
-  s.bind(9, sql_ms(a.created));
+  s.bind(9, to_ms(a.created));
 }
 
 SessionRecord session_row(SqlStatement& s) {
   SessionRecord r;
   r.id_hash = s.column_text(0);
   r.account_id = s.column_text(1);
-  r.created = sql_time(s.column_int(2));
-  r.expires = sql_time(s.column_int(3));
-  r.auth_time = sql_time(s.column_int(4));
+  r.created = from_ms(s.column_int(2));
+  r.expires = from_ms(s.column_int(3));
+  r.auth_time = from_ms(s.column_int(4));
   r.second_factor_pending = s.column_int(5) != 0;
   r.amr = split(s.column_text(6));
   return r;
@@ -88,10 +88,10 @@ RefreshTokenRecord refresh_row(SqlStatement& s) {
   r.client_id = s.column_text(3);
   r.scope = s.column_text(4);
   r.session_hash = s.column_text(5);
-  r.auth_time = sql_time(s.column_int(6));
-  r.created = sql_time(s.column_int(7));
-  r.expires = sql_time(s.column_int(8));
-  if (!s.column_null(9)) r.rotated = sql_time(s.column_int(9));
+  r.auth_time = from_ms(s.column_int(6));
+  r.created = from_ms(s.column_int(7));
+  r.expires = from_ms(s.column_int(8));
+  if (!s.column_null(9)) r.rotated = from_ms(s.column_int(9));
   r.revoked = s.column_int(10) != 0;
   return r;
 }
@@ -103,9 +103,9 @@ void bind_refresh(SqlStatement& s, const RefreshTokenRecord& r) {
   s.bind(4, r.client_id);
   s.bind(5, r.scope);
   s.bind(6, r.session_hash);
-  s.bind(7, sql_ms(r.auth_time));
-  s.bind(8, sql_ms(r.created));
-  s.bind(9, sql_ms(r.expires));
+  s.bind(7, to_ms(r.auth_time));
+  s.bind(8, to_ms(r.created));
+  s.bind(9, to_ms(r.expires));
 }
 
 constexpr std::string_view kInsertRefresh =
@@ -225,9 +225,9 @@ Status PlatformDb::add_session(const SessionRecord& r) {
       [&](SqlStatement& s) {
         s.bind(1, r.id_hash);
         s.bind(2, r.account_id);
-        s.bind(3, sql_ms(r.created));
-        s.bind(4, sql_ms(r.expires));
-        s.bind(5, sql_ms(r.auth_time));
+        s.bind(3, to_ms(r.created));
+        s.bind(4, to_ms(r.expires));
+        s.bind(5, to_ms(r.auth_time));
         s.bind(6, std::int64_t{r.second_factor_pending});
         s.bind(7, joined(r.amr));
       },
@@ -242,7 +242,7 @@ Result<std::optional<SessionRecord>> PlatformDb::session(std::string_view id_has
       "FROM sessions WHERE id_hash = ?1 AND expires > ?2",
       [&](SqlStatement& s) {
         s.bind(1, id_hash);
-        s.bind(2, sql_ms(now));
+        s.bind(2, to_ms(now));
       },
       session_row, "read session");
 }
@@ -254,8 +254,8 @@ Status PlatformDb::update_session(const SessionRecord& r) {
       "WHERE id_hash = ?1",
       [&](SqlStatement& s) {
         s.bind(1, r.id_hash);
-        s.bind(2, sql_ms(r.expires));
-        s.bind(3, sql_ms(r.auth_time));
+        s.bind(2, to_ms(r.expires));
+        s.bind(3, to_ms(r.auth_time));
         s.bind(4, std::int64_t{r.second_factor_pending});
         s.bind(5, joined(r.amr));
       },
@@ -284,7 +284,7 @@ Status PlatformDb::put_ticket(std::string_view kind, const Ticket& t) {
         s.bind(1, kind);
         s.bind(2, t.id_hash);
         s.bind(3, t.doc);
-        s.bind(4, sql_ms(t.expires));
+        s.bind(4, to_ms(t.expires));
       },
       "store ticket");
 }
@@ -298,11 +298,11 @@ Result<std::optional<Ticket>> PlatformDb::ticket(std::string_view kind, std::str
       [&](SqlStatement& s) {
         s.bind(1, kind);
         s.bind(2, id_hash);
-        s.bind(3, sql_ms(now));
+        s.bind(3, to_ms(now));
       },
       [&](SqlStatement& s) {
         return Ticket{std::string(id_hash), std::string(s.column_text(0)),
-                      sql_time(s.column_int(1))};
+                      from_ms(s.column_int(1))};
       },
       "read ticket");
 }
@@ -329,12 +329,12 @@ Result<std::pair<Consumed, std::optional<Ticket>>> PlatformDb::consume_ticket(
         [&](SqlStatement& s) {
           s.bind(1, kind);
           s.bind(2, id_hash);
-          s.bind(3, sql_ms(now));
+          s.bind(3, to_ms(now));
         },
         [&](SqlStatement& s) {
           return std::pair{s.column_int(2) != 0 ? Consumed::AlreadyUsed : Consumed::Fresh,
                            Ticket{std::string(id_hash), std::string(s.column_text(0)),
-                                  sql_time(s.column_int(1))}};
+                                  from_ms(s.column_int(1))}};
         },
         "read ticket");
     if (!found) return std::unexpected(found.error());
@@ -394,7 +394,7 @@ Result<bool> PlatformDb::rotate_refresh_token(std::string_view old_hash, model::
         "WHERE token_hash = ?1 AND rotated IS NULL AND revoked = 0",
         [&](SqlStatement& s) {
           s.bind(1, old_hash);
-          s.bind(2, sql_ms(now));
+          s.bind(2, to_ms(now));
         },
         "rotate refresh token");
     if (!changed) return std::unexpected(changed.error());
@@ -429,7 +429,7 @@ Result<std::optional<ConsentRecord>> PlatformDb::consent(std::string_view accoun
       },
       [&](SqlStatement& s) {
         return ConsentRecord{std::string(account_id), std::string(client_id),
-                             split(s.column_text(0)), sql_time(s.column_int(1))};
+                             split(s.column_text(0)), from_ms(s.column_int(1))};
       },
       "read consent");
 }
@@ -443,7 +443,7 @@ Status PlatformDb::put_consent(const ConsentRecord& c) {
         s.bind(1, c.account_id);
         s.bind(2, c.client_id);
         s.bind(3, joined(c.scopes));
-        s.bind(4, sql_ms(c.granted));
+        s.bind(4, to_ms(c.granted));
       },
       "store consent");
 }
@@ -458,7 +458,7 @@ Status PlatformDb::add_mail_token(const MailTokenRecord& t) {
         s.bind(1, t.token_hash);
         s.bind(2, t.account_id);
         s.bind(3, purpose_name(t.purpose));
-        s.bind(4, sql_ms(t.expires));
+        s.bind(4, to_ms(t.expires));
       },
       "store mail token");
 }
@@ -475,11 +475,11 @@ Result<std::optional<MailTokenRecord>> PlatformDb::take_mail_token(std::string_v
         [&](SqlStatement& s) {
           s.bind(1, hash);
           s.bind(2, purpose_name(purpose));
-          s.bind(3, sql_ms(now));
+          s.bind(3, to_ms(now));
         },
         [&](SqlStatement& s) {
           return MailTokenRecord{std::string(hash), std::string(s.column_text(0)), purpose,
-                                 sql_time(s.column_int(1))};
+                                 from_ms(s.column_int(1))};
         },
         "read mail token");
     if (!found) return std::unexpected(found.error());
@@ -517,7 +517,7 @@ Status PlatformDb::link_account(std::string_view provider, std::string_view subj
         s.bind(1, provider);
         s.bind(2, subject);
         s.bind(3, account_id);
-        s.bind(4, sql_ms(now));
+        s.bind(4, to_ms(now));
       },
       "link account");
   if (!linked && linked.error().kind == ErrorKind::AlreadyExists) {
@@ -529,7 +529,7 @@ Status PlatformDb::link_account(std::string_view provider, std::string_view subj
 Status PlatformDb::prune(model::Timestamp now) {
   std::lock_guard lock(mu_);
   return in_transaction([&]() -> Status {
-    auto bind = [&](SqlStatement& s) { s.bind(1, sql_ms(now)); };
+    auto bind = [&](SqlStatement& s) { s.bind(1, to_ms(now)); };
     for (const auto* sql :
          {"DELETE FROM sessions WHERE expires <= ?1", "DELETE FROM tickets WHERE expires <= ?1",
           "DELETE FROM refresh_tokens WHERE expires <= ?1",

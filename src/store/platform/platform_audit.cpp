@@ -18,7 +18,7 @@ constexpr std::string_view kAuditColumns =
 AuditRecord audit_row(SqlStatement& s) {
   AuditRecord r;
   r.seq = s.column_int(0);
-  r.at = sql_time(s.column_int(1));
+  r.at = from_ms(s.column_int(1));
   r.client_id = s.column_text(2);
   r.subject = s.column_text(3);
   r.data = s.column_text(4);
@@ -31,7 +31,7 @@ AuditRecord audit_row(SqlStatement& s) {
 
 void bind_audit(SqlStatement& s, const AuditRecord& r) {
   s.bind(1, r.seq);
-  s.bind(2, sql_ms(r.at));
+  s.bind(2, to_ms(r.at));
   s.bind(3, r.client_id);
   s.bind(4, r.subject);
   s.bind(5, r.data);

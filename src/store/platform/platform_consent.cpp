@@ -14,12 +14,12 @@ constexpr std::string_view kRequestColumns =
 
 std::optional<model::Timestamp> optional_time(SqlStatement& s, int column) {
   if (s.column_null(column)) return std::nullopt;
-  return sql_time(s.column_int(column));
+  return from_ms(s.column_int(column));
 }
 
 void bind_optional_time(SqlStatement& s, int index, const std::optional<model::Timestamp>& t) {
   if (t) {
-    s.bind(index, sql_ms(*t));
+    s.bind(index, to_ms(*t));
   } else {
     s.bind_null(index);
   }
@@ -33,8 +33,8 @@ GrantRecord grant_row(SqlStatement& s) {
   g.tenant = s.column_text(3);
   g.category = s.column_text(4);
   g.purpose = s.column_text(5);
-  g.granted = sql_time(s.column_int(6));
-  g.expires = sql_time(s.column_int(7));
+  g.granted = from_ms(s.column_int(6));
+  g.expires = from_ms(s.column_int(7));
   g.withdrawn = optional_time(s, 8);
   return g;
 }
@@ -46,8 +46,8 @@ void bind_grant(SqlStatement& s, const GrantRecord& g) {
   s.bind(4, g.tenant);
   s.bind(5, g.category);
   s.bind(6, g.purpose);
-  s.bind(7, sql_ms(g.granted));
-  s.bind(8, sql_ms(g.expires));
+  s.bind(7, to_ms(g.granted));
+  s.bind(8, to_ms(g.expires));
   bind_optional_time(s, 9, g.withdrawn);
 }
 
@@ -77,8 +77,8 @@ ConsentRequestRecord request_row(SqlStatement& s) {
   r.tenant = s.column_text(3);
   r.category = s.column_text(4);
   r.purpose = s.column_text(5);
-  r.requested = sql_time(s.column_int(6));
-  r.until = sql_time(s.column_int(7));
+  r.requested = from_ms(s.column_int(6));
+  r.until = from_ms(s.column_int(7));
   r.state = state_from(s.column_text(8));
   r.decided = optional_time(s, 9);
   r.grant_id = s.column_text(10);
@@ -92,8 +92,8 @@ void bind_request(SqlStatement& s, const ConsentRequestRecord& r) {
   s.bind(4, r.tenant);
   s.bind(5, r.category);
   s.bind(6, r.purpose);
-  s.bind(7, sql_ms(r.requested));
-  s.bind(8, sql_ms(r.until));
+  s.bind(7, to_ms(r.requested));
+  s.bind(8, to_ms(r.until));
   s.bind(9, state_name(r.state));
   bind_optional_time(s, 10, r.decided);
   s.bind(11, r.grant_id);
@@ -159,7 +159,7 @@ Result<bool> PlatformDb::withdraw_grant(std::string_view id, std::string_view su
       [&](SqlStatement& s) {
         s.bind(1, id);
         s.bind(2, subject);
-        s.bind(3, sql_ms(at));
+        s.bind(3, to_ms(at));
       },
       "withdraw consent grant");
   if (!changed) return std::unexpected(changed.error());
@@ -180,7 +180,7 @@ Result<std::vector<GrantRecord>> PlatformDb::active_grants(model::Timestamp now)
   return many<GrantRecord>(
       "SELECT " + std::string(kGrantColumns) +
           " FROM consent_grants WHERE withdrawn IS NULL AND expires > ?1",
-      [&](SqlStatement& s) { s.bind(1, sql_ms(now)); }, grant_row, "read active consent grants");
+      [&](SqlStatement& s) { s.bind(1, to_ms(now)); }, grant_row, "read active consent grants");
 }
 
 Result<int> PlatformDb::withdraw_all(std::string_view subject, model::Timestamp at) {
@@ -190,7 +190,7 @@ Result<int> PlatformDb::withdraw_all(std::string_view subject, model::Timestamp 
                   "IS NULL",
                   [&](SqlStatement& s) {
                     s.bind(1, subject);
-                    s.bind(2, sql_ms(at));
+                    s.bind(2, to_ms(at));
                   },
                   "withdraw consent grants"),
               kGrantsChanged);
@@ -244,7 +244,7 @@ Result<bool> PlatformDb::decide_request_locked(std::string_view id, std::string_
           s.bind(1, id);
           s.bind(2, subject);
           s.bind(3, state_name(state));
-          s.bind(4, sql_ms(at));
+          s.bind(4, to_ms(at));
           s.bind(5, grant ? std::string_view(grant->id) : std::string_view(""));
         },
         "decide consent request");

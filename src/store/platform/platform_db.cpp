@@ -11,8 +11,8 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr auto ms = sql_ms;
-constexpr auto at_ms = sql_time;
+constexpr auto ms = to_ms;
+constexpr auto at_ms = from_ms;
 
 json::array strings(const std::vector<std::string>& list) {
   json::array out;

@@ -8,7 +8,7 @@ namespace {
 
 UsageRow usage_row(SqlStatement& s) {
   UsageRow r;
-  r.hour = sql_time(s.column_int(0));
+  r.hour = from_ms(s.column_int(0));
   r.client_id = s.column_text(1);
   r.tenant = s.column_text(2);
   r.type = s.column_text(3);
@@ -32,7 +32,7 @@ Status PlatformDb::add_usage(const std::vector<UsageRow>& rows) {
           "entities = client_usage.entities + excluded.entities, "
           "bytes = client_usage.bytes + excluded.bytes",
           [&](SqlStatement& s) {
-            s.bind(1, sql_ms(r.hour));
+            s.bind(1, to_ms(r.hour));
             s.bind(2, r.client_id);
             s.bind(3, r.tenant);
             s.bind(4, r.type);
@@ -55,8 +55,8 @@ Result<std::vector<UsageRow>> PlatformDb::usage(model::Timestamp from, model::Ti
       "hour >= ?1 AND hour < ?2 AND (?3 = '' OR client_id = ?3) ORDER BY hour, client_id, "
       "tenant, type",
       [&](SqlStatement& s) {
-        s.bind(1, sql_ms(from));
-        s.bind(2, sql_ms(to));
+        s.bind(1, to_ms(from));
+        s.bind(2, to_ms(to));
         s.bind(3, client_id);
       },
       usage_row, "read client usage");

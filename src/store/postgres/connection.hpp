@@ -19,16 +19,12 @@
 
 #include "model/error.hpp"
 #include "model/time.hpp"
+#include "store/stored_time.hpp"
 
 namespace tsunagu::store::postgres {
 
-// Timestamps are stored as bigint milliseconds since the epoch, as in the document form.
-inline std::int64_t to_ms(model::Timestamp t) {
-  return t.time_since_epoch().count();
-}
-inline model::Timestamp from_ms(std::int64_t ms) {
-  return model::Timestamp(std::chrono::milliseconds(ms));
-}
+using store::from_ms;  // store/stored_time.hpp
+using store::to_ms;
 
 // One parameter in text form; nullopt is SQL NULL.
 using Param = std::optional<std::string>;
