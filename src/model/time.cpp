@@ -210,9 +210,26 @@ std::string format_datetime(Timestamp t) {
   const auto day = date::floor<date::days>(t);
   const date::year_month_day ymd{day};
   const date::hh_mm_ss<milliseconds> hms{t - day};
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", int{ymd.year()},
-                     unsigned{ymd.month()}, unsigned{ymd.day()}, hms.hours().count(),
-                     hms.minutes().count(), hms.seconds().count(), hms.subseconds().count());
+  const int year = int{ymd.year()};
+  if (year < 0 || year > 9999) {
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", year, unsigned{ymd.month()},
+                       unsigned{ymd.day()}, hms.hours().count(), hms.minutes().count(),
+                       hms.seconds().count(), hms.subseconds().count());
+  }
+  // Digits written in place: every rendered observedAt, createdAt and modifiedAt comes through
+  // here, and fmt::format took about 5,000 instructions a call (callgrind, GET by id).
+  std::string out = "0000-00-00T00:00:00.000Z";
+  auto put = [&out](std::size_t at, std::size_t width, long long v) {
+    for (std::size_t i = at + width; i > at; v /= 10) out[--i] = static_cast<char>('0' + v % 10);
+  };
+  put(0, 4, year);
+  put(5, 2, unsigned{ymd.month()});
+  put(8, 2, unsigned{ymd.day()});
+  put(11, 2, hms.hours().count());
+  put(14, 2, hms.minutes().count());
+  put(17, 2, hms.seconds().count());
+  put(20, 3, hms.subseconds().count());
+  return out;
 }
 
 Result<std::chrono::sys_days> parse_date(std::string_view text, std::string_view field) {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <future>
+#include <set>
 
 #include "sqlite_downgrade.hpp"
 #include "store/postgres/connection.hpp"
@@ -138,6 +139,44 @@ TEST_P(HistoryStoreTest, PlainNumbersComeBackAsTheyWentIn) {
   for (std::size_t i = 0; i < got.size(); ++i) {
     EXPECT_EQ(got[i].value.value, a.instances[i].value.value) << i;
   }
+}
+
+// An append larger than one INSERT statement takes (SQLite writes 8 instances a statement):
+// every instance of both attributes comes back, each with its own value, dataset and time.
+TEST_P(HistoryStoreTest, AnAppendOfManyInstancesOfSeveralAttributesKeepsEveryOne) {
+  HistoryAppend a{"urn:s:many", {kType}, minute(0), {}};
+  for (int m = 0; m < 19; ++m) {
+    if (m % 2 == 0) {
+      a.instances.push_back(reading(kLevel, m, minute(m), minute(0)));
+    } else {
+      const std::string name = "name " + std::to_string(m);
+      a.instances.push_back(reading(kName, boost::json::string(name), minute(m), minute(0)));
+      if (m == 7) a.instances.back().value.dataset_id = "urn:ngsi-ld:Dataset:seven";
+    }
+  }
+  ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) { return txn.history().append(a); }));
+  auto q = one("urn:s:many");
+  q.limit = 100;
+  auto page = db_->history(q);
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_EQ(values(*page), (std::vector<double>{0, 2, 4, 6, 8, 10, 12, 14, 16, 18}));
+  std::vector<std::string> names;
+  std::vector<std::string> datasets;
+  std::set<std::int64_t> ids;
+  for (const auto& attr : page->entities.at(0).attributes) {
+    for (const auto& i : attr.instances) {
+      ids.insert(i.id);
+      if (attr.name != kName) continue;
+      names.emplace_back(i.value.value.as_string());
+      datasets.push_back(i.value.dataset_id.value_or("-"));
+      EXPECT_EQ(i.value.observed_at, minute(std::stoi(names.back().substr(5))));
+    }
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"name 1", "name 3", "name 5", "name 7", "name 9",
+                                             "name 11", "name 13", "name 15", "name 17"}));
+  EXPECT_EQ(datasets, (std::vector<std::string>{"-", "-", "-", "urn:ngsi-ld:Dataset:seven", "-",
+                                                "-", "-", "-", "-"}));
+  EXPECT_EQ(ids.size(), 19U);
 }
 
 // PostgreSQL text cannot hold NUL: the store keeps such strings whole all the same, and compares

@@ -129,7 +129,8 @@ TEST(ParseDateTime, ReturnsMillisecondsSinceTheEpoch) {
 TEST(FormatDateTime, RoundTripsEveryCanonicalValue) {
   const std::vector<std::string_view> canonical = {
       "2024-01-31T09:30:00.000Z", "2024-02-29T23:59:59.999Z", "1999-12-31T00:00:00.001Z",
-      "0001-01-01T00:00:00.000Z", "2100-03-01T12:34:56.789Z"};
+      "0001-01-01T00:00:00.000Z", "2100-03-01T12:34:56.789Z", "0000-01-01T00:00:00.000Z",
+      "9999-12-31T23:59:59.999Z", "1969-12-31T23:59:59.999Z", "0999-09-09T09:09:09.090Z"};
   for (const auto text : canonical) {
     const auto parsed = parse_datetime(text);
     ASSERT_TRUE(parsed.has_value()) << text;
@@ -143,6 +144,17 @@ TEST(FormatDateTime, RoundTripsEveryCanonicalValue) {
 TEST(FormatDateTime, WritesUtcWithMilliseconds) {
   EXPECT_EQ(format_datetime(Timestamp{}), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(format_datetime(Timestamp{milliseconds(1706693400123)}), "2024-01-31T09:30:00.123Z");
+  EXPECT_EQ(format_datetime(Timestamp{milliseconds(-1)}), "1969-12-31T23:59:59.999Z");
+}
+
+TEST(FormatDateTime, WritesYearsBeyondFourDigitsAsTheyAre) {
+  // Not produced by parsing (0000-9999 only), but an instant computed from one may get there.
+  const auto last = parse_datetime("9999-12-31T23:59:59.999Z");
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(format_datetime(*last + milliseconds(1)), "10000-01-01T00:00:00.000Z");
+  const auto first = parse_datetime("0000-01-01T00:00:00.000Z");
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(format_datetime(*first - milliseconds(1)), "-001-12-31T23:59:59.999Z");
 }
 
 class ParseDateValid : public testing::TestWithParam<std::pair<std::string_view, int>> {};

@@ -33,14 +33,16 @@ struct RenderOptions {
   }
 };
 
+// `sp` is where the result is allocated (a request's arena, say); the default heap when unset.
 boost::json::object render_entity(const model::Entity& entity, const jsonld::Context& context,
-                                  const RenderOptions& options);
+                                  const RenderOptions& options, boost::json::storage_ptr sp = {});
 
 // A GeoJSON Feature whose geometry is the first instance of `geometry_property` (expanded),
 // or null when the entity has no such GeoProperty.
 boost::json::object render_feature(const model::Entity& entity, const jsonld::Context& context,
                                    const RenderOptions& options,
-                                   const std::string& geometry_property);
+                                   const std::string& geometry_property,
+                                   boost::json::storage_ptr sp = {});
 
 // One attribute instance as an object in the normalized form, whatever options.format says (the
 // temporal representation lists instances).

@@ -1,6 +1,7 @@
 // /ngsi-ld/v1/entities and its sub-resources (clause 6.4 - 6.7).
 
 #include <array>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "api/ngsild/api.hpp"
@@ -175,13 +176,17 @@ class EntityRoutes {
     if (!entity) return std::unexpected(entity.error());
     if (auto st = check_type(req, *entity, *scope->context); !st)
       return std::unexpected(st.error());
+    // Rendered into an arena on the stack (a Shelter takes about 3 KiB) and serialised before
+    // it goes: no malloc or free per member of the answer.
+    unsigned char buffer[4096];
+    json::monotonic_resource arena(buffer, sizeof buffer);
     if (scope->response == Media::GeoJson) {
       auto geometry = geometry_property(req, *scope->context);
       if (!geometry) return std::unexpected(geometry.error());
-      return json_response(200, render_feature(*entity, *scope->context, *render, *geometry),
-                           *scope);
+      return json_response(
+          200, render_feature(*entity, *scope->context, *render, *geometry, &arena), *scope);
     }
-    return json_response(200, render_entity(*entity, *scope->context, *render), *scope);
+    return json_response(200, render_entity(*entity, *scope->context, *render, &arena), *scope);
   }
 
   // GET /entities/{id}?type=T: an entity of another type is not the one asked for (6.5.3.1).

@@ -3,6 +3,7 @@
 // Both answer with a page of entities, in creation order, or a GeoJSON FeatureCollection.
 
 #include <array>
+#include <boost/json/monotonic_resource.hpp>
 #include <vector>
 
 #include "api/ngsild/api.hpp"
@@ -92,21 +93,25 @@ class QueryRoutes {
     auto page = entities_for(deps_, req).query(scope.tenant, query);
     // A tenant never written to is NonexistentTenant (404), as the spec asks.
     if (!page) return std::unexpected(page.error());
-    json::value body;
+    // The page is rendered into one arena and serialised before it goes.
+    json::monotonic_resource arena;
+    json::value body(&arena);
     if (scope.response == Media::GeoJson) {
       auto geometry = geometry_property(req, ctx);
       if (!geometry) return std::unexpected(geometry.error());
-      json::array features;
+      json::array features(&arena);
       for (const auto& e : page->entities) {
-        features.push_back(render_feature(e, ctx, render, *geometry));
+        features.push_back(render_feature(e, ctx, render, *geometry, &arena));
       }
-      json::object collection;
+      json::object collection(&arena);
       collection["type"] = "FeatureCollection";
       collection["features"] = std::move(features);
       body = std::move(collection);
     } else {
-      json::array entities;
-      for (const auto& e : page->entities) entities.push_back(render_entity(e, ctx, render));
+      json::array entities(&arena);
+      for (const auto& e : page->entities) {
+        entities.push_back(render_entity(e, ctx, render, &arena));
+      }
       body = std::move(entities);
     }
     auto res = json_response(200, std::move(body), scope);

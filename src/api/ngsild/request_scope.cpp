@@ -140,7 +140,7 @@ void attach_context(http::Response& res, json::value& body, const RequestScope& 
   auto add = [&](json::value& v) {
     if (!v.is_object()) return;
     // "@context" leads the object, as in every example of the specification.
-    json::object with;
+    json::object with(v.storage());
     with["@context"] = scope.context_url;
     for (auto& [k, val] : v.get_object()) with[k] = std::move(val);
     v = std::move(with);

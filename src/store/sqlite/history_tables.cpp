@@ -1,6 +1,9 @@
 #include "store/sqlite/history_tables.hpp"
 
+#include <algorithm>
+#include <array>
 #include <map>
+#include <span>
 
 #include "store/history_types.hpp"
 #include "store/sqlite/history_rows.hpp"
@@ -94,54 +97,96 @@ Status SqliteHistoryTxn::add_types(std::int64_t hid, const std::vector<std::stri
   return ok();
 }
 
-Result<std::int64_t> SqliteHistoryTxn::insert(std::int64_t hid, const HistoryInstance& instance,
-                                              std::int64_t& attr_term) {
+namespace {
+
+// One statement writes up to this many instances of an append. Separate statements cost twice
+// as much per instance: each one reads and writes the AUTOINCREMENT counter of `history` and
+// runs the statement's setup again (a new entity of six attributes appends six instances).
+constexpr std::size_t kRowsPerInsert = 8;
+constexpr int kParamsPerRow = 12;
+
+// INSERT INTO history … VALUES (…), (…): `rows` rows of kParamsPerRow parameters each.
+std::string insert_sql(std::size_t rows) {
+  std::string sql =
+      "INSERT INTO history(hid, attr, dataset, t, exact, created, modified, deleted, kind, class, "
+      "num, txt, doc) VALUES";
+  for (std::size_t r = 0; r < rows; ++r) {
+    const auto p = [base = static_cast<int>(r) * kParamsPerRow](int i) {
+      return "?" + std::to_string(base + i);
+    };
+    sql += r == 0 ? "(" : ", (";
+    sql += p(1) + ", " + p(2) + ", " + p(3) + ", coalesce(" + p(4) + ", " + p(5) + "), " + p(4) +
+           " IS NOT NULL, " + p(5) + ", " + p(6) + ", " + p(7) + ", " + p(8) + ", " + p(9) + ", " +
+           p(10) + ", " + p(11) + ", " + p(12) + ")";
+  }
+  return sql;
+}
+
+const std::string& cached_insert_sql(std::size_t rows) {
+  static const std::array<std::string, kRowsPerInsert> sql = [] {
+    std::array<std::string, kRowsPerInsert> out;
+    for (std::size_t r = 0; r < kRowsPerInsert; ++r) out[r] = insert_sql(r + 1);
+    return out;
+  }();
+  return sql[rows - 1];
+}
+
+}  // namespace
+
+Result<SqliteHistoryTxn::Row> SqliteHistoryTxn::row_of(std::int64_t hid,
+                                                       const HistoryInstance& instance) {
   const auto& a = instance.value;
   auto attr = terms_.id_of(db_, instance.attr);
   if (!attr) return std::unexpected(attr.error());
-  attr_term = *attr;
-  std::optional<std::int64_t> dataset;
+  Row row;
+  row.hid = hid;
+  row.attr = *attr;
+  row.instance = &instance;
   if (a.dataset_id) {
     auto term = terms_.id_of(db_, *a.dataset_id);
     if (!term) return std::unexpected(term.error());
-    dataset = *term;
+    row.dataset = *term;
   }
-  const auto view = view_of(a, instance.deleted_at.has_value());
-  auto stmt = db_.cached(
-      "INSERT INTO history(hid, attr, dataset, t, exact, created, modified, deleted, kind, class, "
-      "num, txt, doc) VALUES(?1, ?2, ?3, coalesce(?4, ?5), ?4 IS NOT NULL, ?5, ?6, ?7, ?8, ?9, "
-      "?10, ?11, ?12)");
+  row.view = view_of(a, instance.deleted_at.has_value());
+  row.doc = history_doc(a, row.view);
+  return row;
+}
+
+Status SqliteHistoryTxn::insert(std::span<const Row> rows) {
+  auto stmt = db_.cached(cached_insert_sql(rows.size()));
   if (!stmt) return std::unexpected(stmt.error());
-  {
-    StatementUse s(**stmt);
-    s->bind(1, hid);
-    s->bind(2, *attr);
-    bind_optional(**stmt, 3, dataset);
-    bind_optional(**stmt, 4, ms_of(a.observed_at));
-    s->bind(5, ms(a.created_at));
-    s->bind(6, ms(a.modified_at));
-    bind_optional(**stmt, 7, ms_of(instance.deleted_at));
-    s->bind(8, static_cast<std::int64_t>(a.kind));
-    s->bind(9, static_cast<std::int64_t>(view.value_class));
-    if (view.number) {
-      s->bind(10, *view.number);
+  StatementUse s(**stmt);
+  int base = 0;
+  for (const auto& row : rows) {
+    const auto& a = row.instance->value;
+    s->bind(base + 1, row.hid);
+    s->bind(base + 2, row.attr);
+    bind_optional(**stmt, base + 3, row.dataset);
+    bind_optional(**stmt, base + 4, ms_of(a.observed_at));
+    s->bind(base + 5, ms(a.created_at));
+    s->bind(base + 6, ms(a.modified_at));
+    bind_optional(**stmt, base + 7, ms_of(row.instance->deleted_at));
+    s->bind(base + 8, static_cast<std::int64_t>(a.kind));
+    s->bind(base + 9, static_cast<std::int64_t>(row.view.value_class));
+    if (row.view.number) {
+      s->bind(base + 10, *row.view.number);
     } else {
-      s->bind_null(10);
+      s->bind_null(base + 10);
     }
-    if (view.text) {
-      s->bind(11, *view.text);
+    if (row.view.text) {
+      s->bind(base + 11, *row.view.text);
     } else {
-      s->bind_null(11);
+      s->bind_null(base + 11);
     }
-    const auto doc = history_doc(a, view);
-    if (doc) {
-      s->bind(12, *doc);
+    if (row.doc) {
+      s->bind(base + 12, *row.doc);
     } else {
-      s->bind_null(12);
+      s->bind_null(base + 12);
     }
-    if (s->step() != SQLITE_DONE) return db_.error("record history");
+    base += kParamsPerRow;
   }
-  return class_bit(view.value_class);
+  if (s->step() != SQLITE_DONE) return db_.error("record history");
+  return ok();
 }
 
 Status SqliteHistoryTxn::append(const HistoryAppend& append) {
@@ -150,13 +195,19 @@ Status SqliteHistoryTxn::append(const HistoryAppend& append) {
   // The value classes each attribute gained, and the kind of its last instance, written once per
   // attribute, not per instance.
   std::map<std::int64_t, std::pair<std::int64_t, model::AttributeKind>> attrs;
+  std::vector<Row> rows;
+  rows.reserve(append.instances.size());
   for (const auto& instance : append.instances) {
-    std::int64_t attr = 0;
-    auto bit = insert(*hid, instance, attr);
-    if (!bit) return std::unexpected(bit.error());
-    auto& [bits, kind] = attrs[attr];
-    bits |= *bit;
+    auto row = row_of(*hid, instance);
+    if (!row) return std::unexpected(row.error());
+    auto& [bits, kind] = attrs[row->attr];
+    bits |= class_bit(row->view.value_class);
     kind = instance.value.kind;
+    rows.push_back(std::move(*row));
+  }
+  for (std::size_t at = 0; at < rows.size(); at += kRowsPerInsert) {
+    const auto n = std::min(kRowsPerInsert, rows.size() - at);
+    if (auto st = insert(std::span<const Row>(rows).subspan(at, n)); !st) return st;
   }
   for (const auto& [attr, noted] : attrs) {
     if (auto st = note_attribute(*hid, attr, noted.first, noted.second); !st) return st;

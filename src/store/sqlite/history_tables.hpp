@@ -11,7 +11,10 @@
 //           txt, doc)                       the instances; iid AUTOINCREMENT: an instance id is
 //                                           never reused, also after an erasure
 
+#include <span>
+
 #include "store/history_store.hpp"
+#include "store/history_values.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/entity_tables.hpp"
 
@@ -37,9 +40,18 @@ class SqliteHistoryTxn final : public HistoryTxn {
   Result<std::optional<std::int64_t>> find_entity(std::string_view entity_id);
   Result<std::int64_t> entity_for(const HistoryAppend& append);
   Status add_types(std::int64_t hid, const std::vector<std::string>& types);
-  // Records one instance; returns the bit of its value class, and sets the attribute's term.
-  Result<std::int64_t> insert(std::int64_t hid, const HistoryInstance& instance,
-                              std::int64_t& attr_term);
+  // An instance as the columns of its row.
+  struct Row {
+    std::int64_t hid = 0;
+    std::int64_t attr = 0;
+    const HistoryInstance* instance = nullptr;
+    std::optional<std::int64_t> dataset;
+    HistoryValueView view;
+    std::optional<std::string> doc;
+  };
+  Result<Row> row_of(std::int64_t hid, const HistoryInstance& instance);
+  // Records the rows in one statement (at most kRowsPerInsert of them).
+  Status insert(std::span<const Row> rows);
   // Adds value classes to what the attribute has held, and sets the kind of its last instance.
   Status note_attribute(std::int64_t hid, std::int64_t attr, std::int64_t bits,
                         model::AttributeKind kind);
