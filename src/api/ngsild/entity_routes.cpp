@@ -176,8 +176,8 @@ class EntityRoutes {
     if (!entity) return std::unexpected(entity.error());
     if (auto st = check_type(req, *entity, *scope->context); !st)
       return std::unexpected(st.error());
-    // Rendered into an arena on the stack (a Shelter takes about 3 KiB) and serialised before
-    // it goes: no malloc or free per member of the answer.
+    // Rendered into an arena on the stack (a larger answer goes on in heap blocks of the arena)
+    // and serialised before it goes: no malloc or free per member of the answer.
     unsigned char buffer[4096];
     json::monotonic_resource arena(buffer, sizeof buffer);
     if (scope->response == Media::GeoJson) {
