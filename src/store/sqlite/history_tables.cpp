@@ -1,5 +1,7 @@
 #include "store/sqlite/history_tables.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <map>
@@ -105,27 +107,23 @@ namespace {
 constexpr std::size_t kRowsPerInsert = 8;
 constexpr int kParamsPerRow = 12;
 
-// INSERT INTO history … VALUES (…), (…): `rows` rows of kParamsPerRow parameters each.
-std::string insert_sql(std::size_t rows) {
-  std::string sql =
-      "INSERT INTO history(hid, attr, dataset, t, exact, created, modified, deleted, kind, class, "
-      "num, txt, doc) VALUES";
-  for (std::size_t r = 0; r < rows; ++r) {
-    const auto p = [base = static_cast<int>(r) * kParamsPerRow](int i) {
-      return "?" + std::to_string(base + i);
-    };
-    sql += r == 0 ? "(" : ", (";
-    sql += p(1) + ", " + p(2) + ", " + p(3) + ", coalesce(" + p(4) + ", " + p(5) + "), " + p(4) +
-           " IS NOT NULL, " + p(5) + ", " + p(6) + ", " + p(7) + ", " + p(8) + ", " + p(9) + ", " +
-           p(10) + ", " + p(11) + ", " + p(12) + ")";
-  }
-  return sql;
-}
-
-const std::string& cached_insert_sql(std::size_t rows) {
-  static const std::array<std::string, kRowsPerInsert> sql = [] {
+// INSERT INTO history … VALUES (…), (…) for 1 to kRowsPerInsert rows, each text made once: the
+// statement of n rows is that of n - 1 and one more row of kParamsPerRow parameters.
+const std::string& insert_sql(std::size_t rows) {
+  static const auto sql = [] {
     std::array<std::string, kRowsPerInsert> out;
-    for (std::size_t r = 0; r < kRowsPerInsert; ++r) out[r] = insert_sql(r + 1);
+    std::string text =
+        "INSERT INTO history(hid, attr, dataset, t, exact, created, modified, deleted, kind, "
+        "class, num, txt, doc) VALUES";
+    for (std::size_t r = 0; r < kRowsPerInsert; ++r) {
+      const int b = static_cast<int>(r) * kParamsPerRow;
+      text += fmt::format(
+          "{0}(?{1}, ?{2}, ?{3}, coalesce(?{4}, ?{5}), ?{4} IS NOT NULL, ?{5}, ?{6}, ?{7}, ?{8}, "
+          "?{9}, ?{10}, ?{11}, ?{12})",
+          r == 0 ? "" : ", ", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10,
+          b + 11, b + 12);
+      out[r] = text;
+    }
     return out;
   }();
   return sql[rows - 1];
@@ -153,7 +151,7 @@ Result<SqliteHistoryTxn::Row> SqliteHistoryTxn::row_of(std::int64_t hid,
 }
 
 Status SqliteHistoryTxn::insert(std::span<const Row> rows) {
-  auto stmt = db_.cached(cached_insert_sql(rows.size()));
+  auto stmt = db_.cached(insert_sql(rows.size()));
   if (!stmt) return std::unexpected(stmt.error());
   StatementUse s(**stmt);
   int base = 0;
