@@ -1,15 +1,22 @@
 // The storage ceiling of the benchmarks: the rows a Tsunagu write produces, written by raw
-// SQLite in one process, without HTTP, JSON-LD or the model. It uses the schema and pragmas of
-// src/store/sqlite/schema.cpp (WAL, synchronous=FULL) and, for each entity, the same rows: the
-// stored document (taken from a real Tsunagu database, only the id changed), one row per type
-// in entity_types and one per attribute in entity_attrs.
+// SQLite in one process, without HTTP, JSON-LD or the model. It takes the schema from a real
+// Tsunagu database (--like, e.g. the benchmark server's own, read while it runs) and, from the
+// same database, every row that one entity (--sample) produced there: the stored document, its
+// type and attribute rows, the value index (attr_values), its geometries (geo_owner and the
+// R*Tree), its history (history_entities, history_types, history_attrs and the instances) and
+// its share of the discovery summaries. Each new entity writes those rows again under its own
+// id, so that the baseline keeps writing what the server writes when the schema grows.
 //
-//   sqlite_baseline --db FILE --doc-file F --mode insert --batch 100 [--rows N] [--seconds S]
-//   sqlite_baseline --db FILE --doc-file F --mode update --batch 32 --prefill N [--seconds S]
+//   sqlite_baseline --db FILE --like TSUNAGU_DB --sample ID --mode insert --batch 100
+//                   [--rows N] [--seconds S]
+//   sqlite_baseline --db FILE --like TSUNAGU_DB --sample ID --mode update --batch 32
+//                   --prefill N [--seconds S]
 //
-// insert: new entities, one transaction per `batch` rows, until N rows or S seconds.
-// update: read-modify-write of random existing entities (select the document, update it,
-//         rewrite its index rows), `batch` per transaction: what N concurrent PATCHes can at
+// insert: new entities, one transaction per `batch` rows, until N rows or S seconds; the
+//         summaries are added once per transaction, as the server's group commit does.
+// update: what the server writes for a PATCH of one attribute of a random existing entity
+//         (read the document, rewrite it, rewrite the entity's value and geometry rows, append
+//         one history instance), `batch` per transaction: what N concurrent PATCHes can at
 //         best become when one fsync serves them all.
 // Prints one line: rows=... seconds=... rows_per_s=... commits=... p50_ms=... p99_ms=...
 // cpu_us_per_row=... (latencies are per transaction, commit included; CPU is user + system time
@@ -18,15 +25,14 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <boost/json/parse.hpp>
+#include <array>
 #include <chrono>
 #include <cstdint>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -41,36 +47,12 @@ using tsunagu::bench::Args;
 using tsunagu::bench::cpu_seconds;
 using tsunagu::bench::percentile;
 
-// A stored Tsunagu document with its id cut out, and the index terms it implies.
-struct Sample {
-  std::string before_id, after_id;
-  std::vector<std::string> types, attrs;
-
-  std::string doc_for(const std::string& id) const { return before_id + id + after_id; }
-
-  static Sample load(const std::string& file) {
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string doc = text.str();
-    while (!doc.empty() && doc.back() == '\n') doc.pop_back();
-    if (doc.empty()) throw std::runtime_error("cannot read a stored document from " + file);
-    const auto v = boost::json::parse(doc).as_object();
-    const std::string id(v.at("id").as_string());
-    Sample s;
-    const auto at = doc.find("\"" + id + "\"") + 1;
-    s.before_id = doc.substr(0, at);
-    s.after_id = doc.substr(at + id.size());
-    for (const auto& t : v.at("type").as_array()) s.types.emplace_back(t.as_string());
-    for (const auto& [name, value] : v.at("attrs").as_object()) s.attrs.emplace_back(name);
-    return s;
-  }
-};
-
 class Db {
  public:
-  explicit Db(const std::string& file) {
-    if (sqlite3_open(file.c_str(), &db_) != SQLITE_OK) fail("open");
+  explicit Db(const std::string& file, bool read_only = false) {
+    const int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) fail("open " + file);
+    sqlite3_busy_timeout(db_, 10000);
   }
   ~Db() {
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
@@ -89,10 +71,11 @@ class Db {
   }
 
   // A prepared statement, reset and with its bindings cleared.
-  sqlite3_stmt* stmt(const char* sql) {
+  sqlite3_stmt* stmt(const std::string& sql) {
     auto& s = cache_[sql];
-    if (s == nullptr && sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr)) {
-      fail("prepare");
+    if (s == nullptr &&
+        sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr)) {
+      fail("prepare " + sql);
     }
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
@@ -108,8 +91,8 @@ class Db {
     return last;
   }
 
-  [[noreturn]] void fail(const char* what) {
-    throw std::runtime_error(std::string("sqlite ") + what + ": " + sqlite3_errmsg(db_));
+  [[noreturn]] void fail(const std::string& what) {
+    throw std::runtime_error("sqlite " + what + ": " + sqlite3_errmsg(db_));
   }
 
  private:
@@ -117,20 +100,169 @@ class Db {
   std::map<std::string, sqlite3_stmt*> cache_;
 };
 
-// Mirrors src/store/sqlite/schema.cpp (migration 1 and the writer's pragmas).
-void create_schema(Db& db) {
-  db.exec(
+// The rows of one table that belong to the sample entity, with the column that names the
+// entity (`key`) left out: each copy binds its own.
+class Rows {
+ public:
+  // The rows `select` (of `table`, with the sample as ?1) gives. `skip`: a column the copies
+  // leave to SQLite (an INTEGER PRIMARY KEY).
+  Rows(Db& from, const std::string& table, const std::string& key, std::int64_t sample,
+       const std::string& skip = "", std::string select = "")
+      : table_(table), key_(key) {
+    if (select.empty()) select = "SELECT * FROM " + table + " WHERE " + key + " = ?1";
+    auto* s = from.stmt(select);
+    sqlite3_bind_int64(s, 1, sample);
+    std::vector<int> kept;
+    for (int c = 0; c < sqlite3_column_count(s); ++c) {
+      const std::string name = sqlite3_column_name(s, c);
+      if (name == key || name == skip) continue;
+      columns_.push_back(name);
+      kept.push_back(c);
+    }
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      auto& row = rows_.emplace_back();
+      for (int c : kept) row.emplace_back(sqlite3_value_dup(sqlite3_column_value(s, c)));
+    }
+    if (rc != SQLITE_DONE) from.fail("read " + table);
+    // Made once: the baseline's CPU time should be SQLite's.
+    insert_sql_ = "INSERT INTO " + table_ + "(" + key_;
+    std::string values = "?1";
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+      insert_sql_ += ", " + columns_[c];
+      values += ", ?" + std::to_string(c + 2);
+    }
+    insert_sql_ += ") VALUES(" + values + ")";
+  }
+
+  std::size_t size() const { return rows_.size(); }
+
+  // Writes the rows (or only the first `limit`) again for entity `key_value`.
+  void copy_to(Db& db, std::int64_t key_value, std::size_t limit = SIZE_MAX) const {
+    for (std::size_t r = 0; r < rows_.size() && r < limit; ++r) {
+      auto* s = db.stmt(insert_sql_);
+      sqlite3_bind_int64(s, 1, key_value);
+      for (std::size_t c = 0; c < columns_.size(); ++c) {
+        sqlite3_bind_value(s, static_cast<int>(c + 2), rows_[r][c].get());
+      }
+      db.run(s);
+    }
+  }
+
+  // The value of `column` in each row.
+  std::vector<sqlite3_value*> column(const std::string& name) const {
+    const auto at = std::find(columns_.begin(), columns_.end(), name) - columns_.begin();
+    if (static_cast<std::size_t>(at) == columns_.size()) {
+      throw std::runtime_error(table_ + " has no column " + name);
+    }
+    std::vector<sqlite3_value*> out;
+    for (const auto& row : rows_) out.push_back(row[at].get());
+    return out;
+  }
+
+ private:
+  struct Free {
+    void operator()(sqlite3_value* v) const { sqlite3_value_free(v); }
+  };
+  std::string table_, key_, insert_sql_;
+  std::vector<std::string> columns_;
+  std::vector<std::vector<std::unique_ptr<sqlite3_value, Free>>> rows_;
+};
+
+std::int64_t one_int(Db& db, const std::string& sql, const std::string& param) {
+  auto* s = db.stmt(sql);
+  sqlite3_bind_text(s, 1, param.data(), static_cast<int>(param.size()), SQLITE_TRANSIENT);
+  if (sqlite3_step(s) != SQLITE_ROW) throw std::runtime_error("no row for " + param);
+  return sqlite3_column_int64(s, 0);
+}
+
+std::string one_text(Db& db, const std::string& sql, std::int64_t param) {
+  auto* s = db.stmt(sql);
+  sqlite3_bind_int64(s, 1, param);
+  if (sqlite3_step(s) != SQLITE_ROW) throw std::runtime_error("no row for " + sql);
+  return reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+}
+
+// Everything the sample entity wrote in the Tsunagu database.
+struct Sample {
+  std::string before_id, after_id;  // its stored document around its id
+  std::string history_types;        // history_entities.types (empty without history)
+  std::optional<Rows> types, attrs, values, geo_owner, history_types_rows, history_attrs, history;
+  std::vector<std::array<double, 4>> boxes;  // of its geometries, in geo_owner's order
+
+  std::string doc_for(const std::string& id) const { return before_id + id + after_id; }
+
+  static Sample load(Db& from, const std::string& id) {
+    Sample s;
+    const auto rid = one_int(from, "SELECT rid FROM entities WHERE id = ?1", id);
+    const std::string doc = one_text(from, "SELECT doc FROM entities WHERE rid = ?1", rid);
+    const auto at = doc.find("\"" + id + "\"");
+    if (at == std::string::npos) throw std::runtime_error("the document of " + id + " lacks it");
+    s.before_id = doc.substr(0, at + 1);
+    s.after_id = doc.substr(at + 1 + id.size());
+    s.types.emplace(from, "entity_types", "entity", rid);
+    s.attrs.emplace(from, "entity_attrs", "entity", rid);
+    s.values.emplace(from, "attr_values", "entity", rid);
+    s.geo_owner.emplace(from, "geo_owner", "entity", rid, "id",
+                        "SELECT * FROM geo_owner WHERE entity = ?1 ORDER BY id");
+    auto* box = from.stmt(
+        "SELECT g.min_lon, g.max_lon, g.min_lat, g.max_lat FROM geo_owner o JOIN geo_index g "
+        "ON g.id = o.id WHERE o.entity = ?1 ORDER BY o.id");
+    sqlite3_bind_int64(box, 1, rid);
+    while (sqlite3_step(box) == SQLITE_ROW) {
+      s.boxes.push_back({sqlite3_column_double(box, 0), sqlite3_column_double(box, 1),
+                         sqlite3_column_double(box, 2), sqlite3_column_double(box, 3)});
+    }
+    auto* h = from.stmt("SELECT hid, types FROM history_entities WHERE id = ?1");
+    sqlite3_bind_text(h, 1, id.data(), static_cast<int>(id.size()), SQLITE_TRANSIENT);
+    const std::int64_t hid = sqlite3_step(h) == SQLITE_ROW ? sqlite3_column_int64(h, 0) : -1;
+    if (hid >= 0) s.history_types = reinterpret_cast<const char*>(sqlite3_column_text(h, 1));
+    s.history_types_rows.emplace(from, "history_types", "hid", hid);
+    s.history_attrs.emplace(from, "history_attrs", "hid", hid);
+    // What creating it appended: the first instance of each attribute (and datasetId), even
+    // if it has changed since.
+    s.history.emplace(from, "history", "hid", hid, "iid",
+                      "SELECT * FROM history WHERE iid IN (SELECT min(iid) FROM history "
+                      "WHERE hid = ?1 GROUP BY attr, dataset) ORDER BY iid");
+    return s;
+  }
+};
+
+// The schema of the Tsunagu database (in the order it was made, without the tables SQLite makes
+// itself) and its terms, so that the copied rows refer to the same term ids.
+void copy_schema(Db& from, Db& to) {
+  to.exec(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
-      "PRAGMA cache_size=-32000; PRAGMA temp_store=MEMORY;"
-      "CREATE TABLE IF NOT EXISTS terms(id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);"
-      "CREATE TABLE IF NOT EXISTS entities(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
-      "  created_at INTEGER NOT NULL, modified_at INTEGER NOT NULL, doc TEXT NOT NULL);"
-      "CREATE TABLE IF NOT EXISTS entity_types(term INTEGER NOT NULL, entity INTEGER NOT NULL,"
-      "  PRIMARY KEY(term, entity)) WITHOUT ROWID;"
-      "CREATE INDEX IF NOT EXISTS entity_types_by_entity ON entity_types(entity);"
-      "CREATE TABLE IF NOT EXISTS entity_attrs(term INTEGER NOT NULL, entity INTEGER NOT NULL,"
-      "  PRIMARY KEY(term, entity)) WITHOUT ROWID;"
-      "CREATE INDEX IF NOT EXISTS entity_attrs_by_entity ON entity_attrs(entity);");
+      "PRAGMA cache_size=-32000; PRAGMA temp_store=MEMORY;");
+  std::vector<std::string> virtual_tables;
+  auto* s = from.stmt(
+      "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' "
+      "ESCAPE '\\' ORDER BY rowid");
+  int rc;
+  std::vector<std::pair<std::string, std::string>> objects;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    objects.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)),
+                         reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
+  }
+  if (rc != SQLITE_DONE) from.fail("read the schema");
+  for (const auto& [name, sql] : objects) {
+    if (sql.starts_with("CREATE VIRTUAL TABLE")) virtual_tables.push_back(name);
+  }
+  for (const auto& [name, sql] : objects) {
+    // The shadow tables of a virtual table (geo_index_node, ...) come with it.
+    const bool shadow = std::any_of(virtual_tables.begin(), virtual_tables.end(),
+                                    [&](const auto& vt) { return name.starts_with(vt + "_"); });
+    if (!shadow) to.exec(sql);
+  }
+  to.exec("BEGIN");
+  auto* terms = from.stmt("SELECT id, iri FROM terms");
+  while (sqlite3_step(terms) == SQLITE_ROW) {
+    auto* insert = to.stmt("INSERT INTO terms(id, iri) VALUES(?1, ?2)");
+    sqlite3_bind_int64(insert, 1, sqlite3_column_int64(terms, 0));
+    sqlite3_bind_value(insert, 2, sqlite3_column_value(terms, 1));
+    to.run(insert);
+  }
+  to.exec("COMMIT");
 }
 
 std::int64_t now_ms() {
@@ -141,10 +273,7 @@ std::int64_t now_ms() {
 
 class Writer {
  public:
-  Writer(Db& db, const Sample& sample) : db_(db), sample_(sample) {
-    for (const auto& t : sample.types) type_terms_.push_back(intern(t));
-    for (const auto& a : sample.attrs) attr_terms_.push_back(intern(a));
-  }
+  Writer(Db& db, const Sample& sample) : db_(db), sample_(sample) {}
 
   void insert(const std::string& id) {
     auto* s = db_.stmt(
@@ -154,7 +283,12 @@ class Writer {
     sqlite3_bind_text(s, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, now_ms());
     sqlite3_bind_text(s, 3, doc.data(), static_cast<int>(doc.size()), SQLITE_STATIC);
-    write_index(db_.run(s));
+    const auto rid = db_.run(s);
+    sample_.types->copy_to(db_, rid);
+    sample_.attrs->copy_to(db_, rid);
+    write_values(rid);
+    write_history(id, sample_.history->size());
+    ++added_;
   }
 
   void update(const std::string& id) {
@@ -168,40 +302,114 @@ class Writer {
     sqlite3_bind_int64(s, 2, now_ms());
     sqlite3_bind_text(s, 3, doc.data(), static_cast<int>(doc.size()), SQLITE_STATIC);
     const auto rid = db_.run(s);
-    for (const char* sql : {"DELETE FROM entity_types WHERE entity = ?1",
-                            "DELETE FROM entity_attrs WHERE entity = ?1"}) {
+    for (const char* sql :
+         {"DELETE FROM attr_values WHERE entity = ?1",
+          "DELETE FROM geo_index WHERE id IN (SELECT id FROM geo_owner WHERE entity = ?1)",
+          "DELETE FROM geo_owner WHERE entity = ?1"}) {
       auto* d = db_.stmt(sql);
       sqlite3_bind_int64(d, 1, rid);
       db_.run(d);
     }
-    write_index(rid);
+    write_values(rid);
+    write_history(id, 1);
+  }
+
+  // The discovery summaries of the entities inserted since the last call, in one statement per
+  // summary row, as the group commit does before it commits.
+  void add_summaries() {
+    if (added_ == 0) return;
+    const auto types = sample_.types->column("term");
+    const auto attrs = sample_.attrs->column("term");
+    const auto kinds = sample_.attrs->column("kinds");
+    const auto instances = sample_.attrs->column("instances");
+    for (auto* type : types) {
+      auto* s = db_.stmt(
+          "INSERT INTO type_summary(type, entities) VALUES(?1, ?2) "
+          "ON CONFLICT(type) DO UPDATE SET entities = entities + excluded.entities");
+      sqlite3_bind_value(s, 1, type);
+      sqlite3_bind_int64(s, 2, added_);
+      db_.run(s);
+    }
+    for (std::size_t a = 0; a < attrs.size(); ++a) {
+      auto* s = db_.stmt(
+          "INSERT INTO attr_summary(attr, entities, instances) VALUES(?1, ?2, ?3) "
+          "ON CONFLICT(attr) DO UPDATE SET entities = entities + excluded.entities, "
+          "instances = instances + excluded.instances");
+      sqlite3_bind_value(s, 1, attrs[a]);
+      sqlite3_bind_int64(s, 2, added_);
+      sqlite3_bind_int64(s, 3, added_ * sqlite3_value_int64(instances[a]));
+      db_.run(s);
+      for (auto* type : types) {
+        auto* t = db_.stmt(
+            "INSERT INTO type_attr_summary(type, attr, kinds, entities) VALUES(?1, ?2, ?3, ?4) "
+            "ON CONFLICT(type, attr, kinds) DO UPDATE SET entities = entities + excluded.entities");
+        sqlite3_bind_value(t, 1, type);
+        sqlite3_bind_value(t, 2, attrs[a]);
+        sqlite3_bind_value(t, 3, kinds[a]);
+        sqlite3_bind_int64(t, 4, added_);
+        db_.run(t);
+      }
+    }
+    added_ = 0;
   }
 
  private:
-  std::int64_t intern(const std::string& iri) {
-    auto* s = db_.stmt(
-        "INSERT INTO terms(iri) VALUES(?1) ON CONFLICT(iri) DO UPDATE SET iri=iri RETURNING id");
-    sqlite3_bind_text(s, 1, iri.data(), static_cast<int>(iri.size()), SQLITE_STATIC);
-    return db_.run(s);
-  }
-
-  void write_index(std::int64_t rid) {
-    index_rows("INSERT OR IGNORE INTO entity_types(term, entity) VALUES(?1, ?2)", type_terms_, rid);
-    index_rows("INSERT OR IGNORE INTO entity_attrs(term, entity) VALUES(?1, ?2)", attr_terms_, rid);
-  }
-
-  void index_rows(const char* sql, const std::vector<std::int64_t>& terms, std::int64_t rid) {
-    for (auto term : terms) {
-      auto* s = db_.stmt(sql);
-      sqlite3_bind_int64(s, 1, term);
-      sqlite3_bind_int64(s, 2, rid);
-      db_.run(s);
+  void write_values(std::int64_t rid) {
+    sample_.values->copy_to(db_, rid);
+    const auto terms = sample_.geo_owner->column("term");
+    for (std::size_t g = 0; g < terms.size(); ++g) {
+      auto* owner = db_.stmt("INSERT INTO geo_owner(entity, term) VALUES(?1, ?2) RETURNING id");
+      sqlite3_bind_int64(owner, 1, rid);
+      sqlite3_bind_value(owner, 2, terms[g]);
+      const auto id = db_.run(owner);
+      auto* box = db_.stmt(
+          "INSERT INTO geo_index(id, min_lon, max_lon, min_lat, max_lat) "
+          "VALUES(?1, ?2, ?3, ?4, ?5)");
+      sqlite3_bind_int64(box, 1, id);
+      for (int c = 0; c < 4; ++c) sqlite3_bind_double(box, c + 2, sample_.boxes[g][c]);
+      db_.run(box);
     }
+  }
+
+  // The history of a write that sets `instances` instances: the server finds (or creates) the
+  // history entity, records the instances and notes each attribute.
+  void write_history(const std::string& id, std::size_t instances) {
+    if (sample_.history_types.empty()) return;  // the sample was written without history
+    auto* find = db_.stmt("SELECT hid, types FROM history_entities WHERE id = ?1");
+    sqlite3_bind_text(find, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+    auto hid = db_.run(find);
+    if (hid != 0) {
+      // An existing entity: its attribute is noted again, which changes nothing.
+      const auto attrs = sample_.history_attrs->column("attr");
+      const auto classes = sample_.history_attrs->column("classes");
+      const auto kinds = sample_.history_attrs->column("kind");
+      auto* s = db_.stmt(
+          "INSERT INTO history_attrs(hid, attr, classes, kind) VALUES(?1, ?2, ?3, ?4) "
+          "ON CONFLICT(hid, attr) DO UPDATE SET classes = classes | excluded.classes, "
+          "kind = excluded.kind WHERE classes | excluded.classes != classes OR "
+          "kind != excluded.kind");
+      sqlite3_bind_int64(s, 1, hid);
+      sqlite3_bind_value(s, 2, attrs.front());
+      sqlite3_bind_value(s, 3, classes.front());
+      sqlite3_bind_value(s, 4, kinds.front());
+      db_.run(s);
+    } else {
+      auto* s = db_.stmt(
+          "INSERT INTO history_entities(id, types, created) VALUES(?1, ?2, ?3) RETURNING hid");
+      sqlite3_bind_text(s, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+      sqlite3_bind_text(s, 2, sample_.history_types.data(),
+                        static_cast<int>(sample_.history_types.size()), SQLITE_STATIC);
+      sqlite3_bind_int64(s, 3, now_ms());
+      hid = db_.run(s);
+      sample_.history_types_rows->copy_to(db_, hid);
+      sample_.history_attrs->copy_to(db_, hid);
+    }
+    sample_.history->copy_to(db_, hid, instances);
   }
 
   Db& db_;
   const Sample& sample_;
-  std::vector<std::int64_t> type_terms_, attr_terms_;
+  std::int64_t added_ = 0;  // entities inserted since the summaries were last added
 };
 
 std::string id_of(std::uint64_t i) {
@@ -210,7 +418,8 @@ std::string id_of(std::uint64_t i) {
 
 // Runs transactions of `batch` rows until `rows` rows or `seconds` have passed.
 template <typename Row>
-void measure(Db& db, std::uint64_t batch, std::uint64_t rows, std::uint64_t seconds, Row row) {
+void measure(Db& db, Writer& w, std::uint64_t batch, std::uint64_t rows, std::uint64_t seconds,
+             Row row) {
   std::vector<double> commit_ms;
   std::uint64_t done = 0;
   const double cpu0 = cpu_seconds();
@@ -221,6 +430,7 @@ void measure(Db& db, std::uint64_t batch, std::uint64_t rows, std::uint64_t seco
     db.exec("BEGIN IMMEDIATE");
     const auto end = std::min(rows, done + batch);
     for (; done < end; ++done) row(done);
+    w.add_summaries();
     db.exec("COMMIT");
     commit_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t).count());
   }
@@ -238,20 +448,22 @@ void prefill(Db& db, Writer& w, std::uint64_t n) {
   for (std::uint64_t i = 0; i < n; i += kChunk) {
     db.exec("BEGIN IMMEDIATE");
     for (auto j = i; j < std::min(n, i + kChunk); ++j) w.insert(id_of(j));
+    w.add_summaries();
     db.exec("COMMIT");
   }
 }
 
 int run(const Args& args) {
+  Db like(args.str("like"), true);
   Db db(args.str("db"));
-  create_schema(db);
-  const Sample sample = Sample::load(args.str("doc-file"));
+  copy_schema(like, db);
+  const Sample sample = Sample::load(like, args.str("sample"));
   Writer writer(db, sample);
   const auto mode = args.str("mode", "insert");
   const auto batch = std::max<std::uint64_t>(1, args.num("batch", 100));
   const auto seconds = args.num("seconds", 60);
   if (mode == "insert") {
-    measure(db, batch, args.num("rows", UINT64_MAX), seconds,
+    measure(db, writer, batch, args.num("rows", UINT64_MAX), seconds,
             [&](std::uint64_t i) { writer.insert(id_of(i)); });
     return 0;
   }
@@ -259,7 +471,7 @@ int run(const Args& args) {
     const auto n = std::max<std::uint64_t>(1, args.num("prefill", 100000));
     prefill(db, writer, n);
     std::mt19937_64 rng(42);
-    measure(db, batch, args.num("rows", UINT64_MAX), seconds,
+    measure(db, writer, batch, args.num("rows", UINT64_MAX), seconds,
             [&](std::uint64_t) { writer.update(id_of(rng() % n)); });
     return 0;
   }
