@@ -21,9 +21,11 @@ std::string encode_entity_text(const model::Entity& entity);
 Result<model::Entity> decode_entity(const boost::json::object& doc);
 Result<model::Entity> decode_entity_text(std::string_view text);
 
-// One attribute instance in the same form (history keeps instances apart from entities).
+// One attribute instance in the same form (history keeps instances apart from entities). The
+// history's documents lack the members its columns hold, the kind among them: the caller gives
+// the kind and fills in the others.
 boost::json::object encode_attribute(const model::Attribute& attribute);
-Result<model::Attribute> decode_attribute(const boost::json::object& doc,
-                                          std::string_view entity_id);
+Result<model::Attribute> decode_attribute_text(std::string_view text, model::AttributeKind kind,
+                                               std::string_view entity_id);
 
 }  // namespace tsunagu::store

@@ -1,7 +1,5 @@
 #include "store/history_columns.hpp"
 
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
 #include <cmath>
 
 #include "model/json_text.hpp"
@@ -77,19 +75,6 @@ Result<json::value> plain_value(const HistoryRow& row, model::AttributeKind kind
   }
 }
 
-// The instance from its document, which lacks the members the columns hold.
-Result<model::Attribute> document_value(std::string_view text, model::AttributeKind kind,
-                                        std::string_view entity_id) {
-  unsigned char buffer[4096];
-  json::monotonic_resource arena(buffer, sizeof buffer);
-  boost::system::error_code ec;
-  auto doc = json::parse(text, ec, &arena);
-  if (ec || !doc.is_object()) return corrupt(entity_id);
-  auto& o = doc.get_object();
-  o["type"] = model::kind_name(kind);
-  return decode_attribute(o, entity_id);
-}
-
 // The members the columns hold are left out of the document.
 constexpr std::string_view kColumnMembers[] = {"type", "datasetId", "observedAt", "createdAt",
                                                "modifiedAt"};
@@ -109,7 +94,8 @@ Result<DecodedInstance> decode_history_row(const HistoryRow& row, std::string_vi
   out.id = row.iid;
   const auto kind = static_cast<model::AttributeKind>(row.kind);
   if (row.doc) {
-    auto decoded = document_value(*row.doc, kind, entity_id);
+    // The document lacks the members the columns hold.
+    auto decoded = decode_attribute_text(*row.doc, kind, entity_id);
     if (!decoded) return std::unexpected(decoded.error());
     out.value = std::move(*decoded);
   } else {

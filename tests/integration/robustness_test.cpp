@@ -148,6 +148,35 @@ TEST_F(Robustness, DeeplyNestedValueInsideAnAttributeIsHandled) {
   }
 }
 
+TEST_F(Robustness, TheDeepestValueARequestMayHoldIsStoredAndReadBack) {
+  // A request nests 64 levels at most; storing adds levels of its own (attributes, instances),
+  // so the stored document is deeper than the request was. Each read must still decode it: the
+  // entity, and the instance in its history.
+  std::string value = "1";
+  for (int i = 0; i < 62; ++i) value = "[" + value + "]";
+  const auto body_with = [&](const std::string& id, const std::string& v) {
+    return R"({"id": ")" + id + R"(", "type": "Shelter", "v": {"type": "Property", "value": )" + v +
+           "}}";
+  };
+  const auto id = new_id();
+  ASSERT_STATUS(http().post(kEntities, body_with(id, value)), 201);
+  EXPECT_TRUE(Is400Of(http().post(kEntities, body_with(new_id(), "[" + value + "]")),
+                      {"InvalidRequest", "BadRequestData"}))
+      << "one level more is beyond a request's limit";
+
+  boost::json::parse_options deep;
+  deep.max_depth = 128;
+  const auto expected = boost::json::parse(value, {}, deep);
+  const auto entity = http().get(entity_path(id));
+  ASSERT_STATUS(entity, 200);
+  EXPECT_EQ(boost::json::parse(entity.body, {}, deep).at("v").at("value"), expected);
+  const auto history = http().get("/ngsi-ld/v1/temporal/entities/" + id);
+  ASSERT_STATUS(history, 200);
+  const auto instances = boost::json::parse(history.body, {}, deep).at("v");
+  const auto& first = instances.is_array() ? instances.at(0) : instances;
+  EXPECT_EQ(first.at("value"), expected);
+}
+
 TEST_F(Robustness, ManyAttributesAreStoredAndReadBack) {
   const auto id = new_id();
   boost::json::object entity{{"id", id}, {"type", "Shelter"}};

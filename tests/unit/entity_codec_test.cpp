@@ -166,6 +166,119 @@ TEST(EntityCodec, KeepsAttributeOrder) {
   EXPECT_EQ(decoded->attributes[2].name, "https://example.org/m");
 }
 
+// What a short, plain document does not exercise: long escaped text, every JSON scalar, members
+// this version does not know, the history's attribute documents, depth, trailing text.
+
+TEST(EntityCodec, LongEscapedNamesAndStringsArriveInPartsAndComeBackWhole) {
+  // Boost.JSON hands a string with escapes over in parts once it outgrows its buffer.
+  std::string long_text;
+  for (int i = 0; i < 3000; ++i) long_text += "a\"\\\n\xc3\xa9\x01/";
+  const std::string long_name = "https://example.org/" + long_text;
+  Entity e;
+  e.id = "urn:ngsi-ld:X:" + long_text;
+  e.types = {"https://example.org/" + long_text};
+  e.scope = json::value(long_text);
+  Attribute a = make(AttributeKind::Property, json::value(long_text), 1, 2);
+  a.unit_code = long_text;
+  a.dataset_id = "urn:ngsi-ld:Dataset:" + long_text;
+  Attribute nested = make(AttributeKind::JsonProperty,
+                          json::object{{long_text, json::array{long_text, long_text}}}, 3, 4);
+  model::put_instance(a.sub_attributes, long_name, nested);
+  model::put_instance(e.attributes, long_name, a);
+  auto decoded = decode_entity_text(encode_entity_text(e));
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  expect_same_entity(*decoded, e);
+}
+
+TEST(EntityCodec, EveryKindOfJsonScalarInAValueComesBack) {
+  Entity e;
+  e.id = "urn:ngsi-ld:X:1";
+  e.types = {"https://example.org/X"};
+  const std::vector<json::value> values = {
+      json::value(true),
+      json::value(false),
+      json::value(-7),
+      json::value(std::uint64_t{18'000'000'000'000'000'000u}),
+      json::value(0.1),
+      json::value(-1e300),
+      json::value("text"),
+      json::parse(R"([null, true, -1, 2.5, "s", {}, []])"),
+      json::parse(R"({"a": {"b": [null, false, 18000000000000000000]}})")};
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    model::put_instance(e.attributes, "https://example.org/p" + std::to_string(i),
+                        make(AttributeKind::JsonProperty, values[i], 1, 1));
+  }
+  auto decoded = decode_entity_text(encode_entity_text(e));
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  expect_same_entity(*decoded, e);
+}
+
+TEST(EntityCodec, MembersALaterVersionMayAddAreSkipped) {
+  // A document written by a newer version, read by this one (a rollback): what it does not know
+  // it leaves, whatever its shape, and the rest decodes.
+  const auto decoded = decode_entity_text(R"({"id": "urn:ngsi-ld:X:1", "future": {"a": [1, {}]},
+      "type": ["https://example.org/X"], "later": [[]], "createdAt": 1, "modifiedAt": 2,
+      "attrs": {"https://example.org/p": [{"type": "Property", "value": 5, "note": {"x": [2]},
+        "createdAt": 3, "modifiedAt": 4, "flag": true, "object": "urn:ngsi-ld:Y:1"}]},
+      "extra": "x", "none": null, "n": 1.5})");
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  Entity expected;
+  expected.id = "urn:ngsi-ld:X:1";
+  expected.types = {"https://example.org/X"};
+  expected.created_at = ms(1);
+  expected.modified_at = ms(2);
+  model::put_instance(expected.attributes, "https://example.org/p",
+                      make(AttributeKind::Property, 5, 3, 4));
+  expect_same_entity(*decoded, expected);
+}
+
+TEST(EntityCodec, AnAttributeDocumentTakesItsKindFromTheCaller) {
+  // The history's documents: no type, no times (their columns hold them).
+  auto a = decode_attribute_text(R"({"value": {"type": "Point", "coordinates": [135.5, 34.7]},
+                                     "unitCode": "MTR", "sub": {"https://example.org/s": [
+                                       {"type": "Property", "value": 1, "createdAt": 6,
+                                        "modifiedAt": 7}]}})",
+                                 AttributeKind::GeoProperty, "urn:ngsi-ld:X:1");
+  ASSERT_TRUE(a.has_value()) << a.error().message;
+  EXPECT_EQ(a->kind, AttributeKind::GeoProperty);
+  EXPECT_EQ(a->value, json::parse(R"({"type": "Point", "coordinates": [135.5, 34.7]})"));
+  EXPECT_EQ(a->unit_code, "MTR");
+  ASSERT_EQ(a->sub_attributes.size(), 1u);
+  EXPECT_EQ(a->sub_attributes[0].instances.at(0).value, json::value(1));
+  EXPECT_EQ(a->sub_attributes[0].instances.at(0).modified_at, ms(7));
+
+  auto relationship = decode_attribute_text(R"({"type": "Property", "object": "urn:a:b"})",
+                                            AttributeKind::Relationship, "urn:ngsi-ld:X:1");
+  ASSERT_TRUE(relationship.has_value()) << relationship.error().message;
+  EXPECT_EQ(relationship->kind, AttributeKind::Relationship) << "the caller's kind wins";
+  EXPECT_EQ(relationship->value, json::value("urn:a:b"));
+
+  for (const std::string text : {"[1]", "{", R"({"value": 1, "createdAt": "x"})", ""}) {
+    SCOPED_TRACE(text);
+    auto broken = decode_attribute_text(text, AttributeKind::Property, "urn:ngsi-ld:X:1");
+    ASSERT_FALSE(broken.has_value());
+    EXPECT_EQ(broken.error().kind, ErrorKind::InternalError);
+    EXPECT_NE(broken.error().message.find("stored entity 'urn:ngsi-ld:X:1' is corrupt"),
+              std::string::npos)
+        << broken.error().message;
+  }
+}
+
+TEST(EntityCodec, DocumentsDeeperThanARequestMayBeDecode) {
+  json::value deep = 1;
+  for (int i = 0; i < 300; ++i) deep = json::array{deep};
+  Entity e;
+  e.id = "urn:ngsi-ld:X:1";
+  e.types = {"https://example.org/X"};
+  Attribute a = make(AttributeKind::Property, deep, 1, 1);
+  model::put_instance(a.sub_attributes, "https://example.org/s",
+                      make(AttributeKind::Property, deep, 2, 2));
+  model::put_instance(e.attributes, "https://example.org/p", a);
+  auto decoded = decode_entity_text(encode_entity_text(e));
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  expect_same_entity(*decoded, e);
+}
+
 // ---- corrupt documents ----
 
 constexpr std::string_view kValidAttr =
@@ -267,6 +380,17 @@ TEST(EntityCodec, DecodeOfAnObjectNeverThrows) {
   EXPECT_EQ(decoded.error().kind, ErrorKind::InternalError);
   EXPECT_NE(decoded.error().message.find("stored entity is corrupt"), std::string::npos)
       << decoded.error().message;
+}
+
+TEST(EntityCodec, TextAfterTheDocumentIsCorrupt) {
+  const std::string doc = doc_with_attr("[" + std::string(kValidAttr) + "]");
+  for (const std::string tail : {" {}", "x", "]"}) {
+    SCOPED_TRACE(tail);
+    auto decoded = decode_entity_text(doc + tail);
+    ASSERT_FALSE(decoded.has_value());
+    EXPECT_EQ(decoded.error().kind, ErrorKind::InternalError);
+  }
+  EXPECT_TRUE(decode_entity_text(doc + " \n").has_value()) << "whitespace is no content";
 }
 
 }  // namespace
