@@ -22,4 +22,18 @@ std::size_t Request::query_count(std::string_view name) const {
       std::count_if(query.begin(), query.end(), [&](const auto& p) { return p.first == name; }));
 }
 
+void append_header_line(std::string& head, std::string_view name, std::string_view value) {
+  head += name;
+  head += ": ";
+  // Copied in runs between line breaks, not byte by byte: a head is written for every answer.
+  for (auto at = value.find_first_of("\r\n"); at != std::string_view::npos;
+       at = value.find_first_of("\r\n")) {
+    head += value.substr(0, at);
+    head += ' ';
+    value.remove_prefix(at + 1);
+  }
+  head += value;
+  head += "\r\n";
+}
+
 }  // namespace tsunagu::http

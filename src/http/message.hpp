@@ -47,6 +47,10 @@ struct Response {
   }
 };
 
+// Appends "name: value\r\n" to a response head. CR and LF in the value become spaces, so that
+// no value can end its line and start another header (response splitting).
+void append_header_line(std::string& head, std::string_view name, std::string_view value);
+
 // Sends the response. May be called from any thread, exactly once.
 using Responder = std::function<void(Response)>;
 using Handler = std::function<void(Request&&, Responder)>;

@@ -137,9 +137,7 @@ class Session : public std::enable_shared_from_this<Session> {
     req.body = std::move(msg.body());
     req.headers = std::move(msg.base());
     req.request_id = request_id_for(req.headers);
-    beast::error_code peer_ec;
-    const auto peer = stream_.socket().remote_endpoint(peer_ec);
-    if (!peer_ec) req.peer = peer.address().to_string();
+    req.peer = peer();
     request_id_ = req.request_id;
     method_ = req.method;
     target_ = req.target;
@@ -153,6 +151,16 @@ class Session : public std::enable_shared_from_this<Session> {
     if (match.handler == nullptr) return no_route(match);
     req.params = std::move(match.params);
     invoke(*match.handler, std::move(req));
+  }
+
+  // The client's address, asked of the kernel once per connection, not per request.
+  const std::string& peer() {
+    if (!peer_) {
+      beast::error_code ec;
+      const auto endpoint = stream_.socket().remote_endpoint(ec);
+      peer_ = ec ? std::string() : endpoint.address().to_string();
+    }
+    return *peer_;
   }
 
   void no_route(const Router::Match& match) {
@@ -215,12 +223,8 @@ class Session : public std::enable_shared_from_this<Session> {
         });
   }
 
-  // A header line; CR and LF in a value become spaces, so no value can start another header.
   void append_header(std::string_view name, std::string_view value) {
-    head_buffer_ += name;
-    head_buffer_ += ": ";
-    for (char c : value) head_buffer_ += (c == '\r' || c == '\n') ? ' ' : c;
-    head_buffer_ += "\r\n";
+    append_header_line(head_buffer_, name, value);
   }
 
   void on_write(beast::error_code ec, std::size_t bytes, unsigned status, bool keep_alive) {
@@ -250,6 +254,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool head_ = false;
   std::chrono::steady_clock::time_point started_;
   std::string request_id_, method_, target_;
+  std::optional<std::string> peer_;
   std::string head_buffer_, body_;  // of the response being written
 };
 

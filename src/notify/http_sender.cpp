@@ -1,6 +1,7 @@
 #include "notify/http_sender.hpp"
 
 #include <openssl/ssl.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
@@ -221,6 +222,23 @@ struct HttpSender::Impl {
     });
   }
 
+  // The TLS context with the system's trust store in it, read on the first call. I/O thread
+  // only, so no other connection uses the context while the store is filled.
+  asio::ssl::context* tls_for_connection() {
+    if (!system_trust_loaded) {
+      system_trust_loaded = true;
+      error_code ec;
+      tls_context->set_default_verify_paths(ec);
+      if (ec) {
+        spdlog::warn(
+            "notifications: cannot read the system's trust store ({}); https receivers "
+            "verify against the configured CA file only",
+            ec.message());
+      }
+    }
+    return tls_context.get();
+  }
+
   // Declaration order is destruction order reversed: connections (in the pool and in handlers
   // that io drops) must go before the TLS context they use, and the pool before io.
   const HttpSenderOptions options;
@@ -231,6 +249,7 @@ struct HttpSender::Impl {
   asio::steady_timer sweep_timer;
   std::atomic<bool> stopped{false};
   std::atomic<std::size_t> connections_opened{0};
+  bool system_trust_loaded = false;  // I/O thread only
   std::thread thread;
 };
 
@@ -281,7 +300,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
   void connect(const tcp::resolver::results_type& results) {
     connection_ =
-        std::make_unique<Connection>(impl_.io, target_.tls ? impl_.tls_context.get() : nullptr);
+        std::make_unique<Connection>(impl_.io, target_.tls ? impl_.tls_for_connection() : nullptr);
     ++impl_.connections_opened;
     reused_ = false;
     connection_->tcp().expires_at(deadline_);
@@ -419,9 +438,11 @@ Result<std::unique_ptr<HttpSender>> HttpSender::create(HttpSenderOptions options
   } catch (const boost::system::system_error& e) {
     return fail(ErrorKind::InternalError, std::string("cannot create a TLS context: ") + e.what());
   }
+  // The system's trust store is added on the first https delivery (Impl::tls_for_connection):
+  // reading its some 140 certificates took most of the server's start-up. A CA file of the
+  // operator's is read now, so that a wrong path stops the start.
   error_code ec;
-  tls->set_default_verify_paths(ec);
-  if (!ec && !options.tls.ca_file.empty()) tls->load_verify_file(options.tls.ca_file, ec);
+  if (!options.tls.ca_file.empty()) tls->load_verify_file(options.tls.ca_file, ec);
   if (ec) {
     return fail(ErrorKind::InvalidRequest,
                 "cannot load the trust anchors '" + options.tls.ca_file + "': " + ec.message());

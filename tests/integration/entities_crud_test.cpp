@@ -87,6 +87,24 @@ TEST_F(EntitiesCrud, ReadUnknownEntityIs404) {
   EXPECT_PROBLEM(http().get(entity_path(new_id())), 404, "ResourceNotFound");
 }
 
+TEST_F(EntitiesCrud, ReadOfAnIdThatIsNotAUriIs400NotAMiss) {
+  // 6.5.3.1: an invalid id is a bad request, whether or not the lookup would find anything; the
+  // read checks it only after a failed lookup (stored ids are all valid), which must not change
+  // that, also where the tenant does not exist.
+  for (const std::string id : {"no-scheme", "1x:y", "urn:ngsi-ld:Shelter:%7B%7D"}) {
+    SCOPED_TRACE(id);
+    EXPECT_PROBLEM(http().get(std::string(kEntities) + "/" + id), 400, "BadRequestData");
+    EXPECT_PROBLEM(
+        http().get(std::string(kEntities) + "/" + id, {{"NGSILD-Tenant", unique("absent")}}), 400,
+        "BadRequestData");
+  }
+  // A valid id keeps the answer of the read.
+  EXPECT_PROBLEM(
+      http().get(entity_path("urn:ngsi-ld:Shelter:absent"), {{"NGSILD-Tenant", unique("absent")}}),
+      404, "NonexistentTenant");
+  EXPECT_PROBLEM(http().get(entity_path("urn:ngsi-ld:Shelter:absent")), 404, "ResourceNotFound");
+}
+
 TEST_F(EntitiesCrud, ReadWithAttrsReturnsOnlyThoseAttributes) {
   const auto id = new_id();
   ASSERT_STATUS(create(shelter(id)), 201);
