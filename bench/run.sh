@@ -79,7 +79,8 @@ RESULTS=$ROOT/bench/results
 ENTITIES_URL=/ngsi-ld/v1/entities
 
 die() { echo "bench: $*" >&2; exit 1; }
-note() { echo "bench: $*" >&2; }
+# Progress, with the seconds since the run began (the default run must end within 10 minutes).
+note() { echo "bench [${SECONDS}s]: $*" >&2; }
 
 # n * BENCH_SCALE, at least 1000.
 scaled() {
@@ -672,6 +673,7 @@ write_json() {
   mkdir -p "$RESULTS"
   {
     printf '{\n  "date": "%s",\n  "git_commit": "%s",\n' "$(date -u +%FT%TZ)" "$(git_commit)"
+    printf '  "elapsed_s": %s,\n' "$SECONDS"
     printf '  "machine": %s,\n' "$(machine_json)"
     printf '  "settings": {"scenarios": %s, "scale": %s, "duration_s": %s, "connections": %s, ' \
       "$(json_string "$SCENARIOS")" "$SCALE" "$DURATION" "$CONNS"
@@ -715,6 +717,7 @@ print_table() {
   [[ -n $NOTIFY_DETAIL ]] && print_notify_summary
   [[ -n $PG_DETAIL ]] && print_pg_summary
   echo "machine: $(nproc) cores, load average $LOAD_BEFORE at start, $(load_average) at end"
+  echo "elapsed: $SECONDS s"
   echo "results: bench/results/latest.json"
 }
 

@@ -179,6 +179,44 @@ TEST_P(HistoryStoreTest, AnAppendOfManyInstancesOfSeveralAttributesKeepsEveryOne
   EXPECT_EQ(ids.size(), 19U);
 }
 
+// An entity of more attributes than one statement notes (SQLite notes eight a statement): every
+// attribute is found again, with the kind of its last instance, and a later append that changes
+// the kind of some of them and nothing of the others leaves each as it should be.
+TEST_P(HistoryStoreTest, AnAppendOfManyAttributesNotesEveryOne) {
+  const auto attr = [](int n) { return "https://example.org/a" + std::to_string(100 + n); };
+  HistoryAppend first{"urn:s:wide", {kType}, minute(0), {}};
+  for (int n = 0; n < 19; ++n) first.instances.push_back(reading(attr(n), n, minute(0), minute(0)));
+  ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) { return txn.history().append(first); }));
+  HistoryAppend second{"urn:s:wide", {kType}, minute(1), {}};
+  for (int n = 0; n < 19; n += 3) {
+    auto i = reading(attr(n), boost::json::value("urn:ngsi-ld:X:" + std::to_string(n)), minute(1),
+                     minute(1));
+    i.value.kind = model::AttributeKind::Relationship;
+    second.instances.push_back(std::move(i));
+  }
+  ASSERT_TRUE(run_job(*db_, [&](WriteTxn& txn) { return txn.history().append(second); }));
+
+  auto q = one("urn:s:wide");
+  q.limit = 100;
+  auto page = db_->history(q);
+  ASSERT_TRUE(page) << page.error().message;
+  const auto& attributes = page->entities.at(0).attributes;
+  ASSERT_EQ(attributes.size(), 19U);
+  for (int n = 0; n < 19; ++n) {
+    SCOPED_TRACE(n);
+    const auto& a = attributes.at(static_cast<std::size_t>(n));
+    EXPECT_EQ(a.name, attr(n));
+    const bool changed = n % 3 == 0;
+    ASSERT_EQ(a.instances.size(), changed ? 2U : 1U);
+    EXPECT_EQ(a.instances.front().value.value, boost::json::value(n));
+    if (changed) {
+      EXPECT_EQ(a.instances.back().value.kind, model::AttributeKind::Relationship);
+      EXPECT_EQ(a.instances.back().value.value,
+                boost::json::value("urn:ngsi-ld:X:" + std::to_string(n)));
+    }
+  }
+}
+
 // PostgreSQL text cannot hold NUL: the store keeps such strings whole all the same, and compares
 // them in byte order as SQLite does.
 TEST_P(HistoryStoreTest, StringsWithControlCharactersComeBackAndCompareInByteOrder) {

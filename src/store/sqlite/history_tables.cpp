@@ -101,31 +101,57 @@ Status SqliteHistoryTxn::add_types(std::int64_t hid, const std::vector<std::stri
 
 namespace {
 
-// One statement writes up to this many instances of an append. Separate statements cost twice
-// as much per instance: each one reads and writes the AUTOINCREMENT counter of `history` and
-// runs the statement's setup again (a new entity of six attributes appends six instances).
+// One statement writes up to this many rows of an append. Separate statements cost twice as
+// much per row: each one runs the statement's setup again, and for `history` reads and writes
+// its AUTOINCREMENT counter (a new entity of six attributes appends six instances and notes six
+// attributes).
 constexpr std::size_t kRowsPerInsert = 8;
-constexpr int kParamsPerRow = 12;
+using RowStatements = std::array<std::string, kRowsPerInsert>;
 
-// INSERT INTO history … VALUES (…), (…) for 1 to kRowsPerInsert rows, each text made once: the
-// statement of n rows is that of n - 1 and one more row of kParamsPerRow parameters.
+// The texts of a statement that writes 1 to kRowsPerInsert rows: `head`, the rows `row(r)`
+// (r from 0) separated by commas, then `tail`. Each text is made once.
+RowStatements statements_of_rows(std::string_view head, std::string (*row)(int),
+                                 std::string_view tail) {
+  RowStatements out;
+  std::string rows;
+  for (std::size_t r = 0; r < kRowsPerInsert; ++r) {
+    rows += (r == 0 ? "" : ", ") + row(static_cast<int>(r));
+    out[r] = std::string(head) + rows + std::string(tail);
+  }
+  return out;
+}
+
+constexpr int kParamsPerInstance = 12;
+
 const std::string& insert_sql(std::size_t rows) {
-  static const auto sql = [] {
-    std::array<std::string, kRowsPerInsert> out;
-    std::string text =
-        "INSERT INTO history(hid, attr, dataset, t, exact, created, modified, deleted, kind, "
-        "class, num, txt, doc) VALUES";
-    for (std::size_t r = 0; r < kRowsPerInsert; ++r) {
-      const int b = static_cast<int>(r) * kParamsPerRow;
-      text += fmt::format(
-          "{0}(?{1}, ?{2}, ?{3}, coalesce(?{4}, ?{5}), ?{4} IS NOT NULL, ?{5}, ?{6}, ?{7}, ?{8}, "
-          "?{9}, ?{10}, ?{11}, ?{12})",
-          r == 0 ? "" : ", ", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10,
-          b + 11, b + 12);
-      out[r] = text;
-    }
-    return out;
-  }();
+  static const auto sql = statements_of_rows(
+      "INSERT INTO history(hid, attr, dataset, t, exact, created, modified, deleted, kind, "
+      "class, num, txt, doc) VALUES",
+      [](int r) {
+        const int b = r * kParamsPerInstance;
+        return fmt::format(
+            "(?{0}, ?{1}, ?{2}, coalesce(?{3}, ?{4}), ?{3} IS NOT NULL, ?{4}, ?{5}, ?{6}, ?{7}, "
+            "?{8}, ?{9}, ?{10}, ?{11})",
+            b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10, b + 11, b + 12);
+      },
+      "");
+  return sql[rows - 1];
+}
+
+// The attributes of one history entity (?1): each row adds value classes to what the attribute
+// has held and sets the kind of its last instance; a row that changes nothing writes nothing.
+constexpr int kParamsPerNote = 3;
+
+const std::string& note_sql(std::size_t rows) {
+  static const auto sql = statements_of_rows(
+      "INSERT INTO history_attrs(hid, attr, classes, kind) VALUES",
+      [](int r) {
+        const int b = 1 + r * kParamsPerNote;
+        return fmt::format("(?1, ?{0}, ?{1}, ?{2})", b + 1, b + 2, b + 3);
+      },
+      " ON CONFLICT(hid, attr) DO UPDATE SET classes = classes | excluded.classes, "
+      "kind = excluded.kind WHERE classes | excluded.classes != classes OR "
+      "kind != excluded.kind");
   return sql[rows - 1];
 }
 
@@ -181,7 +207,7 @@ Status SqliteHistoryTxn::insert(std::span<const Row> rows) {
     } else {
       s->bind_null(base + 12);
     }
-    base += kParamsPerRow;
+    base += kParamsPerInstance;
   }
   if (s->step() != SQLITE_DONE) return db_.error("record history");
   return ok();
@@ -207,25 +233,28 @@ Status SqliteHistoryTxn::append(const HistoryAppend& append) {
     const auto n = std::min(kRowsPerInsert, rows.size() - at);
     if (auto st = insert(std::span<const Row>(rows).subspan(at, n)); !st) return st;
   }
-  for (const auto& [attr, noted] : attrs) {
-    if (auto st = note_attribute(*hid, attr, noted.first, noted.second); !st) return st;
-  }
-  return ok();
+  std::vector<AttributeNote> notes;
+  notes.reserve(attrs.size());
+  for (const auto& [attr, noted] : attrs) notes.push_back({attr, noted.first, noted.second});
+  return note_attributes(*hid, notes);
 }
 
-Status SqliteHistoryTxn::note_attribute(std::int64_t hid, std::int64_t attr, std::int64_t bits,
-                                        model::AttributeKind kind) {
-  auto stmt = db_.cached(
-      "INSERT INTO history_attrs(hid, attr, classes, kind) VALUES(?1, ?2, ?3, ?4) "
-      "ON CONFLICT(hid, attr) DO UPDATE SET classes = classes | excluded.classes, "
-      "kind = excluded.kind WHERE classes | excluded.classes != classes OR kind != excluded.kind");
-  if (!stmt) return std::unexpected(stmt.error());
-  StatementUse s(**stmt);
-  s->bind(1, hid);
-  s->bind(2, attr);
-  s->bind(3, bits);
-  s->bind(4, static_cast<std::int64_t>(kind));
-  if (s->step() != SQLITE_DONE) return db_.error("record history attribute");
+Status SqliteHistoryTxn::note_attributes(std::int64_t hid, std::span<const AttributeNote> notes) {
+  for (std::size_t at = 0; at < notes.size(); at += kRowsPerInsert) {
+    const auto some = notes.subspan(at, std::min(kRowsPerInsert, notes.size() - at));
+    auto stmt = db_.cached(note_sql(some.size()));
+    if (!stmt) return std::unexpected(stmt.error());
+    StatementUse s(**stmt);
+    s->bind(1, hid);
+    int base = 1;
+    for (const auto& note : some) {
+      s->bind(base + 1, note.attr);
+      s->bind(base + 2, note.classes);
+      s->bind(base + 3, static_cast<std::int64_t>(note.kind));
+      base += kParamsPerNote;
+    }
+    if (s->step() != SQLITE_DONE) return db_.error("record history attribute");
+  }
   return ok();
 }
 
@@ -373,7 +402,8 @@ Result<bool> SqliteHistoryTxn::replace_instance(std::string_view entity_id, std:
     if (s->step() != SQLITE_DONE) return db_.error("modify history instance");
   }
   if (sqlite3_changes(db_.handle()) == 0) return false;
-  if (auto st = note_attribute(**hid, **term, class_bit(view.value_class), value.kind); !st) {
+  const AttributeNote note{**term, class_bit(view.value_class), value.kind};
+  if (auto st = note_attributes(**hid, std::span(&note, 1)); !st) {
     return std::unexpected(st.error());
   }
   return true;

@@ -52,9 +52,16 @@ class SqliteHistoryTxn final : public HistoryTxn {
   Result<Row> row_of(std::int64_t hid, const HistoryInstance& instance);
   // Records the rows in one statement (at most kRowsPerInsert of them).
   Status insert(std::span<const Row> rows);
-  // Adds value classes to what the attribute has held, and sets the kind of its last instance.
-  Status note_attribute(std::int64_t hid, std::int64_t attr, std::int64_t bits,
-                        model::AttributeKind kind);
+  // What an append tells of one attribute: the value classes it has held now, and the kind of
+  // its last instance.
+  struct AttributeNote {
+    std::int64_t attr = 0;
+    std::int64_t classes = 0;
+    model::AttributeKind kind = model::AttributeKind::Property;
+  };
+  // Adds each note's classes to what its attribute has held and sets the kind of its last
+  // instance, kRowsPerInsert notes a statement.
+  Status note_attributes(std::int64_t hid, std::span<const AttributeNote> notes);
   // The term id of an IRI that exists already, without interning it.
   Result<std::optional<std::int64_t>> existing_term(std::string_view iri);
   Status forget_attribute_if_empty(std::int64_t hid, std::int64_t attr);
