@@ -96,6 +96,36 @@ void expect_same_entity(const Entity& actual, const Entity& expected) {
   expect_same_attributes(actual.attributes, expected.attributes);
 }
 
+// A decode that failed as a stored document that is not what the encoder writes should: an
+// InternalError whose message holds `fragment`.
+template <typename T>
+::testing::AssertionResult IsCorrupt(const Result<T>& decoded, std::string_view fragment) {
+  if (decoded.has_value()) return ::testing::AssertionFailure() << "it decoded";
+  if (decoded.error().kind != ErrorKind::InternalError) {
+    return ::testing::AssertionFailure() << "not an InternalError: " << decoded.error().message;
+  }
+  if (decoded.error().message.find(fragment) == std::string::npos) {
+    return ::testing::AssertionFailure()
+           << "'" << fragment << "' not in '" << decoded.error().message << "'";
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// The entity encoded to text and decoded again is the same entity.
+void expect_text_round_trip(const Entity& e) {
+  auto decoded = decode_entity_text(encode_entity_text(e));
+  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
+  expect_same_entity(*decoded, e);
+}
+
+// An entity of one type and no attributes.
+Entity bare_entity() {
+  Entity e;
+  e.id = "urn:ngsi-ld:X:1";
+  e.types = {"https://example.org/X"};
+  return e;
+}
+
 TEST(EntityCodec, RoundTripsEveryKindAndMember) {
   const Entity e = full_entity();
   auto decoded = decode_entity(encode_entity(e));
@@ -104,10 +134,7 @@ TEST(EntityCodec, RoundTripsEveryKindAndMember) {
 }
 
 TEST(EntityCodec, RoundTripsThroughText) {
-  const Entity e = full_entity();
-  auto decoded = decode_entity_text(encode_entity_text(e));
-  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
-  expect_same_entity(*decoded, e);
+  expect_text_round_trip(full_entity());
 }
 
 TEST(EntityCodec, MinimalEntity) {
@@ -151,9 +178,7 @@ TEST(EntityCodec, DocumentShape) {
 }
 
 TEST(EntityCodec, KeepsAttributeOrder) {
-  Entity e;
-  e.id = "urn:ngsi-ld:X:1";
-  e.types = {"https://example.org/X"};
+  Entity e = bare_entity();
   for (const char* name :
        {"https://example.org/z", "https://example.org/a", "https://example.org/m"}) {
     model::put_instance(e.attributes, name, make(AttributeKind::Property, 1, 1, 1));
@@ -185,15 +210,11 @@ TEST(EntityCodec, LongEscapedNamesAndStringsArriveInPartsAndComeBackWhole) {
                           json::object{{long_text, json::array{long_text, long_text}}}, 3, 4);
   model::put_instance(a.sub_attributes, long_name, nested);
   model::put_instance(e.attributes, long_name, a);
-  auto decoded = decode_entity_text(encode_entity_text(e));
-  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
-  expect_same_entity(*decoded, e);
+  expect_text_round_trip(e);
 }
 
 TEST(EntityCodec, EveryKindOfJsonScalarInAValueComesBack) {
-  Entity e;
-  e.id = "urn:ngsi-ld:X:1";
-  e.types = {"https://example.org/X"};
+  Entity e = bare_entity();
   const std::vector<json::value> values = {
       json::value(true),
       json::value(false),
@@ -208,9 +229,7 @@ TEST(EntityCodec, EveryKindOfJsonScalarInAValueComesBack) {
     model::put_instance(e.attributes, "https://example.org/p" + std::to_string(i),
                         make(AttributeKind::JsonProperty, values[i], 1, 1));
   }
-  auto decoded = decode_entity_text(encode_entity_text(e));
-  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
-  expect_same_entity(*decoded, e);
+  expect_text_round_trip(e);
 }
 
 TEST(EntityCodec, MembersALaterVersionMayAddAreSkipped) {
@@ -255,28 +274,20 @@ TEST(EntityCodec, AnAttributeDocumentTakesItsKindFromTheCaller) {
 
   for (const std::string text : {"[1]", "{", R"({"value": 1, "createdAt": "x"})", ""}) {
     SCOPED_TRACE(text);
-    auto broken = decode_attribute_text(text, AttributeKind::Property, "urn:ngsi-ld:X:1");
-    ASSERT_FALSE(broken.has_value());
-    EXPECT_EQ(broken.error().kind, ErrorKind::InternalError);
-    EXPECT_NE(broken.error().message.find("stored entity 'urn:ngsi-ld:X:1' is corrupt"),
-              std::string::npos)
-        << broken.error().message;
+    EXPECT_TRUE(IsCorrupt(decode_attribute_text(text, AttributeKind::Property, "urn:ngsi-ld:X:1"),
+                          "stored entity 'urn:ngsi-ld:X:1' is corrupt"));
   }
 }
 
 TEST(EntityCodec, DocumentsDeeperThanARequestMayBeDecode) {
   json::value deep = 1;
   for (int i = 0; i < 300; ++i) deep = json::array{deep};
-  Entity e;
-  e.id = "urn:ngsi-ld:X:1";
-  e.types = {"https://example.org/X"};
+  Entity e = bare_entity();
   Attribute a = make(AttributeKind::Property, deep, 1, 1);
   model::put_instance(a.sub_attributes, "https://example.org/s",
                       make(AttributeKind::Property, deep, 2, 2));
   model::put_instance(e.attributes, "https://example.org/p", a);
-  auto decoded = decode_entity_text(encode_entity_text(e));
-  ASSERT_TRUE(decoded.has_value()) << decoded.error().message;
-  expect_same_entity(*decoded, e);
+  expect_text_round_trip(e);
 }
 
 // ---- corrupt documents ----
@@ -345,10 +356,7 @@ TEST(EntityCodec, CorruptDocumentsAreInternalErrorsNotExceptions) {
     SCOPED_TRACE(c.label);
     Result<Entity> decoded = std::unexpected(Error{ErrorKind::BadRequestData, "unset", {}});
     EXPECT_NO_THROW(decoded = decode_entity_text(c.text));
-    ASSERT_FALSE(decoded.has_value());
-    EXPECT_EQ(decoded.error().kind, ErrorKind::InternalError);
-    EXPECT_NE(decoded.error().message.find(c.fragment), std::string::npos)
-        << decoded.error().message;
+    EXPECT_TRUE(IsCorrupt(decoded, c.fragment));
   }
 }
 
@@ -363,11 +371,7 @@ TEST(EntityCodec, CorruptAttributeMembersNameTheEntity) {
     Result<Entity> decoded = std::unexpected(Error{ErrorKind::BadRequestData, "unset", {}});
     EXPECT_NO_THROW(decoded = decode_entity_text(
                         doc_with_attr(R"([{"type": "Property", "value": 1, )" + member + "}]")));
-    ASSERT_FALSE(decoded.has_value());
-    EXPECT_EQ(decoded.error().kind, ErrorKind::InternalError);
-    EXPECT_NE(decoded.error().message.find("stored entity 'urn:ngsi-ld:X:1' is corrupt"),
-              std::string::npos)
-        << decoded.error().message;
+    EXPECT_TRUE(IsCorrupt(decoded, "stored entity 'urn:ngsi-ld:X:1' is corrupt"));
   }
 }
 
@@ -376,19 +380,14 @@ TEST(EntityCodec, DecodeOfAnObjectNeverThrows) {
   doc["id"] = json::array{};
   Result<Entity> decoded = std::unexpected(Error{ErrorKind::BadRequestData, "unset", {}});
   EXPECT_NO_THROW(decoded = decode_entity(doc));
-  ASSERT_FALSE(decoded.has_value());
-  EXPECT_EQ(decoded.error().kind, ErrorKind::InternalError);
-  EXPECT_NE(decoded.error().message.find("stored entity is corrupt"), std::string::npos)
-      << decoded.error().message;
+  EXPECT_TRUE(IsCorrupt(decoded, "stored entity is corrupt"));
 }
 
 TEST(EntityCodec, TextAfterTheDocumentIsCorrupt) {
   const std::string doc = doc_with_attr("[" + std::string(kValidAttr) + "]");
   for (const std::string tail : {" {}", "x", "]"}) {
     SCOPED_TRACE(tail);
-    auto decoded = decode_entity_text(doc + tail);
-    ASSERT_FALSE(decoded.has_value());
-    EXPECT_EQ(decoded.error().kind, ErrorKind::InternalError);
+    EXPECT_TRUE(IsCorrupt(decode_entity_text(doc + tail), "stored entity is not a JSON object"));
   }
   EXPECT_TRUE(decode_entity_text(doc + " \n").has_value()) << "whitespace is no content";
 }
