@@ -10,14 +10,15 @@
 //   sqlite_baseline --db FILE --like TSUNAGU_DB --sample ID --mode insert --batch 100
 //                   [--rows N] [--seconds S]
 //   sqlite_baseline --db FILE --like TSUNAGU_DB --sample ID --mode update --batch 32
-//                   --prefill N [--seconds S]
+//                   --prefill N --patched-attr IRI [--seconds S]
 //
 // insert: new entities, one transaction per `batch` rows, until N rows or S seconds; the
 //         summaries are added once per transaction, as the server's group commit does.
-// update: what the server writes for a PATCH of one attribute of a random existing entity
-//         (read the document, rewrite it, rewrite the entity's value and geometry rows, append
-//         one history instance), `batch` per transaction: what N concurrent PATCHes can at
-//         best become when one fsync serves them all.
+// update: what the server writes for a PATCH of attribute IRI of a random existing entity
+//         (read the document, rewrite it, read the entity's value rows and rewrite those of the
+//         attribute, rewrite its geometry rows, append the attribute's history instance),
+//         `batch` per transaction: what N concurrent PATCHes can at best become when one fsync
+//         serves them all.
 // Prints one line: rows=... seconds=... rows_per_s=... commits=... p50_ms=... p99_ms=...
 // cpu_us_per_row=... (latencies are per transaction, commit included; CPU is user + system time
 // of this process, which the machine's other load does not inflate).
@@ -138,8 +139,12 @@ class Rows {
   std::size_t size() const { return rows_.size(); }
 
   // Writes the rows (or only the first `limit`) again for entity `key_value`.
-  void copy_to(Db& db, std::int64_t key_value, std::size_t limit = SIZE_MAX) const {
+  // Only the rows whose column `where` holds the integer `equals`, when `where` is given.
+  void copy_to(Db& db, std::int64_t key_value, std::size_t limit = SIZE_MAX,
+               const std::string& where = "", std::int64_t equals = 0) const {
+    const auto at = where.empty() ? columns_.size() : index_of(where);
     for (std::size_t r = 0; r < rows_.size() && r < limit; ++r) {
+      if (at < columns_.size() && sqlite3_value_int64(rows_[r][at].get()) != equals) continue;
       auto* s = db.stmt(insert_sql_);
       sqlite3_bind_int64(s, 1, key_value);
       for (std::size_t c = 0; c < columns_.size(); ++c) {
@@ -149,12 +154,17 @@ class Rows {
     }
   }
 
-  // The value of `column` in each row.
-  std::vector<sqlite3_value*> column(const std::string& name) const {
+  std::size_t index_of(const std::string& name) const {
     const auto at = std::find(columns_.begin(), columns_.end(), name) - columns_.begin();
     if (static_cast<std::size_t>(at) == columns_.size()) {
       throw std::runtime_error(table_ + " has no column " + name);
     }
+    return static_cast<std::size_t>(at);
+  }
+
+  // The value of `column` in each row.
+  std::vector<sqlite3_value*> column(const std::string& name) const {
+    const auto at = index_of(name);
     std::vector<sqlite3_value*> out;
     for (const auto& row : rows_) out.push_back(row[at].get());
     return out;
@@ -273,7 +283,9 @@ std::int64_t now_ms() {
 
 class Writer {
  public:
-  Writer(Db& db, const Sample& sample) : db_(db), sample_(sample) {}
+  // `patched`: the term of the attribute an update changes (0 for inserts only).
+  Writer(Db& db, const Sample& sample, std::int64_t patched = 0)
+      : db_(db), sample_(sample), patched_(patched) {}
 
   void insert(const std::string& id) {
     auto* s = db_.stmt(
@@ -287,7 +299,7 @@ class Writer {
     sample_.types->copy_to(db_, rid);
     sample_.attrs->copy_to(db_, rid);
     write_values(rid);
-    write_history(id, sample_.history->size());
+    write_history(id);
     ++added_;
   }
 
@@ -302,16 +314,30 @@ class Writer {
     sqlite3_bind_int64(s, 2, now_ms());
     sqlite3_bind_text(s, 3, doc.data(), static_cast<int>(doc.size()), SQLITE_STATIC);
     const auto rid = db_.run(s);
+    // The server reads the entity's value rows and rewrites those of the patched attribute.
+    std::vector<std::int64_t> changed;
+    auto* rows = db_.stmt("SELECT term, num, txt, rowid FROM attr_values WHERE entity = ?1");
+    sqlite3_bind_int64(rows, 1, rid);
+    while (sqlite3_step(rows) == SQLITE_ROW) {
+      if (sqlite3_column_int64(rows, 0) == patched_)
+        changed.push_back(sqlite3_column_int64(rows, 3));
+    }
+    for (const auto rowid : changed) {
+      auto* d = db_.stmt("DELETE FROM attr_values WHERE rowid = ?1");
+      sqlite3_bind_int64(d, 1, rowid);
+      db_.run(d);
+    }
+    sample_.values->copy_to(db_, rid, SIZE_MAX, "term", patched_);
+    // Its geometries it rewrites whole.
     for (const char* sql :
-         {"DELETE FROM attr_values WHERE entity = ?1",
-          "DELETE FROM geo_index WHERE id IN (SELECT id FROM geo_owner WHERE entity = ?1)",
+         {"DELETE FROM geo_index WHERE id IN (SELECT id FROM geo_owner WHERE entity = ?1)",
           "DELETE FROM geo_owner WHERE entity = ?1"}) {
       auto* d = db_.stmt(sql);
       sqlite3_bind_int64(d, 1, rid);
       db_.run(d);
     }
-    write_values(rid);
-    write_history(id, 1);
+    write_geometries(rid);
+    write_history(id);
   }
 
   // The discovery summaries of the entities inserted since the last call, in one statement per
@@ -356,6 +382,10 @@ class Writer {
  private:
   void write_values(std::int64_t rid) {
     sample_.values->copy_to(db_, rid);
+    write_geometries(rid);
+  }
+
+  void write_geometries(std::int64_t rid) {
     const auto terms = sample_.geo_owner->column("term");
     for (std::size_t g = 0; g < terms.size(); ++g) {
       auto* owner = db_.stmt("INSERT INTO geo_owner(entity, term) VALUES(?1, ?2) RETURNING id");
@@ -371,44 +401,50 @@ class Writer {
     }
   }
 
-  // The history of a write that sets `instances` instances: the server finds (or creates) the
-  // history entity, records the instances and notes each attribute.
-  void write_history(const std::string& id, std::size_t instances) {
+  // The history of a write: the server finds (or creates) the history entity, records the
+  // instances the write set (all of a new entity's; the patched attribute's for an update) and
+  // notes their attributes.
+  void write_history(const std::string& id) {
     if (sample_.history_types.empty()) return;  // the sample was written without history
     auto* find = db_.stmt("SELECT hid, types FROM history_entities WHERE id = ?1");
     sqlite3_bind_text(find, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
     auto hid = db_.run(find);
     if (hid != 0) {
-      // An existing entity: its attribute is noted again, which changes nothing.
+      // An existing entity: the patched attribute is noted again, which changes nothing.
       const auto attrs = sample_.history_attrs->column("attr");
       const auto classes = sample_.history_attrs->column("classes");
       const auto kinds = sample_.history_attrs->column("kind");
-      auto* s = db_.stmt(
-          "INSERT INTO history_attrs(hid, attr, classes, kind) VALUES(?1, ?2, ?3, ?4) "
-          "ON CONFLICT(hid, attr) DO UPDATE SET classes = classes | excluded.classes, "
-          "kind = excluded.kind WHERE classes | excluded.classes != classes OR "
-          "kind != excluded.kind");
-      sqlite3_bind_int64(s, 1, hid);
-      sqlite3_bind_value(s, 2, attrs.front());
-      sqlite3_bind_value(s, 3, classes.front());
-      sqlite3_bind_value(s, 4, kinds.front());
-      db_.run(s);
-    } else {
-      auto* s = db_.stmt(
-          "INSERT INTO history_entities(id, types, created) VALUES(?1, ?2, ?3) RETURNING hid");
-      sqlite3_bind_text(s, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
-      sqlite3_bind_text(s, 2, sample_.history_types.data(),
-                        static_cast<int>(sample_.history_types.size()), SQLITE_STATIC);
-      sqlite3_bind_int64(s, 3, now_ms());
-      hid = db_.run(s);
-      sample_.history_types_rows->copy_to(db_, hid);
-      sample_.history_attrs->copy_to(db_, hid);
+      for (std::size_t a = 0; a < attrs.size(); ++a) {
+        if (sqlite3_value_int64(attrs[a]) != patched_) continue;
+        auto* s = db_.stmt(
+            "INSERT INTO history_attrs(hid, attr, classes, kind) VALUES(?1, ?2, ?3, ?4) "
+            "ON CONFLICT(hid, attr) DO UPDATE SET classes = classes | excluded.classes, "
+            "kind = excluded.kind WHERE classes | excluded.classes != classes OR "
+            "kind != excluded.kind");
+        sqlite3_bind_int64(s, 1, hid);
+        sqlite3_bind_value(s, 2, attrs[a]);
+        sqlite3_bind_value(s, 3, classes[a]);
+        sqlite3_bind_value(s, 4, kinds[a]);
+        db_.run(s);
+      }
+      sample_.history->copy_to(db_, hid, SIZE_MAX, "attr", patched_);
+      return;
     }
-    sample_.history->copy_to(db_, hid, instances);
+    auto* s = db_.stmt(
+        "INSERT INTO history_entities(id, types, created) VALUES(?1, ?2, ?3) RETURNING hid");
+    sqlite3_bind_text(s, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, sample_.history_types.data(),
+                      static_cast<int>(sample_.history_types.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, now_ms());
+    hid = db_.run(s);
+    sample_.history_types_rows->copy_to(db_, hid);
+    sample_.history_attrs->copy_to(db_, hid);
+    sample_.history->copy_to(db_, hid);
   }
 
   Db& db_;
   const Sample& sample_;
+  const std::int64_t patched_;
   std::int64_t added_ = 0;  // entities inserted since the summaries were last added
 };
 
@@ -458,7 +494,10 @@ int run(const Args& args) {
   Db db(args.str("db"));
   copy_schema(like, db);
   const Sample sample = Sample::load(like, args.str("sample"));
-  Writer writer(db, sample);
+  const auto patched_attr = args.str("patched-attr", "");
+  const std::int64_t patched =
+      patched_attr.empty() ? 0 : one_int(like, "SELECT id FROM terms WHERE iri = ?1", patched_attr);
+  Writer writer(db, sample, patched);
   const auto mode = args.str("mode", "insert");
   const auto batch = std::max<std::uint64_t>(1, args.num("batch", 100));
   const auto seconds = args.num("seconds", 60);
@@ -468,6 +507,7 @@ int run(const Args& args) {
     return 0;
   }
   if (mode == "update") {
+    if (patched == 0) throw std::runtime_error("--mode update needs --patched-attr IRI");
     const auto n = std::max<std::uint64_t>(1, args.num("prefill", 100000));
     prefill(db, writer, n);
     std::mt19937_64 rng(42);

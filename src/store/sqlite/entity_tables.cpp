@@ -1,5 +1,11 @@
 #include "store/sqlite/entity_tables.hpp"
 
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "store/entity_codec.hpp"
 #include "store/entity_shape.hpp"
 #include "store/sqlite/summary_tables.hpp"
@@ -22,26 +28,48 @@ Status insert_index_row(Connection& db, const char* sql, std::int64_t term, std:
   return ok();
 }
 
-Status write_values(Connection& db, TermCache& terms, std::int64_t rid,
-                    const model::Entity& entity) {
-  for (const auto& v : indexed_values(entity)) {
+// One row of attr_values.
+struct ValueRow {
+  std::int64_t term = 0;
+  std::optional<double> num;
+  std::optional<std::string> txt;
+
+  auto operator<=>(const ValueRow&) const = default;
+};
+
+Status insert_value_row(Connection& db, std::int64_t rid, const ValueRow& v) {
+  auto stmt = db.cached("INSERT INTO attr_values(term, entity, num, txt) VALUES(?1, ?2, ?3, ?4)");
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  s->bind(1, v.term);
+  s->bind(2, rid);
+  if (v.num)
+    s->bind(3, *v.num);
+  else
+    s->bind_null(3);
+  if (v.txt)
+    s->bind(4, *v.txt);
+  else
+    s->bind_null(4);
+  if (s->step() != SQLITE_DONE) return db.error("write value index");
+  return ok();
+}
+
+// The attr_values rows the entity's values call for, sorted.
+Result<std::vector<ValueRow>> value_rows(Connection& db, TermCache& terms,
+                                         const model::Entity& entity) {
+  std::vector<ValueRow> rows;
+  for (auto& v : indexed_values(entity)) {
     auto term = terms.id_of(db, v.attr);
     if (!term) return std::unexpected(term.error());
-    auto stmt = db.cached("INSERT INTO attr_values(term, entity, num, txt) VALUES(?1, ?2, ?3, ?4)");
-    if (!stmt) return std::unexpected(stmt.error());
-    StatementUse s(**stmt);
-    s->bind(1, *term);
-    s->bind(2, rid);
-    if (v.number)
-      s->bind(3, *v.number);
-    else
-      s->bind_null(3);
-    if (v.text)
-      s->bind(4, *v.text);
-    else
-      s->bind_null(4);
-    if (s->step() != SQLITE_DONE) return db.error("write value index");
+    rows.push_back({*term, v.number, std::move(v.text)});
   }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+Status write_geometries(Connection& db, TermCache& terms, std::int64_t rid,
+                        const model::Entity& entity) {
   for (const auto& g : indexed_geometries(entity)) {
     auto term = terms.id_of(db, g.attr);
     if (!term) return std::unexpected(term.error());
@@ -65,6 +93,78 @@ Status write_values(Connection& db, TermCache& terms, std::int64_t rid,
     s->bind(4, g.box.min_lat);
     s->bind(5, g.box.max_lat);
     if (s->step() != SQLITE_DONE) return db.error("write geometry index");
+  }
+  return ok();
+}
+
+Status write_values(Connection& db, TermCache& terms, std::int64_t rid,
+                    const model::Entity& entity) {
+  auto rows = value_rows(db, terms, entity);
+  if (!rows) return std::unexpected(rows.error());
+  for (const auto& v : *rows) {
+    if (auto st = insert_value_row(db, rid, v); !st) return st;
+  }
+  return write_geometries(db, terms, rid, entity);
+}
+
+Status run_for_entity(Connection& db, const char* sql, std::int64_t rid, const char* what) {
+  auto stmt = db.cached(sql);
+  if (!stmt) return std::unexpected(stmt.error());
+  StatementUse s(**stmt);
+  s->bind(1, rid);
+  if (s->step() != SQLITE_DONE) return db.error(what);
+  return ok();
+}
+
+Status clear_geometries(Connection& db, std::int64_t rid) {
+  for (const char* sql : {"DELETE FROM geo_index WHERE id IN "
+                          "(SELECT id FROM geo_owner WHERE entity = ?1)",
+                          "DELETE FROM geo_owner WHERE entity = ?1"}) {
+    if (auto st = run_for_entity(db, sql, rid, "clear geometry index"); !st) return st;
+  }
+  return ok();
+}
+
+// Brings the entity's attr_values rows to what its values call for, deleting and inserting
+// only the rows that differ: a sensor's PATCH changes one value of many, and each row costs
+// three B-trees. Both sides sorted, then merged.
+Status rewrite_changed_values(Connection& db, TermCache& terms, std::int64_t rid,
+                              const model::Entity& entity) {
+  auto wanted = value_rows(db, terms, entity);
+  if (!wanted) return std::unexpected(wanted.error());
+  std::vector<std::pair<ValueRow, std::int64_t>> stored;  // with its rowid
+  {
+    auto stmt = db.cached("SELECT term, num, txt, rowid FROM attr_values WHERE entity = ?1");
+    if (!stmt) return std::unexpected(stmt.error());
+    StatementUse s(**stmt);
+    s->bind(1, rid);
+    int rc;
+    while ((rc = s->step()) == SQLITE_ROW) {
+      ValueRow row{s->column_int(0), std::nullopt, std::nullopt};
+      if (!s->column_null(1)) row.num = s->column_double(1);
+      if (!s->column_null(2)) row.txt = std::string(s->column_text(2));
+      stored.emplace_back(std::move(row), s->column_int(3));
+    }
+    if (rc != SQLITE_DONE) return db.error("read value index");
+  }
+  std::sort(stored.begin(), stored.end());
+  auto w = wanted->begin();
+  for (const auto& [row, rowid] : stored) {
+    while (w != wanted->end() && *w < row) {
+      if (auto st = insert_value_row(db, rid, *w++); !st) return st;
+    }
+    if (w != wanted->end() && *w == row) {
+      ++w;  // unchanged
+      continue;
+    }
+    auto del = db.cached("DELETE FROM attr_values WHERE rowid = ?1");
+    if (!del) return std::unexpected(del.error());
+    StatementUse s(**del);
+    s->bind(1, rowid);
+    if (s->step() != SQLITE_DONE) return db.error("clear value index");
+  }
+  for (; w != wanted->end(); ++w) {
+    if (auto st = insert_value_row(db, rid, *w); !st) return st;
   }
   return ok();
 }
@@ -160,9 +260,13 @@ Status EntityWriter::update(const model::Entity& entity) {
   auto after = intern_shape(db_, terms_, shape_of(entity));
   if (!after) return std::unexpected(after.error());
   if (*before == *after) {
-    // Values changed, nothing else: the type and attribute rows and the summaries stand.
-    if (auto st = clear_values(rid); !st) return st;
-    return write_values(db_, terms_, rid, entity);
+    // Values changed, nothing else: the type and attribute rows and the summaries stand, and
+    // of the value rows those that changed are rewritten. The geometries are rewritten whole:
+    // the R*Tree keeps boxes rounded outward to 32-bit floats, which cannot tell whether a new
+    // box is the same.
+    if (auto st = rewrite_changed_values(db_, terms_, rid, entity); !st) return st;
+    if (auto st = clear_geometries(db_, rid); !st) return st;
+    return write_geometries(db_, terms_, rid, entity);
   }
   if (auto st = clear_index(rid); !st) return st;
   if (auto st = write_index(rid, entity, *after); !st) return st;
@@ -229,17 +333,9 @@ Status EntityWriter::clear_index(std::int64_t rid) {
 }
 
 Status EntityWriter::clear_values(std::int64_t rid) {
-  for (const char* sql : {"DELETE FROM attr_values WHERE entity = ?1",
-                          "DELETE FROM geo_index WHERE id IN "
-                          "(SELECT id FROM geo_owner WHERE entity = ?1)",
-                          "DELETE FROM geo_owner WHERE entity = ?1"}) {
-    auto stmt = db_.cached(sql);
-    if (!stmt) return std::unexpected(stmt.error());
-    StatementUse s(**stmt);
-    s->bind(1, rid);
-    if (s->step() != SQLITE_DONE) return db_.error("clear index");
-  }
-  return ok();
+  auto st = run_for_entity(db_, "DELETE FROM attr_values WHERE entity = ?1", rid, "clear index");
+  if (!st) return st;
+  return clear_geometries(db_, rid);
 }
 
 }  // namespace tsunagu::store::sqlite
