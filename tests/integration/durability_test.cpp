@@ -206,6 +206,23 @@ TEST_F(Durability, SigintExitsWithZero) {
   expect_entities(server_, {{id("one"), shelter(id("one"), 1)}});
 }
 
+// Returns once `count` writes are acknowledged (or after 30 s): the signal of the tests below
+// must come in the middle of writes, after some were acknowledged, on a fast machine as on a
+// busy one (a fixed pause found none acknowledged on a loaded machine, PostgreSQL creating the
+// tenant's schema meanwhile).
+void wait_for_acknowledged(std::mutex& mutex,
+                           const std::map<std::string, boost::json::value>& acknowledged,
+                           std::size_t count) {
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    {
+      std::lock_guard lock(mutex);
+      if (acknowledged.size() >= count) return;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+}
+
 TEST_F(Durability, SigtermUnderLoadKeepsEveryAcknowledgedWrite) {
   std::map<std::string, boost::json::value> acknowledged;
   std::mutex mutex;
@@ -227,7 +244,8 @@ TEST_F(Durability, SigtermUnderLoadKeepsEveryAcknowledgedWrite) {
       }
     });
   }
-  std::this_thread::sleep_for(400ms);
+  wait_for_acknowledged(mutex, acknowledged, 20);
+  std::this_thread::sleep_for(100ms);
   const int code = server_.stop(SIGTERM);
   stop = true;
   for (auto& writer : writers) writer.join();
@@ -257,7 +275,8 @@ TEST_F(Durability, SigkillUnderLoadKeepsEveryAcknowledgedWrite) {
       }
     });
   }
-  std::this_thread::sleep_for(400ms);
+  wait_for_acknowledged(mutex, acknowledged, 20);
+  std::this_thread::sleep_for(100ms);
   server_.kill();  // in the middle of writes: only acknowledged ones must survive
   for (auto& writer : writers) writer.join();
   EXPECT_GT(acknowledged.size(), 0U);
