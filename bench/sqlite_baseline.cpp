@@ -136,14 +136,12 @@ class Rows {
     insert_sql_ += ") VALUES(" + values + ")";
   }
 
-  std::size_t size() const { return rows_.size(); }
-
-  // Writes the rows (or only the first `limit`) again for entity `key_value`.
-  // Only the rows whose column `where` holds the integer `equals`, when `where` is given.
-  void copy_to(Db& db, std::int64_t key_value, std::size_t limit = SIZE_MAX,
-               const std::string& where = "", std::int64_t equals = 0) const {
+  // Writes the rows again for entity `key_value`; with `where`, only those whose column `where`
+  // holds the integer `equals`.
+  void copy_to(Db& db, std::int64_t key_value, const std::string& where = "",
+               std::int64_t equals = 0) const {
     const auto at = where.empty() ? columns_.size() : index_of(where);
-    for (std::size_t r = 0; r < rows_.size() && r < limit; ++r) {
+    for (std::size_t r = 0; r < rows_.size(); ++r) {
       if (at < columns_.size() && sqlite3_value_int64(rows_[r][at].get()) != equals) continue;
       auto* s = db.stmt(insert_sql_);
       sqlite3_bind_int64(s, 1, key_value);
@@ -285,7 +283,11 @@ class Writer {
  public:
   // `patched`: the term of the attribute an update changes (0 for inserts only).
   Writer(Db& db, const Sample& sample, std::int64_t patched = 0)
-      : db_(db), sample_(sample), patched_(patched) {}
+      : db_(db),
+        sample_(sample),
+        patched_(patched),
+        geo_terms_(sample.geo_owner->column("term")),
+        note_(patched_note(sample, patched)) {}
 
   void insert(const std::string& id) {
     auto* s = db_.stmt(
@@ -327,7 +329,7 @@ class Writer {
       sqlite3_bind_int64(d, 1, rowid);
       db_.run(d);
     }
-    sample_.values->copy_to(db_, rid, SIZE_MAX, "term", patched_);
+    sample_.values->copy_to(db_, rid, "term", patched_);
     // Its geometries it rewrites whole.
     for (const char* sql :
          {"DELETE FROM geo_index WHERE id IN (SELECT id FROM geo_owner WHERE entity = ?1)",
@@ -386,11 +388,10 @@ class Writer {
   }
 
   void write_geometries(std::int64_t rid) {
-    const auto terms = sample_.geo_owner->column("term");
-    for (std::size_t g = 0; g < terms.size(); ++g) {
+    for (std::size_t g = 0; g < geo_terms_.size(); ++g) {
       auto* owner = db_.stmt("INSERT INTO geo_owner(entity, term) VALUES(?1, ?2) RETURNING id");
       sqlite3_bind_int64(owner, 1, rid);
-      sqlite3_bind_value(owner, 2, terms[g]);
+      sqlite3_bind_value(owner, 2, geo_terms_[g]);
       const auto id = db_.run(owner);
       auto* box = db_.stmt(
           "INSERT INTO geo_index(id, min_lon, max_lon, min_lat, max_lat) "
@@ -411,23 +412,17 @@ class Writer {
     auto hid = db_.run(find);
     if (hid != 0) {
       // An existing entity: the patched attribute is noted again, which changes nothing.
-      const auto attrs = sample_.history_attrs->column("attr");
-      const auto classes = sample_.history_attrs->column("classes");
-      const auto kinds = sample_.history_attrs->column("kind");
-      for (std::size_t a = 0; a < attrs.size(); ++a) {
-        if (sqlite3_value_int64(attrs[a]) != patched_) continue;
+      if (note_) {
         auto* s = db_.stmt(
             "INSERT INTO history_attrs(hid, attr, classes, kind) VALUES(?1, ?2, ?3, ?4) "
             "ON CONFLICT(hid, attr) DO UPDATE SET classes = classes | excluded.classes, "
             "kind = excluded.kind WHERE classes | excluded.classes != classes OR "
             "kind != excluded.kind");
         sqlite3_bind_int64(s, 1, hid);
-        sqlite3_bind_value(s, 2, attrs[a]);
-        sqlite3_bind_value(s, 3, classes[a]);
-        sqlite3_bind_value(s, 4, kinds[a]);
+        for (int c = 0; c < 3; ++c) sqlite3_bind_value(s, c + 2, (*note_)[c]);
         db_.run(s);
       }
-      sample_.history->copy_to(db_, hid, SIZE_MAX, "attr", patched_);
+      sample_.history->copy_to(db_, hid, "attr", patched_);
       return;
     }
     auto* s = db_.stmt(
@@ -442,9 +437,23 @@ class Writer {
     sample_.history->copy_to(db_, hid);
   }
 
+  // The sample's history_attrs row (attr, classes, kind) of the patched attribute, if any.
+  using Note = std::array<sqlite3_value*, 3>;
+  static std::optional<Note> patched_note(const Sample& sample, std::int64_t patched) {
+    const auto attrs = sample.history_attrs->column("attr");
+    const auto classes = sample.history_attrs->column("classes");
+    const auto kinds = sample.history_attrs->column("kind");
+    for (std::size_t a = 0; a < attrs.size(); ++a) {
+      if (sqlite3_value_int64(attrs[a]) == patched) return Note{attrs[a], classes[a], kinds[a]};
+    }
+    return std::nullopt;
+  }
+
   Db& db_;
   const Sample& sample_;
   const std::int64_t patched_;
+  const std::vector<sqlite3_value*> geo_terms_;  // of the sample's geometries, in order
+  const std::optional<Note> note_;
   std::int64_t added_ = 0;  // entities inserted since the summaries were last added
 };
 

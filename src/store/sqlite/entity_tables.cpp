@@ -55,7 +55,7 @@ Status insert_value_row(Connection& db, std::int64_t rid, const ValueRow& v) {
   return ok();
 }
 
-// The attr_values rows the entity's values call for, sorted.
+// The attr_values rows the entity's values call for.
 Result<std::vector<ValueRow>> value_rows(Connection& db, TermCache& terms,
                                          const model::Entity& entity) {
   std::vector<ValueRow> rows;
@@ -64,7 +64,6 @@ Result<std::vector<ValueRow>> value_rows(Connection& db, TermCache& terms,
     if (!term) return std::unexpected(term.error());
     rows.push_back({*term, v.number, std::move(v.text)});
   }
-  std::sort(rows.begin(), rows.end());
   return rows;
 }
 
@@ -132,6 +131,7 @@ Status rewrite_changed_values(Connection& db, TermCache& terms, std::int64_t rid
                               const model::Entity& entity) {
   auto wanted = value_rows(db, terms, entity);
   if (!wanted) return std::unexpected(wanted.error());
+  std::sort(wanted->begin(), wanted->end());
   std::vector<std::pair<ValueRow, std::int64_t>> stored;  // with its rowid
   {
     auto stmt = db.cached("SELECT term, num, txt, rowid FROM attr_values WHERE entity = ?1");
