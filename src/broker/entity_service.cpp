@@ -1,5 +1,7 @@
 #include "broker/entity_service.hpp"
 
+#include <algorithm>
+
 #include "broker/change_recorder.hpp"
 #include "broker/guarded_txn.hpp"
 
@@ -62,6 +64,29 @@ Result<model::Entity> EntityService::get(const std::string& tenant, const std::s
   if (one.empty()) return std::unexpected(not_found(id));
   if (usage_) usage_->add(one.front());
   return std::move(one.front());
+}
+
+Result<model::EntityRef> EntityService::read(const std::string& tenant, const std::string& id,
+                                             store::EntityReadBuffer& buffer) {
+  if (guard_) {
+    auto entity = get(tenant, id);
+    if (!entity) return std::unexpected(entity.error());
+    return buffer.borrow(std::move(*entity));
+  }
+  auto db = store_.tenant(tenant, tenant.empty());
+  if (!db) return std::unexpected(db.error());
+  auto found = (*db)->read_document(id, buffer.text);
+  if (!found) return std::unexpected(found.error());
+  if (!*found) return std::unexpected(not_found(id));
+  auto entity = buffer.view();
+  if (!entity) return std::unexpected(entity.error());
+  // As in get(): an entity of no granted type does not exist for the caller.
+  if (grant_ && std::none_of(entity->types.begin(), entity->types.end(),
+                             [&](std::string_view t) { return grant_->granted(t); })) {
+    return std::unexpected(not_found(id));
+  }
+  if (usage_) usage_->add_type(entity->types.empty() ? "" : std::string(entity->types.front()));
+  return entity;
 }
 
 Result<store::QueryPage> EntityService::query(const std::string& tenant,

@@ -20,8 +20,10 @@
 #include "consent/rule_book.hpp"
 #include "metering/usage_meter.hpp"
 #include "model/entity.hpp"
+#include "model/entity_ref.hpp"
 #include "model/error.hpp"
 #include "model/time.hpp"
+#include "store/entity_codec.hpp"
 #include "store/store.hpp"
 
 namespace tsunagu::broker {
@@ -67,6 +69,11 @@ class EntityService {
   void add_observer(ChangeObserver* observer) { observers_.push_back(observer); }
 
   Result<model::Entity> get(const std::string& tenant, const std::string& id);
+  // The same entity as get() gives, as a view into `buffer` (the stored document, parsed
+  // there): what a GET renders without building the model. Reads through the consent guard
+  // still build it, since the guard decides on model entities.
+  Result<model::EntityRef> read(const std::string& tenant, const std::string& id,
+                                store::EntityReadBuffer& buffer);
   Result<store::QueryPage> query(const std::string& tenant, const store::EntityQuery& query);
   // Discovery (clause 5.7.5 - 5.7.10), as the store's summaries; see store::TenantStore.
   Result<std::vector<store::TypeSummary>> type_summaries(const std::string& tenant,

@@ -2,6 +2,8 @@
 
 #include <array>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace tsunagu::model {
 namespace json = boost::json;
@@ -47,22 +49,47 @@ void append_escape(std::string& out, unsigned char c) {
   }
 }
 
-// Copies runs of bytes that need no escape in one append each: most strings are one run, and
-// a byte at a time was a tenth of the CPU of a GET (callgrind).
-void append_string(std::string& out, std::string_view s) {
+// Whether any of the 8 bytes of `w` needs an escape: a byte below 0x20, '"' or '\\' (the
+// classic has-zero-byte and has-less-than tests on a word, which are exact).
+bool any_needs_escape(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  const auto has_zero = [](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+  return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) != 0;
+}
+
+}  // namespace
+
+// Copies runs of bytes that need no escape in one append each, testing eight bytes at a time:
+// most strings are one run, and a byte at a time was a tenth of the CPU of a GET (callgrind).
+void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
   const char* run = s.data();
   const char* const end = s.data() + s.size();
-  for (const char* p = run; p != end; ++p) {
+  const char* p = run;
+  while (p != end) {
+    if (end - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, sizeof w);
+      if (!any_needs_escape(w)) {
+        p += 8;
+        continue;
+      }
+    }
     const auto c = static_cast<unsigned char>(*p);
-    if (!kNeedsEscape[c]) continue;
-    out.append(run, p);
-    append_escape(out, c);
-    run = p + 1;
+    if (kNeedsEscape[c]) {
+      out.append(run, p);
+      append_escape(out, c);
+      run = p + 1;
+    }
+    ++p;
   }
   out.append(run, end);
   out.push_back('"');
 }
+
+namespace {
 
 template <typename T>
 void append_number(std::string& out, T v) {
@@ -91,7 +118,7 @@ void append_json_text(std::string& out, const json::value& v) {
       append_number(out, v.get_double());
       break;
     case json::kind::string:
-      append_string(out, v.get_string());
+      append_json_string(out, v.get_string());
       break;
     case json::kind::array: {
       out.push_back('[');
@@ -110,7 +137,7 @@ void append_json_text(std::string& out, const json::value& v) {
       for (const auto& [key, value] : v.get_object()) {
         if (!first) out.push_back(',');
         first = false;
-        append_string(out, key);
+        append_json_string(out, key);
         out.push_back(':');
         append_json_text(out, value);
       }

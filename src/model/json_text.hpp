@@ -11,5 +11,7 @@ namespace tsunagu::model {
 
 std::string to_json_text(const boost::json::value& value);
 void append_json_text(std::string& out, const boost::json::value& value);
+// A JSON string literal: quoted, with what JSON requires escaped.
+void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace tsunagu::model

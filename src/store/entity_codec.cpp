@@ -1,9 +1,11 @@
 #include "store/entity_codec.hpp"
 
+#include <array>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "model/entity_ref.hpp"
 #include "model/json_text.hpp"
 
 namespace tsunagu::store {
@@ -64,50 +66,72 @@ json::object encode_attributes(const AttributeList& list, json::object out) {
   return out;
 }
 
-class Decoder {
+// Builds the view of a stored document, checking its shape as it goes: one pass over each
+// object's members, no lookup by name. A wrong shape is an error naming the entity.
+class Viewer {
  public:
-  explicit Decoder(std::string_view entity_id) : id_(entity_id) {}
+  Viewer(std::string_view entity_id, std::pmr::memory_resource* arena)
+      : id_(entity_id), arena_(arena) {}
 
-  Result<AttributeList> attributes(const json::object& o) {
-    AttributeList list;
+  Result<std::span<const model::AttributeEntryRef>> attributes(const json::value& v) {
+    if (!v.is_object()) return corrupt("attributes are not an object");
+    const auto& o = v.get_object();
+    auto entries = model::arena_array<model::AttributeEntryRef>(arena_, o.size());
+    std::size_t i = 0;
     for (const auto& [name, instances] : o) {
       if (!instances.is_array()) return corrupt("attribute is not an array");
-      model::AttributeEntry entry{std::string(name), {}};
-      for (const auto& inst : instances.get_array()) {
-        if (!inst.is_object()) return corrupt("instance is not an object");
-        auto a = attribute(inst.get_object());
+      const auto& array = instances.get_array();
+      auto refs = model::arena_array<model::AttributeRef>(arena_, array.size());
+      for (std::size_t j = 0; j < array.size(); ++j) {
+        auto a = attribute(array[j], std::nullopt);
         if (!a) return std::unexpected(a.error());
-        entry.instances.push_back(std::move(*a));
+        refs[j] = *a;
       }
-      list.push_back(std::move(entry));
+      entries[i++] = {name, refs};
     }
-    return list;
+    return entries;
   }
 
-  Result<Attribute> attribute(const json::object& o) {
-    const auto* type = o.if_contains("type");
-    auto kind =
-        type && type->is_string() ? model::kind_from_name(type->get_string()) : std::nullopt;
+  // `given`: the kind, whatever the document says (the history's instances have no "type").
+  Result<model::AttributeRef> attribute(const json::value& v,
+                                        std::optional<model::AttributeKind> given) {
+    if (!v.is_object()) return corrupt("instance is not an object");
+    model::AttributeRef a;
+    std::optional<model::AttributeKind> kind = given;
+    // The value members seen, by name: the kind's own is taken once the kind is known.
+    std::array<const json::value*, kValueMembers.size()> values{};
+    bool ok = true;
+    for (const auto& [key, member] : v.get_object()) {
+      if (key == "type") {
+        if (given) continue;
+        kind = member.is_string() ? model::kind_from_name(member.get_string()) : std::nullopt;
+        if (!kind) return corrupt("unknown attribute type");
+      } else if (key == "datasetId") {
+        ok = ok && text(member, a.dataset_id);
+      } else if (key == "observedAt") {
+        ok = ok && time(member, a.observed_at);
+      } else if (key == "unitCode") {
+        ok = ok && text(member, a.unit_code);
+      } else if (key == "objectType") {
+        ok = ok && text(member, a.object_type);
+      } else if (key == "createdAt") {
+        ok = ok && time(member, a.created_at);
+      } else if (key == "modifiedAt") {
+        ok = ok && time(member, a.modified_at);
+      } else if (key == "sub") {
+        auto sub = attributes(member);
+        if (!sub) return std::unexpected(sub.error());
+        a.sub_attributes = *sub;
+      } else if (auto slot = value_slot(key)) {
+        values[*slot] = &member;
+      }  // else a member a later version added: skipped
+    }
+    if (!ok) return corrupt("a member of an instance has the wrong type");
     if (!kind) return corrupt("unknown attribute type");
-    Attribute a;
     a.kind = *kind;
-    if (const auto* v = o.if_contains(model::value_member(*kind))) {
-      a.value = json::value(*v, json::storage_ptr());  // out of the parse arena
-    }
-    if (const auto* v = o.if_contains("datasetId")) a.dataset_id = std::string(v->as_string());
-    if (const auto* v = o.if_contains("observedAt"))
-      a.observed_at = from_millis(v->to_number<std::int64_t>());
-    if (const auto* v = o.if_contains("unitCode")) a.unit_code = std::string(v->as_string());
-    if (const auto* v = o.if_contains("objectType")) a.object_type = std::string(v->as_string());
-    if (const auto* v = o.if_contains("createdAt"))
-      a.created_at = from_millis(v->to_number<std::int64_t>());
-    if (const auto* v = o.if_contains("modifiedAt"))
-      a.modified_at = from_millis(v->to_number<std::int64_t>());
-    if (const auto* v = o.if_contains("sub")) {
-      auto sub = attributes(v->as_object());
-      if (!sub) return std::unexpected(sub.error());
-      a.sub_attributes = std::move(*sub);
-    }
+    static const json::value absent;
+    const auto* value = values[*value_slot(model::value_member(*kind))];
+    a.value = value ? value : &absent;
     return a;
   }
 
@@ -115,8 +139,34 @@ class Decoder {
     return tsunagu::store::corrupt(id_, what);
   }
 
+  static constexpr std::array<std::string_view, 7> kValueMembers = {
+      "value", "object", "languageMap", "vocab", "json", "valueList", "objectList"};
+
+  static std::optional<std::size_t> value_slot(std::string_view key) {
+    for (std::size_t i = 0; i < kValueMembers.size(); ++i) {
+      if (key == kValueMembers[i]) return i;
+    }
+    return std::nullopt;
+  }
+
+  static bool text(const json::value& v, std::optional<std::string_view>& out) {
+    if (!v.is_string()) return false;
+    out = v.get_string();
+    return true;
+  }
+
+  template <class T>
+  static bool time(const json::value& v, T& out) {
+    boost::system::error_code ec;
+    const auto ms = v.to_number<std::int64_t>(ec);
+    if (ec) return false;
+    out = from_millis(ms);
+    return true;
+  }
+
  private:
   std::string_view id_;
+  std::pmr::memory_resource* arena_;
 };
 
 }  // namespace
@@ -139,25 +189,64 @@ std::string encode_entity_text(const model::Entity& entity) {
   return model::to_json_text(encode_entity(entity));
 }
 
-Result<model::Entity> decode_entity(const json::object& doc) {
-  model::Entity e;
-  try {
-    e.id = std::string(doc.at("id").as_string());
-    for (const auto& t : doc.at("type").as_array()) e.types.emplace_back(t.as_string());
-    // Copied into the default storage: `doc` may live in a short-lived arena.
-    if (const auto* s = doc.if_contains("scope")) e.scope = json::value(*s, json::storage_ptr());
-    e.created_at = from_millis(doc.at("createdAt").to_number<std::int64_t>());
-    e.modified_at = from_millis(doc.at("modifiedAt").to_number<std::int64_t>());
-    auto attrs = Decoder(e.id).attributes(doc.at("attrs").as_object());
-    if (!attrs) return std::unexpected(attrs.error());
-    e.attributes = std::move(*attrs);
-  } catch (const boost::system::system_error& ex) {
-    // Boost.JSON's accessors throw on a wrong shape; a stored document should never have one.
-    return corrupt(e.id, ex.code().message());
-  } catch (const std::exception& ex) {
-    return corrupt(e.id, ex.what());
+Result<model::EntityRef> view_entity(const json::value& doc, std::pmr::memory_resource* arena) {
+  if (!doc.is_object()) return corrupt("", "not a JSON object");
+  model::EntityRef e;
+  const json::value* attrs = nullptr;
+  const json::value* types = nullptr;
+  bool ok = true, has_id = false, has_created = false, has_modified = false;
+  for (const auto& [key, member] : doc.get_object()) {
+    if (key == "id") {
+      ok = ok && member.is_string();
+      if (member.is_string()) e.id = member.get_string();
+      has_id = true;
+    } else if (key == "type") {
+      types = &member;
+    } else if (key == "scope") {
+      e.scope = &member;
+    } else if (key == "createdAt") {
+      ok = ok && Viewer::time(member, e.created_at);
+      has_created = true;
+    } else if (key == "modifiedAt") {
+      ok = ok && Viewer::time(member, e.modified_at);
+      has_modified = true;
+    } else if (key == "attrs") {
+      attrs = &member;
+    }
   }
+  Viewer viewer(e.id, arena);
+  if (!ok || !has_id || !has_created || !has_modified || !attrs || !types || !types->is_array()) {
+    return viewer.corrupt("a member of the entity is missing or has the wrong type");
+  }
+  const auto& type_array = types->get_array();
+  auto type_names = model::arena_array<std::string_view>(arena, type_array.size());
+  for (std::size_t i = 0; i < type_array.size(); ++i) {
+    if (!type_array[i].is_string()) return viewer.corrupt("a type is not a string");
+    type_names[i] = type_array[i].get_string();
+  }
+  e.types = type_names;
+  auto list = viewer.attributes(*attrs);
+  if (!list) return std::unexpected(list.error());
+  e.attributes = *list;
   return e;
+}
+
+Result<json::value> parse_entity_text(std::string_view text, json::storage_ptr sp) {
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec, std::move(sp), stored_options());
+  if (ec || !v.is_object()) {
+    return fail(ErrorKind::InternalError, "stored entity is not a JSON object");
+  }
+  return v;
+}
+
+Result<model::Entity> decode_entity(const json::value& doc) {
+  // The lists of the view live only until the model is built.
+  std::byte buffer[2048];
+  std::pmr::monotonic_buffer_resource lists(buffer, sizeof buffer);
+  auto view = view_entity(doc, &lists);
+  if (!view) return std::unexpected(view.error());
+  return model::own(*view);
 }
 
 Result<model::Entity> decode_entity_text(std::string_view text) {
@@ -165,12 +254,9 @@ Result<model::Entity> decode_entity_text(std::string_view text) {
   // the allocator most of the work of every read (profiles showed malloc at a fifth of a GET).
   unsigned char buffer[8192];
   json::monotonic_resource arena(buffer, sizeof buffer);
-  boost::system::error_code ec;
-  auto v = json::parse(text, ec, &arena, stored_options());
-  if (ec || !v.is_object()) {
-    return fail(ErrorKind::InternalError, "stored entity is not a JSON object");
-  }
-  return decode_entity(v.get_object());
+  auto doc = parse_entity_text(text, &arena);
+  if (!doc) return std::unexpected(doc.error());
+  return decode_entity(*doc);
 }
 
 Result<Attribute> decode_attribute_text(std::string_view text, model::AttributeKind kind,
@@ -180,15 +266,27 @@ Result<Attribute> decode_attribute_text(std::string_view text, model::AttributeK
   boost::system::error_code ec;
   auto doc = json::parse(text, ec, &arena, stored_options());
   if (ec || !doc.is_object()) return corrupt(entity_id, "an instance is not a JSON object");
-  auto& o = doc.get_object();
-  o["type"] = model::kind_name(kind);
-  try {
-    return Decoder(entity_id).attribute(o);
-  } catch (const boost::system::system_error& ex) {
-    return corrupt(entity_id, ex.code().message());
-  } catch (const std::exception& ex) {
-    return corrupt(entity_id, ex.what());
-  }
+  std::byte lists_buffer[1024];
+  std::pmr::monotonic_buffer_resource lists(lists_buffer, sizeof lists_buffer);
+  auto view = Viewer(entity_id, &lists).attribute(doc, kind);
+  if (!view) return std::unexpected(view.error());
+  return model::own(*view);
+}
+
+EntityReadBuffer::EntityReadBuffer()
+    : json_arena_(json_buffer_, sizeof json_buffer_),
+      lists_arena_(lists_buffer_, sizeof lists_buffer_) {}
+
+Result<model::EntityRef> EntityReadBuffer::view() {
+  auto doc = parse_entity_text(text, &json_arena_);
+  if (!doc) return std::unexpected(doc.error());
+  doc_.emplace(std::move(*doc));
+  return view_entity(*doc_, &lists_arena_);
+}
+
+model::EntityRef EntityReadBuffer::borrow(model::Entity entity) {
+  owned_ = std::move(entity);
+  return model::borrow(*owned_, &lists_arena_);
 }
 
 }  // namespace tsunagu::store

@@ -116,6 +116,9 @@ class TenantStore : public HistoryReader {
  public:
   virtual ~TenantStore() = default;
   virtual Result<std::optional<model::Entity>> get(std::string_view id) = 0;
+  // The stored document of entity `id` (entity_codec.hpp's form) into `doc`; false when there
+  // is none. A read rendered from the document's view skips building the model.
+  virtual Result<bool> read_document(std::string_view id, std::string& doc) = 0;
   virtual Result<QueryPage> query(const EntityQuery& query) = 0;
   // Every type that some entity has, sorted by IRI; with `only`, that type alone (or nothing).
   virtual Result<std::vector<TypeSummary>> type_summaries(std::optional<std::string_view> only) = 0;

@@ -1,185 +1,284 @@
 #include "api/ngsild/entity_renderer.hpp"
 
+#include <memory_resource>
+
+#include "api/ngsild/render_sink.hpp"
 #include "model/time.hpp"
 
 namespace tsunagu::api::ngsild {
 namespace json = boost::json;
-using model::Attribute;
+using model::AttributeEntryRef;
 using model::AttributeKind;
+using model::AttributeRef;
+using model::EntityRef;
 
 namespace {
 
+// An attribute's kind and value as the reader sees them: with lang=, a LanguageProperty is
+// a Property holding the string (or strings) of the preferred language. Filled in place: `value`
+// may point at `made`.
+struct Shown {
+  AttributeKind kind = AttributeKind::Property;
+  const json::value* value = nullptr;   // into the entity, or at `made`
+  json::value made;                     // a value made for the reader (compacted vocab, null)
+  std::optional<std::string> language;  // the "lang" member
+
+  Shown() = default;
+  Shown(const Shown&) = delete;
+  Shown& operator=(const Shown&) = delete;
+};
+
+// One renderer for every source and output: it reads an EntityRef (a view of a stored document
+// or of a model entity) and writes to a Sink (render_sink.hpp) in document order.
+template <class Sink>
 class Renderer {
  public:
-  Renderer(const jsonld::Context& ctx, const RenderOptions& options, json::storage_ptr sp = {})
-      : ctx_(ctx), opt_(options), sp_(std::move(sp)) {}
+  Renderer(Sink& sink, const jsonld::Context& ctx, const RenderOptions& options)
+      : out_(sink), ctx_(ctx), opt_(options) {}
 
-  void attributes(const model::AttributeList& list, json::object& out, bool top_level) {
-    for (const auto& entry : list) {
-      if (top_level &&
-          ((opt_.attrs && !opt_.attrs->contains(entry.name)) || !opt_.shows(entry.name))) {
-        continue;
-      }
-      out[ctx_.compact(entry.name)] =
-          opt_.format == Format::Simplified ? simplified(entry) : instances(entry);
+  // `context_url`, when not empty, leads the object as its "@context" (JSON-LD answers).
+  void entity(const EntityRef& e, bool with_id, std::string_view context_url) {
+    out_.begin_object();
+    if (!context_url.empty()) member("@context", context_url);
+    if (with_id && opt_.shows("id")) member("id", e.id);
+    if (opt_.shows("type")) {
+      out_.key("type");
+      types(e.types);
     }
+    if (e.scope && opt_.shows("scope")) {
+      out_.key("scope");
+      out_.value(*e.scope);
+    }
+    if (opt_.sys_attrs) {
+      if (opt_.shows("createdAt")) member("createdAt", model::format_datetime(e.created_at));
+      if (opt_.shows("modifiedAt")) member("modifiedAt", model::format_datetime(e.modified_at));
+    }
+    attributes(e.attributes, true);
+    out_.end_object();
   }
 
-  json::value types(const std::vector<std::string>& types) {
-    if (types.size() == 1) return json::value(ctx_.compact(types.front()), sp_);
-    json::array out(sp_);
-    for (const auto& t : types) out.emplace_back(ctx_.compact(t));
-    return out;
+  // A GeoJSON Feature (clause 4.5.16): the entity's members but its id are the properties.
+  void feature(const EntityRef& e, std::string_view geometry_property) {
+    out_.begin_object();
+    member("id", e.id);
+    member("type", "Feature");
+    out_.key("geometry");
+    const auto* entry = model::find_entry(e.attributes, geometry_property);
+    const auto* first = entry && !entry->instances.empty() ? &entry->instances.front() : nullptr;
+    if (first && first->kind == AttributeKind::GeoProperty) {
+      out_.value(*first->value);
+    } else {
+      out_.null();
+    }
+    out_.key("properties");
+    entity(e, false, {});
+    out_.end_object();
   }
 
-  json::object instance_object(const Attribute& a) { return instance(a, false).as_object(); }
+  void instance(const AttributeRef& a, bool may_be_bare) {
+    Shown s;
+    shown(a, s);
+    if (opt_.format == Format::Concise && may_be_bare && bare(s, a)) {
+      out_.value(*s.value);
+      return;
+    }
+    out_.begin_object();
+    if (opt_.format == Format::Normalized) member("type", model::kind_name(s.kind));
+    out_.key(model::value_member(s.kind));
+    out_.value(*s.value);
+    if (s.language) member("lang", *s.language);
+    if (a.object_type) member("objectType", ctx_.compact(*a.object_type));
+    if (a.dataset_id) member("datasetId", *a.dataset_id);
+    if (a.observed_at) member("observedAt", model::format_datetime(*a.observed_at));
+    if (a.unit_code) member("unitCode", *a.unit_code);
+    if (opt_.sys_attrs) {
+      member("createdAt", model::format_datetime(a.created_at));
+      member("modifiedAt", model::format_datetime(a.modified_at));
+    }
+    attributes(a.sub_attributes, false);
+    out_.end_object();
+  }
 
-  std::pair<AttributeKind, json::value> shown_value(const Attribute& a) {
-    Shown s = shown(a);
-    return {s.kind, std::move(s.value)};
+  void shown(const AttributeRef& a, Shown& s) {
+    s.kind = a.kind;
+    if (a.kind == AttributeKind::VocabProperty) {
+      s.made = vocab_value(*a.value);
+      s.value = &s.made;
+      return;
+    }
+    s.value = a.value;
+    if (a.kind != AttributeKind::LanguageProperty || !opt_.lang || !a.value->is_object()) return;
+    const auto& map = a.value->get_object();
+    s.kind = AttributeKind::Property;
+    auto language = choose_language(*opt_.lang, map);
+    if (!language) {
+      s.value = &s.made;  // null: no language to show
+      return;
+    }
+    s.value = &map.at(*language);
+    if (*language != "@none") s.language = std::move(language);
   }
 
  private:
-  json::value instances(const model::AttributeEntry& entry) {
+  void member(std::string_view key, std::string_view text) {
+    out_.key(key);
+    out_.string(text);
+  }
+
+  // Names are tested against attrs=, pick= and omit= only when one was given: the sets hold
+  // std::string, and most reads name none.
+  bool selected(std::string_view name) const {
+    if (!opt_.attrs && !opt_.pick && opt_.omit.empty()) return true;
+    const std::string n(name);
+    return (!opt_.attrs || opt_.attrs->contains(n)) && opt_.shows(n);
+  }
+
+  void attributes(std::span<const AttributeEntryRef> list, bool top_level) {
+    for (const auto& entry : list) {
+      if (top_level && !selected(entry.name)) continue;
+      out_.key(ctx_.compact(entry.name));
+      if (opt_.format == Format::Simplified) {
+        simplified(entry);
+      } else {
+        instances(entry);
+      }
+    }
+  }
+
+  void types(std::span<const std::string_view> types) {
+    if (types.size() == 1) return out_.string(ctx_.compact(types.front()));
+    out_.begin_array();
+    for (const auto& t : types) out_.string(ctx_.compact(t));
+    out_.end_array();
+  }
+
+  void instances(const AttributeEntryRef& entry) {
     if (entry.instances.size() == 1) return instance(entry.instances.front(), true);
     // Each instance of a multi-attribute stays an object, or it would not read back as one.
-    json::array out(sp_);
-    for (const auto& a : entry.instances) out.push_back(instance(a, false));
-    return out;
-  }
-
-  json::value instance(const Attribute& a, bool may_be_bare) {
-    Shown s = shown(a);
-    json::object o(sp_);
-    o.reserve(4 + a.sub_attributes.size());  // type, value, and a member or two: grown once
-    if (opt_.format == Format::Normalized) o["type"] = model::kind_name(s.kind);
-    o[model::value_member(s.kind)] = std::move(s.value);
-    if (s.language) o["lang"] = *s.language;
-    if (a.object_type) o["objectType"] = ctx_.compact(*a.object_type);
-    if (a.dataset_id) o["datasetId"] = *a.dataset_id;
-    if (a.observed_at) o["observedAt"] = model::format_datetime(*a.observed_at);
-    if (a.unit_code) o["unitCode"] = *a.unit_code;
-    if (opt_.sys_attrs) {
-      o["createdAt"] = model::format_datetime(a.created_at);
-      o["modifiedAt"] = model::format_datetime(a.modified_at);
-    }
-    attributes(a.sub_attributes, o, false);
-    if (opt_.format == Format::Concise && may_be_bare) return concise(s.kind, std::move(o));
-    return o;
-  }
-
-  // An attribute's kind and value as the reader sees them: with lang=, a LanguageProperty is
-  // a Property holding the string (or strings) of the preferred language.
-  struct Shown {
-    AttributeKind kind;
-    json::value value;
-    std::optional<std::string> language;  // the "lang" member
-  };
-
-  Shown shown(const Attribute& a) {
-    if (a.kind != AttributeKind::LanguageProperty || !opt_.lang || !a.value.is_object()) {
-      return {a.kind, value_of(a), std::nullopt};
-    }
-    const auto& map = a.value.get_object();
-    auto language = choose_language(*opt_.lang, map);
-    if (!language) return {AttributeKind::Property, json::value(sp_), std::nullopt};
-    json::value chosen(map.at(*language), sp_);
-    if (*language == "@none") return {AttributeKind::Property, std::move(chosen), std::nullopt};
-    return {AttributeKind::Property, std::move(chosen), language};
+    out_.begin_array();
+    for (const auto& a : entry.instances) instance(a, false);
+    out_.end_array();
   }
 
   // Concise: a Property or GeoProperty with nothing but its value is the value itself, unless
   // that value is an object that would read back as an attribute.
-  static json::value concise(AttributeKind kind, json::object o) {
-    if (o.size() != 1) return o;
-    json::value& v = o.begin()->value();
-    if (kind == AttributeKind::GeoProperty) return std::move(v);
-    if (kind == AttributeKind::Property && !v.is_object()) return std::move(v);
-    return o;
+  bool bare(const Shown& s, const AttributeRef& a) const {
+    if (s.language || a.object_type || a.dataset_id || a.observed_at || a.unit_code ||
+        opt_.sys_attrs || !a.sub_attributes.empty()) {
+      return false;
+    }
+    if (s.kind == AttributeKind::GeoProperty) return true;
+    return s.kind == AttributeKind::Property && !s.value->is_object();
   }
 
-  json::value value_of(const Attribute& a) {
-    if (a.kind != AttributeKind::VocabProperty) return json::value(a.value, sp_);
-    if (a.value.is_string()) {
-      return json::value(ctx_.compact_vocab_value(a.value.get_string()), sp_);
-    }
-    json::array out(sp_);
-    if (a.value.is_array()) {
-      for (const auto& v : a.value.get_array()) {
-        out.emplace_back(v.is_string() ? ctx_.compact_vocab_value(v.get_string()) : "");
+  json::value vocab_value(const json::value& v) const {
+    if (v.is_string()) return json::value(ctx_.compact_vocab_value(v.get_string()));
+    json::array out;
+    if (v.is_array()) {
+      for (const auto& item : v.get_array()) {
+        out.emplace_back(item.is_string() ? ctx_.compact_vocab_value(item.get_string()) : "");
       }
     }
     return out;
   }
 
   // Simplified: the value alone; a multi-attribute as {"dataset": {datasetId|@none: value}}.
-  json::value simplified(const model::AttributeEntry& entry) {
+  void simplified(const AttributeEntryRef& entry) {
     if (entry.instances.size() == 1 && !entry.instances.front().dataset_id) {
-      return shown(entry.instances.front()).value;
+      Shown s;
+      shown(entry.instances.front(), s);
+      return out_.value(*s.value);
     }
-    json::object dataset(sp_);
-    for (const auto& a : entry.instances) dataset[a.dataset_id.value_or("@none")] = shown(a).value;
-    json::object o(sp_);
-    o["dataset"] = std::move(dataset);
-    return o;
+    out_.begin_object();
+    out_.key("dataset");
+    out_.begin_object();
+    for (const auto& a : entry.instances) {
+      Shown s;
+      shown(a, s);
+      out_.key(a.dataset_id.value_or("@none"));
+      out_.value(*s.value);
+    }
+    out_.end_object();
+    out_.end_object();
   }
 
+  Sink& out_;
   const jsonld::Context& ctx_;
   const RenderOptions& opt_;
-  // Where the rendered tree is allocated: a request's arena saves a malloc and a free per
-  // member of every entity rendered.
-  json::storage_ptr sp_;
 };
+
+// The lists of a model entity's view: on the stack for an entity of a few dozen attributes,
+// in heap blocks beyond.
+class Borrowed {
+ public:
+  Borrowed() : arena_(buffer_, sizeof buffer_) {}
+  std::pmr::memory_resource* arena() { return &arena_; }
+
+ private:
+  std::byte buffer_[2048];
+  std::pmr::monotonic_buffer_resource arena_;
+};
+
+json::object tree_entity(const EntityRef& e, const jsonld::Context& ctx,
+                         const RenderOptions& options, json::storage_ptr sp) {
+  TreeSink sink(std::move(sp));
+  Renderer(sink, ctx, options).entity(e, true, {});
+  return std::move(sink.take().as_object());
+}
 
 }  // namespace
 
 json::object render_entity(const model::Entity& e, const jsonld::Context& ctx,
                            const RenderOptions& options, json::storage_ptr sp) {
-  Renderer r(ctx, options, sp);
-  json::object out(sp);
-  out.reserve(2 + e.attributes.size());
-  if (options.shows("id")) out["id"] = e.id;
-  if (options.shows("type")) out["type"] = r.types(e.types);
-  if (e.scope && options.shows("scope")) out["scope"] = *e.scope;
-  if (options.sys_attrs) {
-    if (options.shows("createdAt")) out["createdAt"] = model::format_datetime(e.created_at);
-    if (options.shows("modifiedAt")) out["modifiedAt"] = model::format_datetime(e.modified_at);
-  }
-  r.attributes(e.attributes, out, true);
-  return out;
+  Borrowed lists;
+  return tree_entity(model::borrow(e, lists.arena()), ctx, options, std::move(sp));
+}
+
+json::object render_entity(const EntityRef& e, const jsonld::Context& ctx,
+                           const RenderOptions& options, json::storage_ptr sp) {
+  return tree_entity(e, ctx, options, std::move(sp));
+}
+
+void write_entity(std::string& out, const EntityRef& e, const jsonld::Context& ctx,
+                  const RenderOptions& options, std::string_view context_url) {
+  TextSink sink(out);
+  Renderer(sink, ctx, options).entity(e, true, context_url);
+  sink.finish();
 }
 
 json::object render_feature(const model::Entity& e, const jsonld::Context& ctx,
                             const RenderOptions& options, const std::string& geometry_property,
                             json::storage_ptr sp) {
-  // Built afresh rather than erasing "id": json::object::erase moves the last member into the
-  // gap, which would reorder the attributes.
-  json::object properties(sp);
-  for (auto& [key, value] : render_entity(e, ctx, options, sp)) {
-    if (key != "id") properties[key] = std::move(value);
-  }
-  json::value geometry(sp);
-  if (const auto* entry = model::find_entry(e.attributes, geometry_property)) {
-    const auto& first = entry->instances.front();
-    if (first.kind == AttributeKind::GeoProperty) geometry = first.value;
-  }
-  json::object feature(sp);
-  feature["id"] = e.id;
-  feature["type"] = "Feature";
-  feature["geometry"] = std::move(geometry);
-  feature["properties"] = std::move(properties);
-  return feature;
+  Borrowed lists;
+  TreeSink sink(std::move(sp));
+  Renderer(sink, ctx, options).feature(model::borrow(e, lists.arena()), geometry_property);
+  return std::move(sink.take().as_object());
+}
+
+void write_feature(std::string& out, const EntityRef& e, const jsonld::Context& ctx,
+                   const RenderOptions& options, std::string_view geometry_property) {
+  TextSink sink(out);
+  Renderer(sink, ctx, options).feature(e, geometry_property);
+  sink.finish();
 }
 
 json::object render_instance(const model::Attribute& instance, const jsonld::Context& context,
                              const RenderOptions& options) {
-  return Renderer(context, options).instance_object(instance);
+  Borrowed lists;
+  TreeSink sink{json::storage_ptr()};
+  Renderer(sink, context, options).instance(model::borrow(instance, lists.arena()), false);
+  return std::move(sink.take().as_object());
 }
 
 std::pair<model::AttributeKind, json::value> render_value(const model::Attribute& instance,
                                                           const jsonld::Context& context,
                                                           const RenderOptions& options) {
-  return Renderer(context, options).shown_value(instance);
+  Borrowed lists;
+  TreeSink sink{json::storage_ptr()};
+  Renderer renderer(sink, context, options);
+  Shown s;
+  renderer.shown(model::borrow(instance, lists.arena()), s);
+  return {s.kind, json::value(*s.value)};
 }
 
 std::string compact_name(const std::string& iri, const jsonld::Context& context) {

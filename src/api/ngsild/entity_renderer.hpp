@@ -11,6 +11,7 @@
 #include "api/ngsild/language.hpp"
 #include "jsonld/context.hpp"
 #include "model/entity.hpp"
+#include "model/entity_ref.hpp"
 
 namespace tsunagu::api::ngsild {
 
@@ -36,6 +37,14 @@ struct RenderOptions {
 // `sp` is where the result is allocated (a request's arena, say); the default heap when unset.
 boost::json::object render_entity(const model::Entity& entity, const jsonld::Context& context,
                                   const RenderOptions& options, boost::json::storage_ptr sp = {});
+boost::json::object render_entity(const model::EntityRef& entity, const jsonld::Context& context,
+                                  const RenderOptions& options, boost::json::storage_ptr sp = {});
+
+// The same entity as render_entity gives, written as JSON text at the end of `out` (no tree
+// is built: names and values go from the entity's view to the text). `context_url`, when not
+// empty, leads the object as its "@context", as a JSON-LD answer has it.
+void write_entity(std::string& out, const model::EntityRef& entity, const jsonld::Context& context,
+                  const RenderOptions& options, std::string_view context_url = {});
 
 // A GeoJSON Feature whose geometry is the first instance of `geometry_property` (expanded),
 // or null when the entity has no such GeoProperty.
@@ -43,6 +52,8 @@ boost::json::object render_feature(const model::Entity& entity, const jsonld::Co
                                    const RenderOptions& options,
                                    const std::string& geometry_property,
                                    boost::json::storage_ptr sp = {});
+void write_feature(std::string& out, const model::EntityRef& entity, const jsonld::Context& context,
+                   const RenderOptions& options, std::string_view geometry_property);
 
 // One attribute instance as an object in the normalized form, whatever options.format says (the
 // temporal representation lists instances).

@@ -1,8 +1,6 @@
 // /ngsi-ld/v1/entities and its sub-resources (clause 6.4 - 6.7).
 
 #include <array>
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "api/ngsild/api.hpp"
 #include "api/ngsild/entity_parser.hpp"
@@ -13,7 +11,6 @@
 #include "model/uri.hpp"
 
 namespace tsunagu::api::ngsild {
-namespace json = boost::json;
 namespace {
 
 constexpr std::string_view kEntities = "/ngsi-ld/v1/entities";
@@ -173,28 +170,29 @@ class EntityRoutes {
     // Every stored id is a valid URI, so the id is checked only when the read fails (the check
     // is a URI parse, 3 % of a read): a malformed id is then the answer, as a bad request, not
     // "no such entity" or "no such tenant".
-    auto entity = entities_for(deps_, req).get(scope->tenant, req.param("entityId"));
+    // The answer is written from a view of the stored document: no model, no JSON tree.
+    store::EntityReadBuffer buffer;
+    auto entity = entities_for(deps_, req).read(scope->tenant, req.param("entityId"), buffer);
     if (!entity) {
       auto valid = path_entity_id(req);
       return std::unexpected(valid ? entity.error() : valid.error());
     }
     if (auto st = check_type(req, *entity, *scope->context); !st)
       return std::unexpected(st.error());
-    // Rendered into an arena on the stack (a larger answer goes on in heap blocks of the arena)
-    // and serialised before it goes: no malloc or free per member of the answer.
-    unsigned char buffer[4096];
-    json::monotonic_resource arena(buffer, sizeof buffer);
+    std::string body;
+    body.reserve(buffer.text.size());
     if (scope->response == Media::GeoJson) {
       auto geometry = geometry_property(req, *scope->context);
       if (!geometry) return std::unexpected(geometry.error());
-      return json_response(
-          200, render_feature(*entity, *scope->context, *render, *geometry, &arena), *scope);
+      write_feature(body, *entity, *scope->context, *render, *geometry);
+    } else {
+      write_entity(body, *entity, *scope->context, *render, inline_context(*scope));
     }
-    return json_response(200, render_entity(*entity, *scope->context, *render, &arena), *scope);
+    return json_text_response(200, std::move(body), *scope);
   }
 
   // GET /entities/{id}?type=T: an entity of another type is not the one asked for (6.5.3.1).
-  static Status check_type(const http::Request& req, const model::Entity& entity,
+  static Status check_type(const http::Request& req, const model::EntityRef& entity,
                            const jsonld::Context& ctx) {
     auto type = req.query_param("type");
     if (!type) return ok();
@@ -205,8 +203,8 @@ class EntityRoutes {
       if (!iri) return std::unexpected(iri.error());
       if (model::has_type(entity, *iri)) return ok();
     }
-    return fail(ErrorKind::ResourceNotFound,
-                "entity '" + entity.id + "' is not of type '" + std::string(*type) + "'");
+    return fail(ErrorKind::ResourceNotFound, "entity '" + std::string(entity.id) +
+                                                 "' is not of type '" + std::string(*type) + "'");
   }
 
   const ApiDeps deps_;

@@ -3,7 +3,8 @@
 // Both answer with a page of entities, in creation order, or a GeoJSON FeatureCollection.
 
 #include <array>
-#include <boost/json/monotonic_resource.hpp>
+#include <memory_resource>
+#include <string>
 #include <vector>
 
 #include "api/ngsild/api.hpp"
@@ -15,7 +16,6 @@
 #include "api/ngsild/request_scope.hpp"
 
 namespace tsunagu::api::ngsild {
-namespace json = boost::json;
 namespace {
 
 // Parameters that shape the answer, shared by both endpoints.
@@ -93,28 +93,27 @@ class QueryRoutes {
     auto page = entities_for(deps_, req).query(scope.tenant, query);
     // A tenant never written to is NonexistentTenant (404), as the spec asks.
     if (!page) return std::unexpected(page.error());
-    // The page is rendered into one arena and serialised before it goes.
-    json::monotonic_resource arena;
-    json::value body(&arena);
+    // The page is written as text entity by entity, from views of the entities: no JSON tree.
+    std::pmr::monotonic_buffer_resource lists;
+    std::string body;
     if (scope.response == Media::GeoJson) {
       auto geometry = geometry_property(req, ctx);
       if (!geometry) return std::unexpected(geometry.error());
-      json::array features(&arena);
+      body = R"({"type":"FeatureCollection","features":[)";
       for (const auto& e : page->entities) {
-        features.push_back(render_feature(e, ctx, render, *geometry, &arena));
+        write_feature(body, model::borrow(e, &lists), ctx, render, *geometry);
+        body += ',';
       }
-      json::object collection(&arena);
-      collection["type"] = "FeatureCollection";
-      collection["features"] = std::move(features);
-      body = std::move(collection);
     } else {
-      json::array entities(&arena);
+      body = "[";
       for (const auto& e : page->entities) {
-        entities.push_back(render_entity(e, ctx, render, &arena));
+        write_entity(body, model::borrow(e, &lists), ctx, render, inline_context(scope));
+        body += ',';
       }
-      body = std::move(entities);
     }
-    auto res = json_response(200, std::move(body), scope);
+    if (body.back() == ',') body.pop_back();
+    body += scope.response == Media::GeoJson ? "]}" : "]";
+    auto res = json_text_response(200, std::move(body), scope);
     if (page->total) res.header("NGSILD-Results-Count", std::to_string(*page->total));
     return res;
   }

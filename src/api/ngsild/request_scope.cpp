@@ -161,4 +161,19 @@ http::Response json_response(int status, json::value body, const RequestScope& s
   return res;
 }
 
+std::string_view inline_context(const RequestScope& scope) {
+  return scope.response == Media::JsonLd ? std::string_view(scope.context_url) : std::string_view();
+}
+
+http::Response json_text_response(int status, std::string body, const RequestScope& scope) {
+  http::Response res;
+  res.status = status;
+  if (scope.response != Media::JsonLd) {
+    res.header("Link", jsonld::format_context_link(scope.context_url));
+  }
+  res.header("Content-Type", std::string(media_type_name(scope.response)));
+  res.body = std::move(body);
+  return res;
+}
+
 }  // namespace tsunagu::api::ngsild

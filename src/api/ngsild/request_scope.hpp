@@ -67,4 +67,11 @@ void attach_context(http::Response& res, boost::json::value& body, const Request
 // A response with a JSON body in the scope's media, context attached.
 http::Response json_response(int status, boost::json::value body, const RequestScope& scope);
 
+// The "@context" a body written as text carries itself: the scope's context URL for
+// application/ld+json, none (empty) otherwise.
+std::string_view inline_context(const RequestScope& scope);
+// A response with a body already written as JSON text (with inline_context in its objects):
+// the Link header when the media wants one, and the Content-Type.
+http::Response json_text_response(int status, std::string body, const RequestScope& scope);
+
 }  // namespace tsunagu::api::ngsild

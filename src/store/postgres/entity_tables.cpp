@@ -101,13 +101,23 @@ std::string indexed_upper_bound(std::string_view v) {
   return indexed_text(v) + std::string(kGreatest);
 }
 
-Result<std::optional<model::Entity>> load_entity(Connection& db, const std::string& schema,
-                                                 std::string_view id) {
+Result<bool> read_entity_document(Connection& db, const std::string& schema, std::string_view id,
+                                  std::string& doc) {
   const Param p[] = {param(id)};
   auto rows = db.run(in_schema("SELECT doc FROM {s}.entities WHERE id = $1", schema), p);
   if (!rows) return std::unexpected(rows.error());
-  if (rows->size() == 0) return std::optional<model::Entity>();
-  auto entity = decode_entity_text(rows->text(0, 0));
+  if (rows->size() == 0) return false;
+  doc.assign(rows->text(0, 0));
+  return true;
+}
+
+Result<std::optional<model::Entity>> load_entity(Connection& db, const std::string& schema,
+                                                 std::string_view id) {
+  std::string doc;
+  auto found = read_entity_document(db, schema, id, doc);
+  if (!found) return std::unexpected(found.error());
+  if (!*found) return std::optional<model::Entity>();
+  auto entity = decode_entity_text(doc);
   if (!entity) return std::unexpected(entity.error());
   return std::optional<model::Entity>(std::move(*entity));
 }

@@ -32,6 +32,9 @@ std::string indexed_upper_bound(std::string_view v);
 
 Result<std::optional<model::Entity>> load_entity(Connection& db, const std::string& schema,
                                                  std::string_view id);
+// The stored document of entity `id` into `doc`; false when there is none.
+Result<bool> read_entity_document(Connection& db, const std::string& schema, std::string_view id,
+                                  std::string& doc);
 
 // Writes an entity's rows in the caller's transaction; its contribution to the discovery
 // summaries goes to `summaries`, which the caller applies before committing.

@@ -193,15 +193,24 @@ Result<std::int64_t> TermCache::id_of(Connection& db, std::string_view iri) {
   return id;
 }
 
-Result<std::optional<model::Entity>> load_entity(Connection& db, std::string_view id) {
+Result<bool> read_entity_document(Connection& db, std::string_view id, std::string& doc) {
   auto stmt = db.cached("SELECT doc FROM entities WHERE id = ?1");
   if (!stmt) return std::unexpected(stmt.error());
   StatementUse s(**stmt);
   s->bind(1, id);
   const int rc = s->step();
-  if (rc == SQLITE_DONE) return std::optional<model::Entity>();
+  if (rc == SQLITE_DONE) return false;
   if (rc != SQLITE_ROW) return db.error("read entity");
-  auto entity = decode_entity_text(s->column_text(0));
+  doc.assign(s->column_text(0));
+  return true;
+}
+
+Result<std::optional<model::Entity>> load_entity(Connection& db, std::string_view id) {
+  std::string doc;
+  auto found = read_entity_document(db, id, doc);
+  if (!found) return std::unexpected(found.error());
+  if (!*found) return std::optional<model::Entity>();
+  auto entity = decode_entity_text(doc);
   if (!entity) return std::unexpected(entity.error());
   return std::optional<model::Entity>(std::move(*entity));
 }

@@ -26,6 +26,8 @@ class TermCache {
 };
 
 Result<std::optional<model::Entity>> load_entity(Connection& db, std::string_view id);
+// The stored document of entity `id` into `doc`; false when there is none.
+Result<bool> read_entity_document(Connection& db, std::string_view id, std::string& doc);
 
 struct StoredShape;
 class SummaryDelta;

@@ -126,6 +126,12 @@ Result<std::optional<model::Entity>> TenantDb::get(std::string_view id) {
   return load_entity(**conn, id);
 }
 
+Result<bool> TenantDb::read_document(std::string_view id, std::string& doc) {
+  auto conn = readers_.acquire();
+  if (!conn) return std::unexpected(conn.error());
+  return read_entity_document(**conn, id, doc);
+}
+
 Result<std::vector<TypeSummary>> TenantDb::type_summaries(std::optional<std::string_view> only) {
   auto conn = readers_.acquire();
   if (!conn) return std::unexpected(conn.error());

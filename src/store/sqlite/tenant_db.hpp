@@ -55,6 +55,7 @@ class TenantDb final : public TenantStore {
   ~TenantDb() override;
 
   Result<std::optional<model::Entity>> get(std::string_view id) override;
+  Result<bool> read_document(std::string_view id, std::string& doc) override;
   Result<QueryPage> query(const EntityQuery& query) override;
   Result<std::vector<TypeSummary>> type_summaries(std::optional<std::string_view> only) override;
   Result<std::vector<AttributeSummary>> attribute_summaries(
