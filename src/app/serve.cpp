@@ -49,6 +49,8 @@ namespace {
 
 constexpr std::size_t kBlockingThreads = 16;
 constexpr std::size_t kQueryThreads = 8;  // TenantDbOptions::max_readers
+// Routes that may wait (http/server.hpp): a few Argon2id hashes at 64 MiB each at once at most.
+constexpr std::size_t kWaitingRouteThreads = 4;
 
 http::ServerOptions server_options(const Config& c) {
   http::ServerOptions o;
@@ -287,6 +289,23 @@ int serve_until_stopped(const Config& config) {
   const api::consent_api::UsageDeps usage_deps{meter, *identity->db, *identity->tokens, clock,
                                                config.require_tokens};
   api::consent_api::register_usage_routes(router, usage_deps);
+  // The HTTP loops never wait (http/server.hpp). What may is run on threads of its own: oneID's
+  // password hashes and remote sign-ins, the synchronous writes of the platform database, and
+  // with PostgreSQL every read, which is a round trip. NGSI-LD on the embedded store reads from
+  // memory and writes through the group commit's callbacks: it stays on the loops, as does the
+  // health check.
+  boost::asio::thread_pool waiting_pool(kWaitingRouteThreads);
+  const bool postgres = !config.store.empty();
+  router.wrap(
+      "/",
+      [&waiting_pool, postgres](const std::string&, const std::string& pattern,
+                                http::Handler handler) -> http::Handler {
+        const bool stays = pattern == "/health" || (!postgres && pattern.starts_with("/ngsi-ld/"));
+        if (stays) return handler;
+        return http::offloaded(std::move(handler), [&waiting_pool](std::function<void()> task) {
+          boost::asio::post(waiting_pool, std::move(task));
+        });
+      });
   http::Server server(server_options(config), std::move(router), api::ngsild::transport_problem);
   auto address = server.start();
   if (!address) {
@@ -342,6 +361,7 @@ int serve_until_stopped(const Config& config) {
   retention.stop();
   query_pool.join();
   blocking_pool.join();
+  waiting_pool.join();
   // Notifications stop being handed out, delivery stops (what was not delivered stays owed),
   // and the counters and settlements reported until then are written.
   subscriptions.stop();

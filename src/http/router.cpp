@@ -1,6 +1,7 @@
 #include "http/router.hpp"
 
 #include <algorithm>
+#include <memory>
 
 namespace tsunagu::http {
 namespace {
@@ -103,6 +104,15 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
     return result;
   }
   return result;
+}
+
+Handler offloaded(Handler handler, Runner run) {
+  return [handler = std::move(handler), run = std::move(run)](Request&& req, Responder respond) {
+    auto shared = std::make_shared<Request>(std::move(req));
+    run([handler, shared, respond = std::move(respond)]() mutable {
+      handler(std::move(*shared), std::move(respond));
+    });
+  };
 }
 
 }  // namespace tsunagu::http

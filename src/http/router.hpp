@@ -4,6 +4,7 @@
 // percent-decoded (so "urn%3Angsi-ld%3AX" and "urn:ngsi-ld:X" name the same entity); a trailing
 // slash is ignored, as clients commonly send one on collection URLs.
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,11 @@ class Router {
   };
   std::vector<Route> routes_;
 };
+
+// Runs a task on some other thread (a pool's post).
+using Runner = std::function<void(std::function<void()>)>;
+// `handler` run by `run` instead of on the connection's loop: for handlers that may wait.
+Handler offloaded(Handler handler, Runner run);
 
 // Splits "/a/b/" into {"a", "b"}.
 std::vector<std::string_view> split_path(std::string_view path);

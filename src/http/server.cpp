@@ -3,9 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -71,7 +71,8 @@ void split_target(std::string_view target, Request& req) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Server& server) : stream_(std::move(socket)), server_(server) {}
+  Session(tcp::socket socket, net::io_context& loop, Server& server)
+      : stream_(std::move(socket)), loop_(loop), server_(server) {}
 
   void start() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
@@ -176,8 +177,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void invoke(const Handler& handler, Request&& req) {
-    // The work guard keeps the io_context running while a handler waits on another thread.
-    auto guard = net::make_work_guard(server_.io_);
+    // The work guard keeps the loop running while a handler waits on another thread.
+    auto guard = net::make_work_guard(loop_);
     Responder respond = [self = shared_from_this(), guard](Response res) mutable {
       net::post(self->stream_.get_executor(),
                 [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
@@ -246,6 +247,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
+  net::io_context& loop_;  // the loop the connection belongs to; its one thread runs it all
   Server& server_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -258,13 +260,28 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string head_buffer_, body_;  // of the response being written
 };
 
+namespace {
+
+std::vector<std::unique_ptr<net::io_context>> make_loops(unsigned threads) {
+  std::vector<std::unique_ptr<net::io_context>> loops;
+  // Concurrency hint 1: each loop is run by one thread, so asio may skip its locking.
+  for (unsigned i = 0; i < std::max(1u, threads); ++i) {
+    loops.push_back(std::make_unique<net::io_context>(1));
+  }
+  return loops;
+}
+
+}  // namespace
+
 Server::Server(ServerOptions options, Router router, ErrorRenderer render_error)
     : options_(std::move(options)),
       router_(std::move(router)),
       render_error_(std::move(render_error)),
-      io_(static_cast<int>(options_.threads)),
-      acceptor_(io_),
-      grace_timer_(io_) {}
+      loops_(make_loops(options_.threads)),
+      acceptor_(*loops_.front()),
+      grace_timer_(*loops_.front()) {
+  for (auto& loop : loops_) idle_.push_back(net::make_work_guard(*loop));
+}
 
 Server::~Server() = default;
 
@@ -286,8 +303,15 @@ Result<std::string> Server::start() {
   return bound.address().to_string() + ":" + std::to_string(bound.port());
 }
 
+net::io_context& Server::next_loop() {
+  auto& loop = *loops_[next_];
+  next_ = (next_ + 1) % loops_.size();
+  return loop;
+}
+
 void Server::accept() {
-  acceptor_.async_accept(net::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+  auto& loop = next_loop();
+  acceptor_.async_accept(loop, [this, &loop](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec != net::error::operation_aborted && !stopping_) accept();
       return;
@@ -296,7 +320,7 @@ void Server::accept() {
     {
       std::lock_guard lock(mu_);
       if (sessions_.size() < options_.max_connections) {
-        session = std::make_shared<Session>(std::move(socket), *this);
+        session = std::make_shared<Session>(std::move(socket), loop, *this);
         sessions_.emplace(session.get(), session);
       }
     }
@@ -315,21 +339,26 @@ void Server::accept() {
 void Server::session_ended(Session* s) {
   std::lock_guard lock(mu_);
   sessions_.erase(s);
-  if (stopping_ && sessions_.empty()) grace_timer_.cancel();
+  // The timer belongs to the first loop; this may run on another.
+  if (stopping_ && sessions_.empty()) net::post(*loops_.front(), [this] { grace_timer_.cancel(); });
 }
 
 void Server::run() {
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < options_.threads; ++i) threads.emplace_back([this] { io_.run(); });
-  io_.run();
+  for (std::size_t i = 1; i < loops_.size(); ++i) {
+    threads.emplace_back([this, i] { loops_[i]->run(); });
+  }
+  loops_.front()->run();
   for (auto& t : threads) t.join();
 }
 
 void Server::stop() {
-  net::post(io_, [this] {
+  net::post(*loops_.front(), [this] {
     if (stopping_.exchange(true)) return;
     beast::error_code ec;
     acceptor_.close(ec);
+    // Each loop ends once its last connection has: nothing else keeps it running now.
+    for (auto& guard : idle_) guard.reset();
     std::vector<std::shared_ptr<Session>> live;
     {
       std::lock_guard lock(mu_);
@@ -343,7 +372,7 @@ void Server::stop() {
     grace_timer_.async_wait([this](beast::error_code wait_ec) {
       if (!wait_ec) {
         spdlog::warn("requests still running after the shutdown grace period; stopping");
-        io_.stop();
+        for (auto& loop : loops_) loop->stop();
       }
     });
   });

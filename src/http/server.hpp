@@ -3,11 +3,17 @@
 // a timeout per read and write, a cap on open connections, a request id on every response, a
 // structured access log, and a graceful stop that finishes requests in flight.
 //
-// Threads: `threads` threads run the io_context; each connection runs on its own strand, so a
-// session's state needs no lock. A handler may answer from any thread (e.g. the storage writer);
-// the answer is posted back to the connection's strand.
+// Threads: each of `threads` threads runs an event loop of its own (an io_context), as nginx's
+// workers do, and each connection belongs to one loop, assigned in turn as connections come: a
+// session's state needs no lock, and no request pays for a scheduler shared between threads
+// (measured: a GET by id cost 37 us of CPU on two threads sharing one io_context, 26 on one).
+// Handlers therefore must not block: work that may wait (a password hash, a remote call, a
+// synchronous database write) is handed to another thread by the application. A handler may
+// answer from any thread (e.g. the storage writer); the answer is posted back to the
+// connection's loop.
 
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -16,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "http/message.hpp"
 #include "http/router.hpp"
@@ -50,17 +57,22 @@ class Server {
   // connections. Safe to call from any thread and more than once.
   void stop();
 
-  boost::asio::io_context& io() { return io_; }
+  // The first loop, which also accepts connections: for the application's signal handling.
+  boost::asio::io_context& io() { return *loops_.front(); }
 
  private:
   friend class Session;
   void accept();
   void session_ended(Session* s);
+  boost::asio::io_context& next_loop();
 
   const ServerOptions options_;
   const Router router_;
   const ErrorRenderer render_error_;
-  boost::asio::io_context io_;
+  std::vector<std::unique_ptr<boost::asio::io_context>> loops_;
+  // Keeps every loop running while it has no connection; released on stop().
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> idle_;
+  std::size_t next_ = 0;  // the loop of the next connection; used on the first loop only
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer grace_timer_;
   std::atomic<bool> stopping_{false};

@@ -38,25 +38,21 @@ bool may_wait_for_a_context(const http::Request& req, jsonld::ContextResolver& c
 
 http::Handler offload_context_fetches(http::Handler handler, const ApiDeps& deps) {
   if (!deps.run_blocking) return handler;
-  return [handler = std::move(handler), run = deps.run_blocking, &contexts = deps.contexts](
-             http::Request&& req, http::Responder respond) {
-    if (!may_wait_for_a_context(req, contexts)) return handler(std::move(req), std::move(respond));
-    auto shared = std::make_shared<http::Request>(std::move(req));
-    run([handler, shared, respond = std::move(respond)]() mutable {
-      handler(std::move(*shared), std::move(respond));
-    });
+  return [handler = std::move(handler), run = deps.run_blocking, &contexts = deps.contexts,
+          policy = deps.policy,
+          audited = deps.audit != nullptr](http::Request&& req, http::Responder respond) {
+    // A read of personal data waits for its audit record to be written (consent/audit_trail).
+    const bool audits = audited && policy && policy->active();
+    if (!audits && !may_wait_for_a_context(req, contexts)) {
+      return handler(std::move(req), std::move(respond));
+    }
+    http::offloaded(handler, run)(std::move(req), std::move(respond));
   };
 }
 
 http::Handler offload_queries(http::Handler handler, const ApiDeps& deps) {
   if (!deps.run_query) return handler;
-  return [handler = std::move(handler), run = deps.run_query](http::Request&& req,
-                                                              http::Responder respond) {
-    auto shared = std::make_shared<http::Request>(std::move(req));
-    run([handler, shared, respond = std::move(respond)]() mutable {
-      handler(std::move(*shared), std::move(respond));
-    });
-  };
+  return http::offloaded(std::move(handler), deps.run_query);
 }
 
 void register_routes(http::Router& router, const ApiDeps& deps) {

@@ -42,9 +42,11 @@ struct ApiDeps {
 // The consent guard of the request's reader; null when no tenant declares personal data.
 consent::SharedReadGuard read_guard_for(const ApiDeps& deps, const http::Request& req);
 
-// Wraps a handler so that a request whose @context may have to be fetched (a Link URL not in
-// the cache, or an application/ld+json body) runs through deps.run_blocking: a slow or dead
-// context server then delays only the requests that name it, never the HTTP threads.
+// Wraps a handler so that a request that may wait runs through deps.run_blocking, never on an
+// HTTP loop (http/server.hpp): one whose @context may have to be fetched (a Link URL not in the
+// cache, or an application/ld+json body), so that a slow or dead context server delays only
+// the requests that name it; and, while some tenant declares personal data, every one, since a
+// read of personal data waits for its audit record to be written.
 http::Handler offload_context_fetches(http::Handler handler, const ApiDeps& deps);
 
 // Wraps a handler so that it runs through deps.run_query.
