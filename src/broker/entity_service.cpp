@@ -66,13 +66,10 @@ Result<model::Entity> EntityService::get(const std::string& tenant, const std::s
   return std::move(one.front());
 }
 
-Result<model::EntityRef> EntityService::read(const std::string& tenant, const std::string& id,
-                                             store::EntityReadBuffer& buffer) {
-  if (guard_) {
-    auto entity = get(tenant, id);
-    if (!entity) return std::unexpected(entity.error());
-    return buffer.borrow(std::move(*entity));
-  }
+Result<std::optional<model::EntityRef>> EntityService::read(const std::string& tenant,
+                                                            const std::string& id,
+                                                            store::EntityReadBuffer& buffer,
+                                                            bool may_wait) {
   auto db = store_.tenant(tenant, tenant.empty());
   if (!db) return std::unexpected(db.error());
   auto found = (*db)->read_document(id, buffer.text);
@@ -84,6 +81,14 @@ Result<model::EntityRef> EntityService::read(const std::string& tenant, const st
   if (grant_ && std::none_of(entity->types.begin(), entity->types.end(),
                              [&](std::string_view t) { return grant_->granted(t); })) {
     return std::unexpected(not_found(id));
+  }
+  // Personal data is decided by the guard on the model, and its read recorded in the audit
+  // before it is shown: that waits for a commit.
+  if (guard_ && guard_->applies(tenant) && guard_->personal(tenant, entity->types)) {
+    if (!may_wait) return std::optional<model::EntityRef>();
+    auto guarded = get(tenant, id);
+    if (!guarded) return std::unexpected(guarded.error());
+    return buffer.borrow(std::move(*guarded));
   }
   if (usage_) usage_->add_type(entity->types.empty() ? "" : std::string(entity->types.front()));
   return entity;

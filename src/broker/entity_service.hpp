@@ -70,10 +70,11 @@ class EntityService {
 
   Result<model::Entity> get(const std::string& tenant, const std::string& id);
   // The same entity as get() gives, as a view into `buffer` (the stored document, parsed
-  // there): what a GET renders without building the model. Reads through the consent guard
-  // still build it, since the guard decides on model entities.
-  Result<model::EntityRef> read(const std::string& tenant, const std::string& id,
-                                store::EntityReadBuffer& buffer);
+  // there): what a GET renders without building the model. An entity the consent guard must
+  // decide on is read through the model, and its read audited, which waits for a commit: unless
+  // `may_wait`, nullopt says so and the caller asks again where waiting is allowed.
+  Result<std::optional<model::EntityRef>> read(const std::string& tenant, const std::string& id,
+                                               store::EntityReadBuffer& buffer, bool may_wait);
   Result<store::QueryPage> query(const std::string& tenant, const store::EntityQuery& query);
   // Discovery (clause 5.7.5 - 5.7.10), as the store's summaries; see store::TenantStore.
   Result<std::vector<store::TypeSummary>> type_summaries(const std::string& tenant,

@@ -56,6 +56,14 @@ bool AccessPolicy::applies(const Viewer& viewer, std::string_view tenant) const 
   return viewer.kind != Viewer::Kind::System && !rules_.rules(tenant)->empty();
 }
 
+bool AccessPolicy::personal(std::string_view tenant,
+                            std::span<const std::string_view> types) const {
+  const auto rules = rules_.rules(tenant);
+  return std::any_of(rules->rules.begin(), rules->rules.end(), [&](const auto& rule) {
+    return std::find(types.begin(), types.end(), rule.type) != types.end();
+  });
+}
+
 Decision AccessPolicy::decide(const Viewer& viewer, std::string_view tenant,
                               const model::Entity& entity) const {
   Decision d;

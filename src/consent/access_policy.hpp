@@ -16,6 +16,7 @@
 // Thread safety: const methods only; the rule book and grant index guard themselves.
 
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,9 @@ class AccessPolicy {
   bool active() const { return rules_.any(); }
   // Whether the policy has anything to decide for the viewer in the tenant.
   bool applies(const Viewer& viewer, std::string_view tenant) const;
+  // Whether the tenant declares an entity of these types personal data: only such an entity
+  // has anything to decide, and a read of it is audited.
+  bool personal(std::string_view tenant, std::span<const std::string_view> types) const;
 
   Decision decide(const Viewer& viewer, std::string_view tenant, const model::Entity& entity) const;
 

@@ -25,6 +25,9 @@ class ReadGuard {
 
   const Viewer& viewer() const { return viewer_; }
   bool applies(std::string_view tenant) const { return policy_.applies(viewer_, tenant); }
+  bool personal(std::string_view tenant, std::span<const std::string_view> types) const {
+    return policy_.personal(tenant, types);
+  }
 
   std::vector<store::SubjectRestriction> restrictions(std::string_view tenant,
                                                       const std::set<std::string>& used) const {

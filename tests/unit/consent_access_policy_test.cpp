@@ -112,6 +112,21 @@ TEST_F(ConsentAccessPolicyTest, AppliesToEveryViewerButTheSystemWhereATenantHasR
   EXPECT_FALSE(policy_.applies(clinic_, ""));
 }
 
+TEST_F(ConsentAccessPolicyTest, AnEntityIsPersonalWhenOneOfItsTypesHasARuleInItsTenant) {
+  // What a GET by id asks before it builds the model: only such an entity is decided and audited.
+  const std::vector<std::string_view> application_types{kEx + "Other", kApplication};
+  const std::vector<std::string_view> checkup_types{kCheckup};
+  const std::vector<std::string_view> shelter_types{kEx + "Shelter", kEx + "Building"};
+  EXPECT_TRUE(policy_.personal("city", application_types));
+  EXPECT_TRUE(policy_.personal("city", checkup_types));
+  EXPECT_FALSE(policy_.personal("city", shelter_types));
+  EXPECT_FALSE(policy_.personal("city", {}));
+  EXPECT_FALSE(policy_.personal("town", application_types));
+  // And what decide() says of the same entities agrees.
+  EXPECT_EQ(decide(clinic_, shelter()).reason, "not personal");
+  EXPECT_NE(decide(clinic_, application("alice")).reason, "not personal");
+}
+
 TEST_F(ConsentAccessPolicyTest, TheSystemSeesEverythingUnaudited) {
   for (const auto& e : {application("alice"), checkup("alice"), shelter()}) {
     const auto d = decide(Viewer::system(), e);

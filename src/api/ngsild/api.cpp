@@ -36,13 +36,15 @@ bool may_wait_for_a_context(const http::Request& req, jsonld::ContextResolver& c
 
 }  // namespace
 
-http::Handler offload_context_fetches(http::Handler handler, const ApiDeps& deps) {
+http::Handler offload_context_fetches(http::Handler handler, const ApiDeps& deps,
+                                      AuditWaits audit_waits) {
   if (!deps.run_blocking) return handler;
+  const bool audited = deps.audit != nullptr && audit_waits == AuditWaits::Offloaded;
   return [handler = std::move(handler), run = deps.run_blocking, &contexts = deps.contexts,
-          policy = deps.policy,
-          audited = deps.audit != nullptr](http::Request&& req, http::Responder respond) {
+          policy = deps.policy, audited](http::Request&& req, http::Responder respond) {
     // A read of personal data waits for its audit record to be written (consent/audit_trail).
-    const bool audits = audited && policy && policy->active();
+    const bool audits = audited && policy && policy->active() &&
+                        policy->applies(viewer_of(req), req.header("NGSILD-Tenant").value_or(""));
     if (!audits && !may_wait_for_a_context(req, contexts)) {
       return handler(std::move(req), std::move(respond));
     }

@@ -45,9 +45,15 @@ consent::SharedReadGuard read_guard_for(const ApiDeps& deps, const http::Request
 // Wraps a handler so that a request that may wait runs through deps.run_blocking, never on an
 // HTTP loop (http/server.hpp): one whose @context may have to be fetched (a Link URL not in the
 // cache, or an application/ld+json body), so that a slow or dead context server delays only
-// the requests that name it; and, while some tenant declares personal data, every one, since a
-// read of personal data waits for its audit record to be written.
-http::Handler offload_context_fetches(http::Handler handler, const ApiDeps& deps);
+// the requests that name it; and one of a reader the consent policy applies to in the request's
+// tenant (a tenant that declares personal data), since a read of personal data waits for its
+// audit record to be written.
+// Handled: the handler itself runs what waits for an audit record through deps.run_blocking,
+// having found on the loop that it must (a GET by id, which knows only once it has read the
+// entity whether it is personal data).
+enum class AuditWaits { Offloaded, Handled };
+http::Handler offload_context_fetches(http::Handler handler, const ApiDeps& deps,
+                                      AuditWaits audit_waits = AuditWaits::Offloaded);
 
 // Wraps a handler so that it runs through deps.run_query.
 http::Handler offload_queries(http::Handler handler, const ApiDeps& deps);

@@ -33,8 +33,15 @@ class EntityRoutes {
         });
   }
 
+  // Read on the HTTP loop; an entity whose read must be audited (personal data) is read again
+  // where waiting for the audit's commit is allowed.
   void retrieve(http::Request&& req, http::Responder respond) {
-    reply(retrieve_response(req), respond);
+    auto answer = retrieve_response(req, !deps_.run_blocking);
+    if (answer) return reply(std::move(*answer), respond);
+    auto shared = std::make_shared<http::Request>(std::move(req));
+    deps_.run_blocking([this, shared, respond = std::move(respond)] {
+      reply(*retrieve_response(*shared, true), respond);
+    });
   }
 
   void replace(http::Request&& req, http::Responder respond) {
@@ -157,7 +164,8 @@ class EntityRoutes {
     };
   }
 
-  Result<http::Response> retrieve_response(const http::Request& req) {
+  // nullopt when the answer would wait for an audit record and `may_wait` is false.
+  std::optional<Result<http::Response>> retrieve_response(const http::Request& req, bool may_wait) {
     if (auto st = check_params(req, {"attrs", "options", "format", "geometryProperty", "type",
                                      "lang", "pick", "omit"});
         !st) {
@@ -172,21 +180,23 @@ class EntityRoutes {
     // "no such entity" or "no such tenant".
     // The answer is written from a view of the stored document: no model, no JSON tree.
     store::EntityReadBuffer buffer;
-    auto entity = entities_for(deps_, req).read(scope->tenant, req.param("entityId"), buffer);
-    if (!entity) {
+    auto read =
+        entities_for(deps_, req).read(scope->tenant, req.param("entityId"), buffer, may_wait);
+    if (!read) {
       auto valid = path_entity_id(req);
-      return std::unexpected(valid ? entity.error() : valid.error());
+      return std::unexpected(valid ? read.error() : valid.error());
     }
-    if (auto st = check_type(req, *entity, *scope->context); !st)
-      return std::unexpected(st.error());
+    if (!*read) return std::nullopt;
+    const model::EntityRef& entity = **read;
+    if (auto st = check_type(req, entity, *scope->context); !st) return std::unexpected(st.error());
     std::string body;
     body.reserve(buffer.text.size());
     if (scope->response == Media::GeoJson) {
       auto geometry = geometry_property(req, *scope->context);
       if (!geometry) return std::unexpected(geometry.error());
-      write_feature(body, *entity, *scope->context, *render, *geometry);
+      write_feature(body, entity, *scope->context, *render, *geometry);
     } else {
-      write_entity(body, *entity, *scope->context, *render, inline_context(*scope));
+      write_entity(body, entity, *scope->context, *render, inline_context(*scope));
     }
     return json_text_response(200, std::move(body), *scope);
   }
@@ -214,16 +224,17 @@ class EntityRoutes {
 
 void register_entity_routes(http::Router& router, const ApiDeps& deps) {
   auto routes = std::make_shared<EntityRoutes>(deps);
-  auto bind = [routes, &deps](void (EntityRoutes::*fn)(http::Request&&, http::Responder)) {
+  auto bind = [routes, &deps](void (EntityRoutes::*fn)(http::Request&&, http::Responder),
+                              AuditWaits audit_waits = AuditWaits::Offloaded) {
     return offload_context_fetches(
         [routes, fn](http::Request&& req, http::Responder respond) {
           ((*routes).*fn)(std::move(req), std::move(respond));
         },
-        deps);
+        deps, audit_waits);
   };
   const std::string base(kEntities);
   router.add("POST", base, bind(&EntityRoutes::create));
-  router.add("GET", base + "/{entityId}", bind(&EntityRoutes::retrieve));
+  router.add("GET", base + "/{entityId}", bind(&EntityRoutes::retrieve, AuditWaits::Handled));
   router.add("PUT", base + "/{entityId}", bind(&EntityRoutes::replace));
   router.add("PATCH", base + "/{entityId}", bind(&EntityRoutes::merge));
   router.add("DELETE", base + "/{entityId}", bind(&EntityRoutes::remove));
