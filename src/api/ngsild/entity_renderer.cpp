@@ -38,7 +38,7 @@ class Renderer {
 
   // `context_url`, when not empty, leads the object as its "@context" (JSON-LD answers).
   void entity(const EntityRef& e, bool with_id, std::string_view context_url) {
-    out_.begin_object();
+    out_.begin_object(4 + e.attributes.size());
     if (!context_url.empty()) member("@context", context_url);
     if (with_id && opt_.shows("id")) member("id", e.id);
     if (opt_.shows("type")) {
@@ -82,7 +82,7 @@ class Renderer {
       out_.value(*s.value);
       return;
     }
-    out_.begin_object();
+    out_.begin_object(4 + a.sub_attributes.size());  // type, value and a member or two
     if (opt_.format == Format::Normalized) member("type", model::kind_name(s.kind));
     out_.key(model::value_member(s.kind));
     out_.value(*s.value);

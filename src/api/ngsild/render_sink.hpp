@@ -19,7 +19,7 @@ class TextSink {
  public:
   explicit TextSink(std::string& out) : out_(out) {}
 
-  void begin_object() { out_ += '{'; }
+  void begin_object(std::size_t /*members*/ = 0) { out_ += '{'; }
   void end_object() { close('}'); }
   void begin_array() { out_ += '['; }
   void end_array() { close(']'); }
@@ -61,11 +61,21 @@ class TreeSink {
  public:
   explicit TreeSink(boost::json::storage_ptr sp) : sp_(std::move(sp)) {}
 
-  void begin_object() { stack_.push_back({boost::json::object(sp_), {}}); }
+  // `members`: how many the object will have, when known (grown once, not step by step).
+  void begin_object(std::size_t members = 0) {
+    boost::json::object o(sp_);
+    if (members > 0) o.reserve(members);
+    stack_.push_back({std::move(o), nullptr});
+  }
   void end_object() { close(); }
-  void begin_array() { stack_.push_back({boost::json::array(sp_), {}}); }
+  void begin_array() { stack_.push_back({boost::json::array(sp_), nullptr}); }
   void end_array() { close(); }
-  void key(std::string_view k) { stack_.back().key.assign(k); }
+  // The member is made at once, null, and filled by the next value: the key is copied into the
+  // object only, however short-lived the text it came in.
+  void key(std::string_view k) {
+    auto& top = stack_.back();
+    top.slot = &top.container.get_object().emplace(k, nullptr).first->value();
+  }
   void string(std::string_view s) { put(boost::json::value(boost::json::string_view(s), sp_)); }
   void value(const boost::json::value& v) { put(boost::json::value(v, sp_)); }
   void null() { put(boost::json::value(nullptr, sp_)); }
@@ -76,7 +86,9 @@ class TreeSink {
  private:
   struct Level {
     boost::json::value container;
-    std::string key;  // of the member being written, in an object
+    // In an object, the member the next value fills. Valid until the object grows, which only
+    // the next key() does: a nested container is built on a level of its own and moved in.
+    boost::json::value* slot;
   };
 
   void close() {
@@ -92,8 +104,9 @@ class TreeSink {
       return;
     }
     auto& top = stack_.back();
-    if (top.container.is_object()) {
-      top.container.get_object()[top.key] = std::move(v);
+    if (top.slot != nullptr) {
+      *top.slot = std::move(v);
+      top.slot = nullptr;
     } else {
       top.container.get_array().push_back(std::move(v));
     }
