@@ -28,6 +28,37 @@ struct Shown {
   Shown& operator=(const Shown&) = delete;
 };
 
+json::value vocab_value(const json::value& v, const jsonld::Context& ctx) {
+  if (v.is_string()) return json::value(ctx.compact_vocab_value(v.get_string()));
+  json::array out;
+  if (v.is_array()) {
+    for (const auto& item : v.get_array()) {
+      out.emplace_back(item.is_string() ? ctx.compact_vocab_value(item.get_string()) : "");
+    }
+  }
+  return out;
+}
+
+void show(const AttributeRef& a, const jsonld::Context& ctx, const RenderOptions& opt, Shown& s) {
+  s.kind = a.kind;
+  if (a.kind == AttributeKind::VocabProperty) {
+    s.made = vocab_value(*a.value, ctx);
+    s.value = &s.made;
+    return;
+  }
+  s.value = a.value;
+  if (a.kind != AttributeKind::LanguageProperty || !opt.lang || !a.value->is_object()) return;
+  const auto& map = a.value->get_object();
+  s.kind = AttributeKind::Property;
+  auto language = choose_language(*opt.lang, map);
+  if (!language) {
+    s.value = &s.made;  // null: no language to show
+    return;
+  }
+  s.value = &map.at(*language);
+  if (*language != "@none") s.language = std::move(language);
+}
+
 // One renderer for every source and output: it reads an EntityRef (a view of a stored document
 // or of a model entity) and writes to a Sink (render_sink.hpp) in document order.
 template <class Sink>
@@ -99,25 +130,7 @@ class Renderer {
     out_.end_object();
   }
 
-  void shown(const AttributeRef& a, Shown& s) {
-    s.kind = a.kind;
-    if (a.kind == AttributeKind::VocabProperty) {
-      s.made = vocab_value(*a.value);
-      s.value = &s.made;
-      return;
-    }
-    s.value = a.value;
-    if (a.kind != AttributeKind::LanguageProperty || !opt_.lang || !a.value->is_object()) return;
-    const auto& map = a.value->get_object();
-    s.kind = AttributeKind::Property;
-    auto language = choose_language(*opt_.lang, map);
-    if (!language) {
-      s.value = &s.made;  // null: no language to show
-      return;
-    }
-    s.value = &map.at(*language);
-    if (*language != "@none") s.language = std::move(language);
-  }
+  void shown(const AttributeRef& a, Shown& s) const { show(a, ctx_, opt_, s); }
 
  private:
   void member(std::string_view key, std::string_view text) {
@@ -169,17 +182,6 @@ class Renderer {
     }
     if (s.kind == AttributeKind::GeoProperty) return true;
     return s.kind == AttributeKind::Property && !s.value->is_object();
-  }
-
-  json::value vocab_value(const json::value& v) const {
-    if (v.is_string()) return json::value(ctx_.compact_vocab_value(v.get_string()));
-    json::array out;
-    if (v.is_array()) {
-      for (const auto& item : v.get_array()) {
-        out.emplace_back(item.is_string() ? ctx_.compact_vocab_value(item.get_string()) : "");
-      }
-    }
-    return out;
   }
 
   // Simplified: the value alone; a multi-attribute as {"dataset": {datasetId|@none: value}}.
@@ -274,10 +276,8 @@ std::pair<model::AttributeKind, json::value> render_value(const model::Attribute
                                                           const jsonld::Context& context,
                                                           const RenderOptions& options) {
   Borrowed lists;
-  TreeSink sink{json::storage_ptr()};
-  Renderer renderer(sink, context, options);
   Shown s;
-  renderer.shown(model::borrow(instance, lists.arena()), s);
+  show(model::borrow(instance, lists.arena()), context, options, s);
   return {s.kind, json::value(*s.value)};
 }
 

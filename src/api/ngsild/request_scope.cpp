@@ -132,16 +132,14 @@ Result<WriteRequest> read_write_request(const http::Request& req,
   return WriteRequest{std::move(*scope), std::move(*body), std::move(*ctx), {}};
 }
 
-void attach_context(http::Response& res, json::value& body, const RequestScope& scope) {
-  if (scope.response != Media::JsonLd) {
-    res.header("Link", jsonld::format_context_link(scope.context_url));
-    return;
-  }
+namespace {
+
+// "@context" leads each object, as in every example of the specification.
+void put_inline_context(json::value& body, const std::string& url) {
   auto add = [&](json::value& v) {
     if (!v.is_object()) return;
-    // "@context" leads the object, as in every example of the specification.
     json::object with(v.storage());
-    with["@context"] = scope.context_url;
+    with["@context"] = url;
     for (auto& [k, val] : v.get_object()) with[k] = std::move(val);
     v = std::move(with);
   };
@@ -152,13 +150,11 @@ void attach_context(http::Response& res, json::value& body, const RequestScope& 
   }
 }
 
+}  // namespace
+
 http::Response json_response(int status, json::value body, const RequestScope& scope) {
-  http::Response res;
-  res.status = status;
-  attach_context(res, body, scope);
-  res.header("Content-Type", std::string(media_type_name(scope.response)));
-  res.body = model::to_json_text(body);
-  return res;
+  if (scope.response == Media::JsonLd) put_inline_context(body, scope.context_url);
+  return json_text_response(status, model::to_json_text(body), scope);
 }
 
 std::string_view inline_context(const RequestScope& scope) {

@@ -60,11 +60,9 @@ struct WriteRequest {
 Result<WriteRequest> read_write_request(const http::Request& req,
                                         jsonld::ContextResolver& resolver);
 
-// Adds the context to a JSON response: a Link header for application/json and GeoJSON, an
-// "@context" member for application/ld+json (on each object when `body` is an array).
-void attach_context(http::Response& res, boost::json::value& body, const RequestScope& scope);
-
-// A response with a JSON body in the scope's media, context attached.
+// A response with a JSON body in the scope's media, context attached: a Link header for
+// application/json and GeoJSON, an "@context" member for application/ld+json (on each object
+// when `body` is an array).
 http::Response json_response(int status, boost::json::value body, const RequestScope& scope);
 
 // The "@context" a body written as text carries itself: the scope's context URL for
