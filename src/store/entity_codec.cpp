@@ -100,24 +100,25 @@ class Viewer {
     std::optional<model::AttributeKind> kind = given;
     // The value members seen, by name: the kind's own is taken once the kind is known.
     std::array<const json::value*, kValueMembers.size()> values{};
-    bool ok = true;
+    std::string_view wrong;  // the first member of the wrong type
     for (const auto& [key, member] : v.get_object()) {
+      bool ok = true;
       if (key == "type") {
         if (given) continue;
         kind = member.is_string() ? model::kind_from_name(member.get_string()) : std::nullopt;
         if (!kind) return corrupt("unknown attribute type");
       } else if (key == "datasetId") {
-        ok = ok && text(member, a.dataset_id);
+        ok = text(member, a.dataset_id);
       } else if (key == "observedAt") {
-        ok = ok && time(member, a.observed_at);
+        ok = time(member, a.observed_at);
       } else if (key == "unitCode") {
-        ok = ok && text(member, a.unit_code);
+        ok = text(member, a.unit_code);
       } else if (key == "objectType") {
-        ok = ok && text(member, a.object_type);
+        ok = text(member, a.object_type);
       } else if (key == "createdAt") {
-        ok = ok && time(member, a.created_at);
+        ok = time(member, a.created_at);
       } else if (key == "modifiedAt") {
-        ok = ok && time(member, a.modified_at);
+        ok = time(member, a.modified_at);
       } else if (key == "sub") {
         auto sub = attributes(member);
         if (!sub) return std::unexpected(sub.error());
@@ -125,8 +126,11 @@ class Viewer {
       } else if (auto slot = value_slot(key)) {
         values[*slot] = &member;
       }  // else a member a later version added: skipped
+      if (!ok && wrong.empty()) wrong = key;
     }
-    if (!ok) return corrupt("a member of an instance has the wrong type");
+    if (!wrong.empty()) {
+      return corrupt("member '" + std::string(wrong) + "' of an instance has the wrong type");
+    }
     if (!kind) return corrupt("unknown attribute type");
     a.kind = *kind;
     static const json::value absent;
@@ -194,29 +198,37 @@ Result<model::EntityRef> view_entity(const json::value& doc, std::pmr::memory_re
   model::EntityRef e;
   const json::value* attrs = nullptr;
   const json::value* types = nullptr;
-  bool ok = true, has_id = false, has_created = false, has_modified = false;
+  const json::value* id = nullptr;
+  const json::value* created = nullptr;
+  const json::value* modified = nullptr;
   for (const auto& [key, member] : doc.get_object()) {
     if (key == "id") {
-      ok = ok && member.is_string();
-      if (member.is_string()) e.id = member.get_string();
-      has_id = true;
+      id = &member;
     } else if (key == "type") {
       types = &member;
     } else if (key == "scope") {
       e.scope = &member;
     } else if (key == "createdAt") {
-      ok = ok && Viewer::time(member, e.created_at);
-      has_created = true;
+      created = &member;
     } else if (key == "modifiedAt") {
-      ok = ok && Viewer::time(member, e.modified_at);
-      has_modified = true;
+      modified = &member;
     } else if (key == "attrs") {
       attrs = &member;
     }
   }
+  if (id && id->is_string()) e.id = id->get_string();
   Viewer viewer(e.id, arena);
-  if (!ok || !has_id || !has_created || !has_modified || !attrs || !types || !types->is_array()) {
-    return viewer.corrupt("a member of the entity is missing or has the wrong type");
+  // The first member missing or of the wrong type is named (attrs is checked as it is read).
+  const auto wrong = [&]() -> std::string_view {
+    if (!id || !id->is_string()) return "id";
+    if (!types || !types->is_array()) return "type";
+    if (!created || !Viewer::time(*created, e.created_at)) return "createdAt";
+    if (!modified || !Viewer::time(*modified, e.modified_at)) return "modifiedAt";
+    if (!attrs) return "attrs";
+    return {};
+  }();
+  if (!wrong.empty()) {
+    return viewer.corrupt("member '" + std::string(wrong) + "' is missing or has the wrong type");
   }
   const auto& type_array = types->get_array();
   auto type_names = model::arena_array<std::string_view>(arena, type_array.size());

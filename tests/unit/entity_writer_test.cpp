@@ -199,28 +199,44 @@ TEST(EntityWriter, TheViewOfAStoredDocumentOwnsBackToTheSameEntity) {
   EXPECT_FALSE(model::has_type(stored.view, "https://example.org/Shelter"));
 }
 
-TEST(EntityWriter, ACorruptStoredDocumentIsAnErrorNotACrash) {
-  for (const std::string text :
-       {R"([])", R"({"id": 1, "type": [], "createdAt": 1, "modifiedAt": 1, "attrs": {}})",
-        R"({"id": "x", "type": "T", "createdAt": 1, "modifiedAt": 1, "attrs": {}})",
-        R"({"id": "x", "type": [1], "createdAt": 1, "modifiedAt": 1, "attrs": {}})",
-        R"({"id": "x", "type": [], "createdAt": "y", "modifiedAt": 1, "attrs": {}})",
-        R"({"id": "x", "type": [], "createdAt": 1, "modifiedAt": 1})",
-        R"({"id": "x", "type": [], "createdAt": 1, "modifiedAt": 1, "attrs": {"p": {}}})",
-        R"({"id": "x", "type": [], "createdAt": 1, "modifiedAt": 1, "attrs": {"p": [1]}})",
-        R"({"id": "x", "type": [], "createdAt": 1, "modifiedAt": 1,
-            "attrs": {"p": [{"type": "Nonsense", "value": 1}]}})",
-        R"({"id": "x", "type": [], "createdAt": 1, "modifiedAt": 1,
-            "attrs": {"p": [{"type": "Property", "value": 1, "datasetId": 5}]}})",
-        R"({"id": "x", "type": [], "createdAt": 1, "modifiedAt": 1,
-            "attrs": {"p": [{"type": "Property", "value": 1, "sub": []}]}})",
-        R"({"id": "x")"}) {
+TEST(EntityWriter, ACorruptStoredDocumentIsAnErrorNamingWhatIsWrong) {
+  const std::string attrs_of = R"({"id": "x", "type": [], "createdAt": 1, "modifiedAt": 1, )";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"[]", "stored entity is not a JSON object"},
+      {R"({"id": "x")", "stored entity is not a JSON object"},
+      {R"({"id": 1, "type": [], "createdAt": 1, "modifiedAt": 1, "attrs": {}})",
+       "member 'id' is missing or has the wrong type"},
+      {R"({"id": "x", "type": "T", "createdAt": 1, "modifiedAt": 1, "attrs": {}})",
+       "'x' is corrupt: member 'type' is missing"},
+      {R"({"id": "x", "type": [1], "createdAt": 1, "modifiedAt": 1, "attrs": {}})",
+       "a type is not a string"},
+      {R"({"id": "x", "type": [], "createdAt": "y", "modifiedAt": 1, "attrs": {}})",
+       "member 'createdAt' is missing"},
+      {R"({"id": "x", "type": [], "createdAt": 1.5, "modifiedAt": 1, "attrs": {}})",
+       "member 'createdAt' is missing"},
+      {R"({"id": "x", "type": [], "createdAt": 1, "attrs": {}})", "member 'modifiedAt' is missing"},
+      {R"({"id": "x", "type": [], "createdAt": 1, "modifiedAt": 1})", "member 'attrs' is missing"},
+      {attrs_of + R"("attrs": []})", "attributes are not an object"},
+      {attrs_of + R"("attrs": {"p": {}}})", "attribute is not an array"},
+      {attrs_of + R"("attrs": {"p": [1]}})", "instance is not an object"},
+      {attrs_of + R"("attrs": {"p": [{"type": "Nonsense", "value": 1}]}})",
+       "unknown attribute type"},
+      {attrs_of + R"("attrs": {"p": [{"value": 1}]}})", "unknown attribute type"},
+      {attrs_of + R"("attrs": {"p": [{"type": "Property", "value": 1, "datasetId": 5}]}})",
+       "member 'datasetId' of an instance has the wrong type"},
+      {attrs_of + R"("attrs": {"p": [{"type": "Property", "observedAt": "now"}]}})",
+       "member 'observedAt' of an instance has the wrong type"},
+      {attrs_of + R"("attrs": {"p": [{"type": "Property", "value": 1, "sub": []}]}})",
+       "attributes are not an object"},
+  };
+  for (const auto& [text, fragment] : cases) {
     SCOPED_TRACE(text);
     store::EntityReadBuffer buffer;
     buffer.text = text;
     auto view = buffer.view();
     ASSERT_FALSE(view.has_value());
     EXPECT_EQ(view.error().kind, ErrorKind::InternalError);
+    EXPECT_NE(view.error().message.find(fragment), std::string::npos) << view.error().message;
   }
 }
 
